@@ -1,0 +1,323 @@
+//! Domain types: the report a reporter writes, the sealed message envelope, the case
+//! statuses and the deadlines of EU Directive 2019/1937 as the Dutch Wbk applies them.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, Month};
+
+use crate::i18n::Texts;
+
+/// Defines an enum of form choices with a stable key (used in forms and inside
+/// sealed messages) and the position of its label in the typed texts.
+macro_rules! choices {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $key)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn from_key(key: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|c| c.key() == key)
+            }
+
+            /// Position in `ALL`, which is also the position of the label in `Texts`.
+            pub fn index(self) -> usize {
+                Self::ALL.iter().position(|c| *c == self).expect("every variant is in ALL")
+            }
+        }
+    };
+}
+
+choices!(
+    /// Who the reporter is.
+    Role {
+        SocialWorker = "social-worker",
+        OtherProfessional = "other-professional",
+        Volunteer = "volunteer",
+        Intern = "intern",
+        InformalCarer = "informal-carer",
+        Client = "client",
+        PreferNotToSay = "prefer-not-to-say",
+    }
+);
+
+choices!(
+    /// Kinds of concern; the portal never sees which were chosen (they are sealed).
+    Concern {
+        SharedWithVolunteers = "shared-with-volunteers",
+        MunicipalNonCareStaff = "municipal-non-care-staff",
+        PressureToBreakSecrecy = "pressure-to-break-secrecy",
+        FraudReporting = "fraud-reporting",
+        SharedWithFamilyWithoutConsent = "shared-with-family",
+        OverSharingInMeetings = "over-sharing-in-meetings",
+        ExcessiveRecording = "excessive-recording",
+        UnauthorisedAccess = "unauthorised-access",
+        FunderOrInsurerAccess = "funder-or-insurer-access",
+        InsecureSharingOrBreach = "insecure-sharing-or-breach",
+        ClientNotInformed = "client-not-informed",
+        Other = "other",
+    }
+);
+
+choices!(
+    /// Whether the situation is still going on.
+    Ongoing { Yes = "yes", No = "no", Unknown = "unknown" }
+);
+
+choices!(
+    /// What the reporter hopes for.
+    Hope { RegisterOnly = "register-only", Advice = "advice", Conversation = "conversation" }
+);
+
+choices!(
+    /// Where a case is in the workflow.
+    Status {
+        Received = "received",
+        Acknowledged = "acknowledged",
+        UnderReview = "under-review",
+        WaitingForReporter = "waiting-for-reporter",
+        FeedbackGiven = "feedback-given",
+        Closed = "closed",
+    }
+);
+
+choices!(
+    /// Why a case was closed.
+    CloseReason {
+        TakenIntoAnalysis = "taken-into-analysis",
+        ReferredToAp = "referred-ap",
+        ReferredToHvk = "referred-hvk",
+        OutOfScope = "out-of-scope",
+        NoResponse = "no-response",
+    }
+);
+
+impl Role {
+    pub fn label(self, t: &Texts) -> &'static str {
+        t.role_options[self.index()]
+    }
+}
+impl Concern {
+    pub fn label(self, t: &Texts) -> &'static str {
+        t.concern_options[self.index()]
+    }
+}
+impl Ongoing {
+    pub fn label(self, t: &Texts) -> &'static str {
+        t.ongoing_options[self.index()]
+    }
+}
+impl Hope {
+    pub fn label(self, t: &Texts) -> &'static str {
+        t.hope_options[self.index()]
+    }
+}
+impl Status {
+    pub fn label(self, t: &Texts) -> &'static str {
+        t.statuses[self.index()]
+    }
+}
+impl CloseReason {
+    pub fn label(self, t: &Texts) -> &'static str {
+        t.close_reasons[self.index()]
+    }
+}
+
+/// A report as the reporter filled it in; only ever stored sealed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub role: Option<Role>,
+    pub concerns: Vec<Concern>,
+    pub what: String,
+    pub org_kind: String,
+    pub municipality: String,
+    pub org_name: String,
+    pub when: String,
+    pub ongoing: Option<Ongoing>,
+    pub affected: String,
+    pub elsewhere: String,
+    pub hope: Option<Hope>,
+    pub contact: String,
+}
+
+/// Who wrote a message, as stored in plaintext for the workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthorKind {
+    Reporter,
+    Committee,
+    /// Internal note: sealed to the committee only.
+    Note,
+}
+
+impl AuthorKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            AuthorKind::Reporter => "reporter",
+            AuthorKind::Committee => "committee",
+            AuthorKind::Note => "note",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        [Self::Reporter, Self::Committee, Self::Note]
+            .into_iter()
+            .find(|k| k.key() == key)
+    }
+}
+
+/// What a sealed message holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Body {
+    /// The first message of a case.
+    Report(Report),
+    /// Any later message: a reporter's follow-up, a committee reply or note.
+    Text { text: String },
+}
+
+/// The plaintext inside every ciphertext. The case id and sequence number bind the
+/// ciphertext to its row: a blob copied into another case or position fails to open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub v: u32,
+    pub case: String,
+    pub seq: i64,
+    pub body: Body,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvelopeError {
+    #[error("the message document is not valid: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the message belongs to another case or position")]
+    Misplaced,
+    #[error("unknown message version {0}")]
+    Version(u32),
+}
+
+impl Envelope {
+    pub fn new(case: &str, seq: i64, body: Body) -> Self {
+        Self {
+            v: 1,
+            case: case.to_owned(),
+            seq,
+            body,
+        }
+    }
+
+    pub fn to_bytes(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        zeroize::Zeroizing::new(serde_json::to_vec(self).expect("envelopes always serialise"))
+    }
+
+    /// Reads a decrypted envelope and checks it belongs where it was found.
+    pub fn from_bytes(bytes: &[u8], case: &str, seq: i64) -> Result<Self, EnvelopeError> {
+        let env: Envelope = serde_json::from_slice(bytes)?;
+        if env.v != 1 {
+            return Err(EnvelopeError::Version(env.v));
+        }
+        if env.case != case || env.seq != seq {
+            return Err(EnvelopeError::Misplaced);
+        }
+        Ok(env)
+    }
+}
+
+/// A short random reference members use to talk about a case, e.g. `MP-7K2Q9X`.
+/// It says nothing about order or time; uniqueness is enforced by the database.
+pub fn new_reference() -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bits = u32::from_be_bytes(crate::crypto::random_bytes::<4>());
+    let mut out = String::from("MP-");
+    for i in 0..6 {
+        out.push(ALPHABET[((bits >> (i * 5)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// Adds calendar months, keeping the day where the month has it and otherwise taking
+/// the month's last day (31 January + 1 month = 28 or 29 February).
+pub fn add_months(date: Date, months: u32) -> Date {
+    let total = date.month() as i32 - 1 + months as i32;
+    let year = date.year() + total.div_euclid(12);
+    let month = Month::try_from((total.rem_euclid(12) + 1) as u8).expect("1..=12");
+    let last = time::util::days_in_month(month, year);
+    Date::from_calendar_date(year, month, date.day().min(last)).expect("day clamped to the month")
+}
+
+/// Days the committee has to acknowledge a report.
+pub const ACKNOWLEDGE_DAYS: i64 = 7;
+/// Months after acknowledgement within which the reporter gets feedback.
+pub const FEEDBACK_MONTHS: u32 = 3;
+
+pub fn acknowledge_by(received: Date) -> Date {
+    received + Duration::days(ACKNOWLEDGE_DAYS)
+}
+
+/// Feedback is due three months after acknowledgement; before acknowledgement the
+/// latest possible date counts (three months after the acknowledgement deadline).
+pub fn feedback_by(received: Date, acknowledged: Option<Date>) -> Date {
+    add_months(
+        acknowledged.unwrap_or_else(|| acknowledge_by(received)),
+        FEEDBACK_MONTHS,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn adding_months_clamps_to_the_end_of_shorter_months() {
+        assert_eq!(add_months(date!(2027 - 01 - 31), 1), date!(2027 - 02 - 28));
+        assert_eq!(add_months(date!(2028 - 01 - 31), 1), date!(2028 - 02 - 29));
+        assert_eq!(add_months(date!(2026 - 11 - 30), 3), date!(2027 - 02 - 28));
+        assert_eq!(add_months(date!(2027 - 11 - 30), 3), date!(2028 - 02 - 29));
+        assert_eq!(add_months(date!(2026 - 10 - 31), 2), date!(2026 - 12 - 31));
+        assert_eq!(add_months(date!(2026 - 12 - 15), 3), date!(2027 - 03 - 15));
+        assert_eq!(add_months(date!(2027 - 05 - 31), 1), date!(2027 - 06 - 30));
+    }
+
+    #[test]
+    fn deadlines_follow_the_directive() {
+        let received = date!(2026 - 11 - 28);
+        assert_eq!(acknowledge_by(received), date!(2026 - 12 - 05));
+        assert_eq!(feedback_by(received, None), date!(2027 - 03 - 05));
+        assert_eq!(
+            feedback_by(received, Some(date!(2026 - 11 - 30))),
+            date!(2027 - 02 - 28)
+        );
+        // A report on 24 February of a leap year is acknowledged by 2 March.
+        assert_eq!(acknowledge_by(date!(2028 - 02 - 24)), date!(2028 - 03 - 02));
+        assert_eq!(acknowledge_by(date!(2027 - 12 - 28)), date!(2028 - 01 - 04));
+    }
+
+    #[test]
+    fn choice_keys_round_trip() {
+        for c in Concern::ALL {
+            assert_eq!(Concern::from_key(c.key()), Some(*c));
+        }
+        assert_eq!(Status::from_key("closed"), Some(Status::Closed));
+        assert_eq!(Role::from_key("nonsense"), None);
+    }
+
+    #[test]
+    fn an_envelope_refuses_to_open_in_another_case_or_position() {
+        let env = Envelope::new("abc", 2, Body::Text { text: "hi".into() });
+        let bytes = env.to_bytes();
+        assert_eq!(Envelope::from_bytes(&bytes, "abc", 2).unwrap(), env);
+        assert!(matches!(
+            Envelope::from_bytes(&bytes, "abd", 2),
+            Err(EnvelopeError::Misplaced)
+        ));
+        assert!(matches!(
+            Envelope::from_bytes(&bytes, "abc", 3),
+            Err(EnvelopeError::Misplaced)
+        ));
+    }
+}

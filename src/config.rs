@@ -1,0 +1,131 @@
+//! Command line and environment: one clap struct per role; every flag is also an
+//! environment variable so a service manager can configure it without arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// meldpunt: a confidential reporting portal for concerns about professional
+/// secrecy and privacy in social work.
+///
+/// Without a subcommand it runs `serve` with its defaults: on a fresh checkout that is
+/// a local demonstration on http://127.0.0.1:8080 with SQLite under data/.
+#[derive(Debug, Parser)]
+#[command(name = "meldpunt", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the public portal (reporter pages).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Use port 0 to pick a free port (printed at start).
+    #[arg(long, env = "MELDPUNT_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Database: sqlite://PATH or postgres://USER@HOST/DB. The SQLite file and its
+    /// directory are created when missing.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/meldpunt.db")]
+    pub database_url: String,
+
+    /// age recipients file with the committee's public keys (one age1… per line,
+    /// # comments allowed). Secret keys in it stop the start-up.
+    #[arg(long, env = "MELDPUNT_RECIPIENTS", default_value = DEFAULT_RECIPIENTS)]
+    pub recipients: PathBuf,
+
+    /// Directory for the demo identity, made only when no committee recipient is
+    /// configured and the portal listens on loopback.
+    #[arg(long, env = "MELDPUNT_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Public base URL as reporters see it. With https:// or a .onion host the session
+    /// cookie gets the strict __Host- name and the Secure attribute.
+    #[arg(long, env = "MELDPUNT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Largest request body in bytes for the text forms.
+    #[arg(long, env = "MELDPUNT_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Longest "what happened" text (and follow-up message) in characters.
+    #[arg(long, env = "MELDPUNT_MAX_TEXT_CHARS", default_value_t = 20_000)]
+    pub max_text_chars: usize,
+
+    /// Longest short field (municipality, organisation, …) in characters.
+    #[arg(long, env = "MELDPUNT_MAX_SHORT_CHARS", default_value_t = 500)]
+    pub max_short_chars: usize,
+
+    /// POST requests one client may make in a burst.
+    #[arg(long, env = "MELDPUNT_RATE_BURST", default_value_t = 10)]
+    pub rate_burst: u32,
+
+    /// Milliseconds after which one more POST is allowed for a client.
+    #[arg(long, env = "MELDPUNT_RATE_PERIOD_MS", default_value_t = 6_000)]
+    pub rate_period_ms: u64,
+
+    /// POST requests all clients together may make in a burst. Behind Tor every
+    /// client arrives from 127.0.0.1, so this cap is what really protects the portal.
+    #[arg(long, env = "MELDPUNT_GLOBAL_RATE_BURST", default_value_t = 120)]
+    pub global_rate_burst: u32,
+
+    /// Milliseconds after which one more POST is allowed in the global cap.
+    #[arg(long, env = "MELDPUNT_GLOBAL_RATE_PERIOD_MS", default_value_t = 100)]
+    pub global_rate_period_ms: u64,
+
+    /// Header that a trusted reverse proxy sets to the client address (for example
+    /// X-Forwarded-For or X-Real-IP). Without it, rate limits key on the peer address
+    /// and forwarded headers are ignored, so they cannot be spoofed.
+    #[arg(long, env = "MELDPUNT_TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<String>,
+
+    /// Seconds a reporter session lives without activity.
+    #[arg(long, env = "MELDPUNT_SESSION_IDLE_SECS", default_value_t = 15 * 60)]
+    pub session_idle_secs: u64,
+
+    /// Seconds a form may stay open before it must be sent again.
+    #[arg(long, env = "MELDPUNT_FORM_TTL_SECS", default_value_t = 4 * 3600)]
+    pub form_ttl_secs: u64,
+
+    /// Seconds a request may take in all, so slow clients cannot hold connections.
+    #[arg(long, env = "MELDPUNT_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
+    pub request_timeout_secs: u64,
+}
+
+pub const DEFAULT_RECIPIENTS: &str = "keys/committee.txt";
+
+impl ServeArgs {
+    /// The arguments `meldpunt` runs with when no subcommand is given: defaults,
+    /// overridden by environment variables.
+    pub fn from_env() -> Self {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        Only::parse_from(["meldpunt"]).args
+    }
+
+    /// Whether the strict cookie attributes apply: behind TLS or an onion address.
+    pub fn secure_context(&self) -> bool {
+        match &self.public_url {
+            Some(url) => {
+                let lower = url.to_ascii_lowercase();
+                let host = lower
+                    .split_once("://")
+                    .map_or(lower.as_str(), |(_, rest)| rest)
+                    .split(['/', ':'])
+                    .next()
+                    .unwrap_or("");
+                lower.starts_with("https://") || host.ends_with(".onion")
+            }
+            None => false,
+        }
+    }
+}

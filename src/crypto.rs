@@ -1,0 +1,374 @@
+//! All cryptography in one place: age recipients and identities, sealing and opening
+//! padded messages, HKDF derivations, keyed tags and constant-time comparison.
+
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+use age::secrecy::ExposeSecret;
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
+
+pub use age::x25519::{Identity, Recipient};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("encryption failed: {0}")]
+    Encrypt(#[from] age::EncryptError),
+    #[error("decryption failed: {0}")]
+    Decrypt(#[from] age::DecryptError),
+    #[error("I/O while streaming age data: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the decrypted plaintext is not a padded meldpunt message")]
+    BadPadding,
+    #[error("no recipients to seal to")]
+    NoRecipients,
+}
+
+/// Why a recipients file was refused. Only line numbers are reported: a line may hold
+/// key material, and that must not reach a terminal or a log.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RecipientsError {
+    #[error(
+        "line {0} holds an age SECRET key; a recipients file may hold only public age1… recipients (keep identities off the server)"
+    )]
+    SecretKey(usize),
+    #[error("line {0} is not an age X25519 recipient (expected age1… followed by 58 characters)")]
+    Malformed(usize),
+    #[error("line {0} repeats a recipient that appears earlier in the file")]
+    Duplicate(usize),
+}
+
+/// Parses an age recipients file: one `age1…` per line, `#` comments and blank lines
+/// ignored. Any other line stops with an error that names it.
+pub fn parse_recipients(text: &str) -> Result<Vec<Recipient>, RecipientsError> {
+    let mut out: Vec<Recipient> = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line_no = index + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-") {
+            return Err(RecipientsError::SecretKey(line_no));
+        }
+        let recipient =
+            Recipient::from_str(line).map_err(|_| RecipientsError::Malformed(line_no))?;
+        if out.iter().any(|r| r.to_string() == recipient.to_string()) {
+            return Err(RecipientsError::Duplicate(line_no));
+        }
+        out.push(recipient);
+    }
+    Ok(out)
+}
+
+/// The committee's recipient set with its short fingerprint, recorded with every
+/// ciphertext so a later member change knows what must be sealed again.
+#[derive(Clone)]
+pub struct RecipientSet {
+    recipients: Vec<Recipient>,
+    fingerprint: String,
+}
+
+impl RecipientSet {
+    pub fn new(recipients: Vec<Recipient>) -> Result<Self, CryptoError> {
+        if recipients.is_empty() {
+            return Err(CryptoError::NoRecipients);
+        }
+        let mut names: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+        names.sort();
+        names.dedup();
+        let digest = Sha256::digest(names.join("\n").as_bytes());
+        let fingerprint = hex(&digest[..8]);
+        Ok(Self {
+            recipients,
+            fingerprint,
+        })
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    pub fn recipients(&self) -> &[Recipient] {
+        &self.recipients
+    }
+}
+
+/// Smallest padded size; every message of up to this many bytes looks the same.
+const MIN_BUCKET: usize = 1024;
+
+/// Pads to the next power of two (at least [`MIN_BUCKET`]) so stored sizes leak only
+/// a bucket, not a length: 4-byte big-endian length, the document, zeros.
+fn pad(plaintext: &[u8]) -> Zeroizing<Vec<u8>> {
+    let needed = plaintext.len() + 4;
+    let bucket = needed.next_power_of_two().max(MIN_BUCKET);
+    let mut out = Zeroizing::new(Vec::with_capacity(bucket));
+    let len = u32::try_from(plaintext.len()).expect("messages are far below 4 GiB");
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(plaintext);
+    out.resize(bucket, 0);
+    out
+}
+
+fn unpad(mut padded: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let Some(len_bytes) = padded.get(..4) else {
+        padded.zeroize();
+        return Err(CryptoError::BadPadding);
+    };
+    let len = u32::from_be_bytes(len_bytes.try_into().expect("four bytes")) as usize;
+    if len + 4 > padded.len() || padded[len + 4..].iter().any(|b| *b != 0) {
+        padded.zeroize();
+        return Err(CryptoError::BadPadding);
+    }
+    padded.copy_within(4..len + 4, 0);
+    padded[len..].zeroize();
+    padded.truncate(len);
+    Ok(Zeroizing::new(padded))
+}
+
+/// Seals a message to the committee set plus, when given, the case's reporter.
+pub fn seal(
+    plaintext: &[u8],
+    committee: &RecipientSet,
+    reporter: Option<&Recipient>,
+) -> Result<Vec<u8>, CryptoError> {
+    let mut all: Vec<&dyn age::Recipient> = committee
+        .recipients
+        .iter()
+        .map(|r| r as &dyn age::Recipient)
+        .collect();
+    if let Some(r) = reporter {
+        all.push(r);
+    }
+    seal_to(&pad(plaintext), all)
+}
+
+/// Seals to a single recipient, e.g. a reporter session's state.
+pub fn seal_to_one(plaintext: &[u8], recipient: &Recipient) -> Result<Vec<u8>, CryptoError> {
+    seal_to(&pad(plaintext), vec![recipient as &dyn age::Recipient])
+}
+
+fn seal_to(padded: &[u8], recipients: Vec<&dyn age::Recipient>) -> Result<Vec<u8>, CryptoError> {
+    let encryptor = age::Encryptor::with_recipients(recipients.into_iter())?;
+    let mut out = Vec::with_capacity(padded.len() + 512);
+    let mut writer = encryptor.wrap_output(&mut out)?;
+    writer.write_all(padded)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// Opens a sealed message with any identity able to (a member's key or a reporter's
+/// derived key) and removes the padding.
+pub fn open(ciphertext: &[u8], identity: &dyn age::Identity) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let decryptor = age::Decryptor::new(ciphertext)?;
+    let mut reader = decryptor.decrypt(std::iter::once(identity))?;
+    let mut padded = Vec::with_capacity(ciphertext.len());
+    if let Err(e) = reader.read_to_end(&mut padded) {
+        padded.zeroize();
+        return Err(e.into());
+    }
+    unpad(padded)
+}
+
+/// An age X25519 identity from 32 secret bytes. age has no raw-bytes constructor, so
+/// the bytes go through the Bech32 form that `AGE-SECRET-KEY-1…` strings use.
+pub fn identity_from_bytes(secret: &[u8; 32]) -> Identity {
+    let hrp = bech32::Hrp::parse("age-secret-key-").expect("valid human-readable part");
+    let mut lower =
+        bech32::encode::<bech32::Bech32>(hrp, secret).expect("74 characters fit the limit");
+    let upper = Zeroizing::new(lower.to_uppercase());
+    lower.zeroize();
+    Identity::from_str(&upper).expect("a Bech32 encoding of 32 bytes is a valid identity")
+}
+
+/// Parses an `AGE-SECRET-KEY-1…` line (as in an age-keygen file) into an identity.
+pub fn parse_identity(text: &str) -> Option<Identity> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .find_map(|l| Identity::from_str(l).ok())
+}
+
+/// Text of an identity file in age-keygen's format, for the demo key.
+pub fn identity_file_text(identity: &Identity) -> Zeroizing<String> {
+    Zeroizing::new(format!(
+        "# created by meldpunt for the local demonstration only\n# public key: {}\n{}\n",
+        identity.to_public(),
+        identity.to_string().expose_secret()
+    ))
+}
+
+/// HKDF-SHA256: extract with `salt`, expand to 32 bytes under `info`.
+pub fn hkdf32(ikm: &[u8], salt: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let hk = Hkdf::<Sha256>::new(Some(salt), ikm);
+    let mut out = Zeroizing::new([0u8; 32]);
+    hk.expand(info, out.as_mut())
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    out
+}
+
+/// HMAC-SHA256 tag, for form tokens.
+pub fn hmac_tag(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// Constant-time equality for secrets and tags.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// Fresh random bytes from the operating system's generator.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut out = [0u8; N];
+    rand::rng().fill_bytes(&mut out);
+    out
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    s.as_bytes()
+        .chunks(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keypair() -> (Identity, Recipient) {
+        let id = Identity::generate();
+        let r = id.to_public();
+        (id, r)
+    }
+
+    /// Length of the payload after the age header. The header itself varies by a
+    /// random "grease" stanza age adds to every file; it carries no information.
+    pub(crate) fn payload_len(ct: &[u8]) -> usize {
+        let mac_line = ct.windows(5).position(|w| w == b"\n--- ").unwrap() + 1;
+        let end = mac_line + ct[mac_line..].iter().position(|b| *b == b'\n').unwrap() + 1;
+        ct.len() - end
+    }
+
+    #[test]
+    fn padding_hides_lengths_within_a_bucket() {
+        let (_, r) = keypair();
+        let set = RecipientSet::new(vec![r]).unwrap();
+        let small = seal(b"x", &set, None).unwrap();
+        let large = seal(&[b'y'; 900], &set, None).unwrap();
+        assert_eq!(payload_len(&small), payload_len(&large));
+        let bigger = seal(&[b'z'; 1100], &set, None).unwrap();
+        assert!(payload_len(&bigger) > payload_len(&large));
+        let big = seal(&[b'z'; 2000], &set, None).unwrap();
+        assert_eq!(payload_len(&bigger), payload_len(&big));
+    }
+
+    #[test]
+    fn sealed_text_opens_for_committee_and_reporter_but_not_a_stranger() {
+        let (committee_id, committee) = keypair();
+        let (reporter_id, reporter) = keypair();
+        let (stranger_id, _) = keypair();
+        let set = RecipientSet::new(vec![committee]).unwrap();
+        let ct = seal(b"hello", &set, Some(&reporter)).unwrap();
+        assert_eq!(&open(&ct, &committee_id).unwrap()[..], b"hello");
+        assert_eq!(&open(&ct, &reporter_id).unwrap()[..], b"hello");
+        assert!(open(&ct, &stranger_id).is_err());
+    }
+
+    #[test]
+    fn a_flipped_byte_fails_closed() {
+        let (id, r) = keypair();
+        let set = RecipientSet::new(vec![r]).unwrap();
+        let mut ct = seal(b"hello", &set, None).unwrap();
+        let last = ct.len() - 20;
+        ct[last] ^= 1;
+        assert!(open(&ct, &id).is_err());
+    }
+
+    #[test]
+    fn recipients_file_accepts_comments_and_names_bad_lines() {
+        let (_, a) = keypair();
+        let (_, b) = keypair();
+        let ok = format!("# committee\n\n{a}\n  {b}  \n");
+        assert_eq!(parse_recipients(&ok).unwrap().len(), 2);
+        let secret = Identity::generate();
+        let with_secret = format!("{a}\n{}\n", secret.to_string().expose_secret());
+        assert_eq!(
+            parse_recipients(&with_secret).err(),
+            Some(RecipientsError::SecretKey(2))
+        );
+        assert_eq!(
+            parse_recipients("# x\nage1nonsense\n").err(),
+            Some(RecipientsError::Malformed(2))
+        );
+        assert_eq!(
+            parse_recipients(&format!("{a}\n{a}\n")).err(),
+            Some(RecipientsError::Duplicate(2))
+        );
+    }
+
+    #[test]
+    fn recipients_error_messages_never_contain_the_line() {
+        let secret = Identity::generate();
+        let text = secret.to_string().expose_secret().to_owned();
+        let err = parse_recipients(&text).unwrap_err().to_string();
+        assert!(!err.contains(&text[15..]));
+    }
+
+    #[test]
+    fn identity_from_bytes_matches_the_age_test_vector() {
+        // From age's own test vectors: this secret key belongs to this recipient.
+        let id = Identity::from_str(
+            "AGE-SECRET-KEY-1GQ9778VQXMMJVE8SK7J6VT8UJ4HDQAJUVSFCWCM02D8GEWQ72PVQ2Y5J33",
+        )
+        .unwrap();
+        let bytes: [u8; 32] = bech32_bytes(
+            "AGE-SECRET-KEY-1GQ9778VQXMMJVE8SK7J6VT8UJ4HDQAJUVSFCWCM02D8GEWQ72PVQ2Y5J33",
+        );
+        let rebuilt = identity_from_bytes(&bytes);
+        assert_eq!(rebuilt.to_public().to_string(), id.to_public().to_string());
+    }
+
+    fn bech32_bytes(s: &str) -> [u8; 32] {
+        let (_, data) = bech32::decode(s).unwrap();
+        data.try_into().unwrap()
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes = [0u8, 1, 0xab, 0xff];
+        assert_eq!(hex(&bytes), "0001abff");
+        assert_eq!(unhex("0001abff").unwrap(), bytes);
+        assert!(unhex("0g").is_none());
+        assert!(unhex("abc").is_none());
+    }
+}

@@ -1,0 +1,312 @@
+//! Typed texts per language: every page string exists in Dutch and English, and a
+//! missing translation is a missing struct field, so it does not compile.
+
+mod en;
+mod nl;
+
+/// The reporter's language. Dutch is the default; English lives under `/en`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Nl => &nl::NL,
+            Lang::En => &en::EN,
+        }
+    }
+
+    /// The value of the `lang` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Nl => Lang::En,
+            Lang::En => Lang::Nl,
+        }
+    }
+
+    /// Path prefix that carries the language without a cookie.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Lang::Nl => "",
+            Lang::En => "/en",
+        }
+    }
+
+    /// Builds a link inside this language: `path` starts with `/`.
+    pub fn path(self, path: &str) -> String {
+        match (self, path) {
+            (Lang::En, "/") => "/en/".to_owned(),
+            _ => format!("{}{}", self.prefix(), path),
+        }
+    }
+
+    /// Language of a request path (`/en` or `/en/...` is English).
+    pub fn from_path(path: &str) -> Lang {
+        if path == "/en" || path.starts_with("/en/") {
+            Lang::En
+        } else {
+            Lang::Nl
+        }
+    }
+
+    /// Formats a calendar day as people write it, e.g. "5 maart 2027" / "5 March 2027".
+    pub fn date(self, d: time::Date) -> String {
+        let t = self.texts();
+        format!(
+            "{} {} {}",
+            d.day(),
+            t.months[usize::from(u8::from(d.month())) - 1],
+            d.year()
+        )
+    }
+}
+
+/// A heading with paragraphs, for the explanatory parts of the landing page.
+pub struct Section {
+    pub heading: &'static str,
+    pub paragraphs: &'static [&'static str],
+    /// Bullet points after the paragraphs (may be empty).
+    pub items: &'static [&'static str],
+}
+
+/// Every string shown to a reporter. Plain language (B1). Texts never contain HTML;
+/// the templates add all markup.
+pub struct Texts {
+    // ---- layout -------------------------------------------------------------
+    /// Name of the service in the header, e.g. "Meldpunt beroepsgeheim en privacy".
+    pub site_name: &'static str,
+    /// One line under the name: whose committee this is.
+    pub site_tagline: &'static str,
+    /// Skip link text ("Naar de inhoud").
+    pub skip_link: &'static str,
+    /// Label of the link to the same page in the other language, written in that
+    /// other language ("English" on Dutch pages, "Nederlands" on English pages).
+    pub other_language: &'static str,
+    /// aria-label for the header navigation.
+    pub nav_label: &'static str,
+    pub nav_home: &'static str,
+    pub nav_report: &'static str,
+    pub nav_pickup: &'static str,
+    /// Footer line: no cookies unless you sign in with a code, no IP addresses kept.
+    pub footer_privacy: &'static str,
+    /// Appended to the <title>: " — Meldpunt".
+    pub title_suffix: &'static str,
+
+    // ---- landing page -------------------------------------------------------
+    pub landing_title: &'static str,
+    pub landing_intro: &'static str,
+    /// Who the committee is (investigative committee of the professional association).
+    pub landing_who: Section,
+    /// What the committee can do (items).
+    pub landing_can: Section,
+    /// What the committee cannot do (items): no legal protection, no disciplinary
+    /// ruling, no emergency help, cannot force organisations, etc.
+    pub landing_cannot: Section,
+    /// A report here is NOT a protected whistleblower report; protected routes are
+    /// the Autoriteit Persoonsgegevens and the Huis voor Klokkenluiders.
+    pub landing_not_whistleblower: Section,
+    /// Emergencies: 112, and Veilig Thuis (0800-2000) for domestic violence and child abuse.
+    pub landing_emergency: Section,
+    /// How anonymity works: no account, no e-mail, no IP address kept, the pickup code,
+    /// use a private device/network if you can, Tor Browser helps, JavaScript not needed.
+    pub landing_anonymity: Section,
+    /// What happens after you report: acknowledgement within 7 days, feedback within 3 months.
+    pub landing_after: Section,
+    /// Button/link to the form.
+    pub landing_start: &'static str,
+    /// Link text for people who already have a code.
+    pub landing_have_code: &'static str,
+
+    // ---- report form --------------------------------------------------------
+    pub form_title: &'static str,
+    pub form_intro: &'static str,
+    /// Heading of the reminder box.
+    pub form_reminder_heading: &'static str,
+    /// Reminder: do not name clients, no dates of birth, no citizen service numbers (BSN),
+    /// describe situations instead; colleagues' names only if needed.
+    pub form_reminder: &'static [&'static str],
+    /// Added to the label of optional fields: "(niet verplicht)" / "(optional)".
+    pub optional: &'static str,
+    /// Legend: who are you?
+    pub role_legend: &'static str,
+    /// In this order: social worker, other professional, volunteer, intern,
+    /// informal carer or family member, client or resident, prefer not to say.
+    pub role_options: [&'static str; 7],
+    pub concerns_legend: &'static str,
+    /// "Choose one or more."
+    pub concerns_hint: &'static str,
+    /// In this order: data shared with volunteers; municipal staff without a care role
+    /// asking for or receiving client data; pressure to break professional secrecy;
+    /// duty or request to report clients for fraud; shared with informal carers or
+    /// family without consent; over-sharing in neighbourhood-team or multi-agency
+    /// meetings; excessive recording in client files; unauthorised access to files or
+    /// systems; funder or insurer demanding file access; insecure sharing or data
+    /// breach; client not informed or consent under pressure; other.
+    pub concern_options: [&'static str; 12],
+    pub what_label: &'static str,
+    /// Hint: describe what happened, who did what (roles, not names of clients).
+    pub what_hint: &'static str,
+    pub where_legend: &'static str,
+    /// Kind of organisation (e.g. neighbourhood team, municipality, youth care).
+    pub org_kind_label: &'static str,
+    pub municipality_label: &'static str,
+    pub org_name_label: &'static str,
+    pub when_label: &'static str,
+    /// Hint: a month or period is enough.
+    pub when_hint: &'static str,
+    pub ongoing_legend: &'static str,
+    /// yes, no, don't know.
+    pub ongoing_options: [&'static str; 3],
+    pub affected_label: &'static str,
+    /// Hint: e.g. clients of a team, a group of residents; no names.
+    pub affected_hint: &'static str,
+    pub elsewhere_label: &'static str,
+    /// Hint: e.g. to your manager, the privacy officer (FG), the Autoriteit Persoonsgegevens.
+    pub elsewhere_hint: &'static str,
+    pub hope_legend: &'static str,
+    /// register only; advice; a conversation.
+    pub hope_options: [&'static str; 3],
+    pub contact_label: &'static str,
+    /// Warning: contact details end your anonymity towards the committee; only if you want
+    /// to be contacted; leave empty to stay anonymous and use the pickup code instead.
+    pub contact_warning: &'static str,
+    pub submit_button: &'static str,
+
+    // ---- form errors --------------------------------------------------------
+    /// Heading of the error summary above the form: "There is a problem".
+    pub error_summary_title: &'static str,
+    pub err_role_missing: &'static str,
+    pub err_concern_missing: &'static str,
+    pub err_what_missing: &'static str,
+    /// A text is longer than allowed; the argument is the maximum number of characters.
+    pub err_too_long: fn(usize) -> String,
+    /// A submitted choice is not one of the options (tampered form).
+    pub err_invalid_choice: &'static str,
+    /// The form was open too long; everything typed is kept below, send it again.
+    pub form_expired: &'static str,
+    /// Page title when a form is sent a second time (double click, back button, replay).
+    pub form_already_sent_title: &'static str,
+    /// This form was already sent and is not stored twice; if you got a code, use it;
+    /// if you saw no code, start a new report.
+    pub form_already_sent_text: &'static str,
+
+    // ---- receipt ------------------------------------------------------------
+    pub receipt_title: &'static str,
+    /// Your report has been received and stored encrypted.
+    pub receipt_intro: &'static str,
+    /// Label above the code: "Your pickup code".
+    pub receipt_code_label: &'static str,
+    /// How to keep it safe: write it down on paper, keep it where others cannot find it,
+    /// do not send it by e-mail or take a screenshot on a shared device, etc.
+    pub receipt_keep_safe_heading: &'static str,
+    pub receipt_keep_safe: &'static [&'static str],
+    /// The code cannot be recovered or resent: nobody, not even the committee, can look it up.
+    pub receipt_no_recovery: &'static str,
+    /// Heading before the two dates.
+    pub receipt_dates_heading: &'static str,
+    /// "The committee confirms receipt by" (followed by a date).
+    pub ack_by_label: &'static str,
+    /// "You get feedback at the latest by" (followed by a date).
+    pub feedback_by_label: &'static str,
+    /// Come back with the code on the pickup page to read questions and answers.
+    pub receipt_next: &'static str,
+
+    // ---- pickup -------------------------------------------------------------
+    pub pickup_title: &'static str,
+    pub pickup_intro: &'static str,
+    pub code_label: &'static str,
+    /// Hint: 25 characters; spaces, dashes and lower case do not matter.
+    pub code_hint: &'static str,
+    pub pickup_button: &'static str,
+    /// The check character shows a typing mistake: check the code you typed.
+    pub err_code_typo: &'static str,
+    /// The input is not shaped like a code (wrong length or characters).
+    pub err_code_format: &'static str,
+    /// No report found for this code (unknown, or removed after closing). Same text for
+    /// every well-formed code that opens nothing.
+    pub err_code_unknown: &'static str,
+
+    // ---- thread -------------------------------------------------------------
+    pub thread_title: &'static str,
+    pub status_label: &'static str,
+    /// In this order: received, acknowledged, under review, waiting for your answer,
+    /// feedback given, closed.
+    pub statuses: [&'static str; 6],
+    /// Closing reasons, in this order: taken into analysis; referred to the Autoriteit
+    /// Persoonsgegevens; referred to the Huis voor Klokkenluiders; outside our scope; no response.
+    pub close_reasons: [&'static str; 5],
+    pub close_reason_label: &'static str,
+    pub received_on_label: &'static str,
+    pub acknowledged_on_label: &'static str,
+    pub closed_on_label: &'static str,
+    pub messages_heading: &'static str,
+    /// Author shown above reporter messages: "You".
+    pub author_you: &'static str,
+    /// Author shown above committee messages: "The committee".
+    pub author_committee: &'static str,
+    /// Label for the day a message was written ("Date").
+    pub message_date_label: &'static str,
+    /// Heading above the original report in the thread: "Your report".
+    pub report_heading: &'static str,
+    pub followup_heading: &'static str,
+    pub followup_label: &'static str,
+    pub followup_hint: &'static str,
+    pub followup_button: &'static str,
+    /// Notice after a follow-up was stored.
+    pub followup_sent: &'static str,
+    pub err_followup_empty: &'static str,
+    /// The case is closed: no new messages can be sent.
+    pub thread_closed_note: &'static str,
+    pub signout_button: &'static str,
+    /// Hint next to sign-out: sign out when you are done, especially on a shared computer.
+    pub signout_hint: &'static str,
+    pub signed_out_title: &'static str,
+    /// You are signed out; close the browser window on a shared computer.
+    pub signed_out_text: &'static str,
+    /// Shown on the pickup page when the session ended (idle 15 minutes or signed out).
+    pub session_ended: &'static str,
+    /// "Yes"/"No" for showing checkbox-like values in the report summary.
+    pub yes: &'static str,
+    pub no: &'static str,
+    /// Shown for an empty optional field in the report summary: "(not filled in)".
+    pub not_given: &'static str,
+
+    // ---- error pages --------------------------------------------------------
+    pub back_home: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub method_title: &'static str,
+    pub method_text: &'static str,
+    /// What was sent is too large; shorten the text; nothing was stored.
+    pub too_large_title: &'static str,
+    pub too_large_text: &'static str,
+    /// Too many attempts in a short time; wait a few minutes; nothing was stored.
+    pub too_many_title: &'static str,
+    pub too_many_text: &'static str,
+    /// What was sent could not be read (bad characters, a damaged or altered form);
+    /// nothing was stored.
+    pub bad_request_title: &'static str,
+    pub bad_request_text: &'static str,
+    /// Something went wrong on our side; nothing was stored; try again later.
+    pub server_error_title: &'static str,
+    pub server_error_text: &'static str,
+    /// The service is temporarily unavailable; nothing was stored; try again later.
+    pub unavailable_title: &'static str,
+    pub unavailable_text: &'static str,
+    /// The request came from another site and was refused.
+    pub forbidden_title: &'static str,
+    pub forbidden_text: &'static str,
+
+    /// Month names, January first, in the language's usual lower/upper case.
+    pub months: [&'static str; 12],
+}

@@ -1,0 +1,124 @@
+//! Single-use form tokens: a random nonce, the time the form was made and an HMAC
+//! under the installation's form key. The signature and age are checked here; the
+//! nonce is consumed in the same transaction as what the form stores.
+
+use time::{Date, OffsetDateTime};
+
+use crate::crypto;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Report,
+    FollowUp,
+}
+
+impl Purpose {
+    fn label(self) -> &'static [u8] {
+        match self {
+            Purpose::Report => b"meldpunt v1 form report",
+            Purpose::FollowUp => b"meldpunt v1 form follow-up",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("the form token is missing or altered")]
+    Invalid,
+    #[error("the form token has expired")]
+    Expired,
+}
+
+/// A token whose signature and age were checked; its nonce is not yet consumed.
+pub struct Verified {
+    pub nonce: [u8; 16],
+    /// The day after which the nonce can be forgotten: the token has expired by then.
+    pub forget_on: Date,
+}
+
+const LEN: usize = 16 + 8 + 32;
+
+/// Makes a token for a form shown at `issued_at` (Unix seconds).
+pub fn mint(key: &[u8], purpose: Purpose, issued_at: i64) -> String {
+    let nonce = crypto::random_bytes::<16>();
+    let time = issued_at.to_be_bytes();
+    let tag = crypto::hmac_tag(key, &[purpose.label(), &nonce, &time]);
+    let mut raw = Vec::with_capacity(LEN);
+    raw.extend_from_slice(&nonce);
+    raw.extend_from_slice(&time);
+    raw.extend_from_slice(&tag);
+    crypto::hex(&raw)
+}
+
+pub fn verify(
+    key: &[u8],
+    purpose: Purpose,
+    token: &str,
+    now: i64,
+    ttl_secs: i64,
+) -> Result<Verified, TokenError> {
+    let raw = crypto::unhex(token)
+        .filter(|r| r.len() == LEN)
+        .ok_or(TokenError::Invalid)?;
+    let (nonce, rest) = raw.split_at(16);
+    let (time, tag) = rest.split_at(8);
+    let expected = crypto::hmac_tag(key, &[purpose.label(), nonce, time]);
+    if !crypto::ct_eq(&expected, tag) {
+        return Err(TokenError::Invalid);
+    }
+    let issued_at = i64::from_be_bytes(time.try_into().expect("eight bytes"));
+    // A token from the future (clock skew between instances) is allowed a minute.
+    if issued_at > now + 60 {
+        return Err(TokenError::Invalid);
+    }
+    if now - issued_at > ttl_secs {
+        return Err(TokenError::Expired);
+    }
+    let expires = OffsetDateTime::from_unix_timestamp(issued_at + ttl_secs)
+        .map_err(|_| TokenError::Invalid)?;
+    Ok(Verified {
+        nonce: nonce.try_into().expect("sixteen bytes"),
+        forget_on: expires.date().next_day().unwrap_or(expires.date()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: [u8; 32] = [9; 32];
+
+    #[test]
+    fn a_fresh_token_verifies_for_its_purpose_only() {
+        let token = mint(&KEY, Purpose::Report, 1_000_000);
+        assert!(verify(&KEY, Purpose::Report, &token, 1_000_100, 3600).is_ok());
+        assert_eq!(
+            verify(&KEY, Purpose::FollowUp, &token, 1_000_100, 3600).err(),
+            Some(TokenError::Invalid)
+        );
+        assert_eq!(
+            verify(&[8; 32], Purpose::Report, &token, 1_000_100, 3600).err(),
+            Some(TokenError::Invalid)
+        );
+    }
+
+    #[test]
+    fn an_old_token_is_expired_and_an_altered_one_invalid() {
+        let token = mint(&KEY, Purpose::Report, 1_000_000);
+        assert_eq!(
+            verify(&KEY, Purpose::Report, &token, 1_003_601, 3600).err(),
+            Some(TokenError::Expired)
+        );
+        let mut altered = token.clone().into_bytes();
+        altered[0] = if altered[0] == b'0' { b'1' } else { b'0' };
+        let altered = String::from_utf8(altered).unwrap();
+        assert_eq!(
+            verify(&KEY, Purpose::Report, &altered, 1_000_001, 3600).err(),
+            Some(TokenError::Invalid)
+        );
+        assert_eq!(
+            verify(&KEY, Purpose::Report, "", 1_000_001, 3600).err(),
+            Some(TokenError::Invalid)
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! The page frame every reporter page shares: language, skip link, header with the
+//! language switch, main landmark, footer. No scripts, no external resources.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+use crate::i18n::Lang;
+
+/// Marks a response whose body is already a finished page, so the error-page layer
+/// leaves it alone.
+#[derive(Clone, Copy)]
+pub struct Rendered;
+
+/// A complete page: status, language, and where the language switch leads (`None`
+/// hides it, e.g. on the receipt, where leaving would lose the code).
+pub struct Page {
+    pub status: StatusCode,
+    pub lang: Lang,
+    pub title: String,
+    /// Language-neutral path of this page, such as "/report".
+    pub switch_path: Option<&'static str>,
+    pub body: Markup,
+}
+
+impl Page {
+    pub fn new(lang: Lang, title: impl Into<String>, switch_path: Option<&'static str>, body: Markup) -> Self {
+        Self {
+            status: StatusCode::OK,
+            lang,
+            title: title.into(),
+            switch_path,
+            body,
+        }
+    }
+
+    pub fn status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub fn render(&self) -> Markup {
+        let t = self.lang.texts();
+        let lang = self.lang;
+        html! {
+            (DOCTYPE)
+            html lang=(lang.code()) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="referrer" content="no-referrer";
+                    title { (self.title) (t.title_suffix) }
+                    link rel="stylesheet" href="/static/style.css";
+                    link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
+                }
+                body {
+                    a class="skip-link" href="#main" { (t.skip_link) }
+                    header class="site-header" {
+                        div class="site-header-inner" {
+                            p class="site-name" { a href=(lang.path("/")) { (t.site_name) } }
+                            p class="site-tagline" { (t.site_tagline) }
+                            nav aria-label=(t.nav_label) {
+                                ul {
+                                    li { a href=(lang.path("/")) { (t.nav_home) } }
+                                    li { a href=(lang.path("/report")) { (t.nav_report) } }
+                                    li { a href=(lang.path("/pickup")) { (t.nav_pickup) } }
+                                    @if let Some(path) = self.switch_path {
+                                        @let other = lang.other();
+                                        li class="lang-switch" {
+                                            a href=(other.path(path)) lang=(other.code()) hreflang=(other.code()) {
+                                                (t.other_language)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    main id="main" tabindex="-1" {
+                        (self.body)
+                    }
+                    footer class="site-footer" {
+                        p { (t.footer_privacy) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for Page {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.render()).into_response();
+        response.extensions_mut().insert(Rendered);
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        response
+    }
+}
+
+/// A simple page with a title, one paragraph and a link home; used for errors and
+/// notices.
+pub fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str) -> Page {
+    let t = lang.texts();
+    Page::new(
+        lang,
+        title,
+        Some("/"),
+        html! {
+            h1 { (title) }
+            p { (text) }
+            p { a href=(lang.path("/")) { (t.back_home) } }
+        },
+    )
+    .status(status)
+}

@@ -1,0 +1,211 @@
+//! Landing page, report form and receipt.
+
+use axum::body::Bytes;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::error::WebError;
+use super::form_token::{self, Purpose, TokenError};
+use super::layout::{Page, message_page};
+use super::report_form::{self, Draft, FieldError};
+use super::urlencoded::{self, first};
+use super::{MAX_FORM_FIELDS, SharedState};
+use crate::case::{self, Body, Envelope};
+use crate::crypto;
+use crate::i18n::{Lang, Section};
+use crate::pickup::PickupCode;
+use crate::storage::{FormNonce, NewCase, NewMessage, Outcome};
+
+fn section(s: &Section) -> Markup {
+    html! {
+        section {
+            h2 { (s.heading) }
+            @for p in s.paragraphs { p { (p) } }
+            @if !s.items.is_empty() {
+                ul { @for i in s.items { li { (i) } } }
+            }
+        }
+    }
+}
+
+pub async fn landing(Extension(lang): Extension<Lang>) -> Response {
+    let t = lang.texts();
+    let body = html! {
+        h1 { (t.landing_title) }
+        p class="lead" { (t.landing_intro) }
+        p class="actions" {
+            a class="button" href=(lang.path("/report")) { (t.landing_start) }
+            " "
+            a href=(lang.path("/pickup")) { (t.landing_have_code) }
+        }
+        (section(&t.landing_who))
+        (section(&t.landing_can))
+        (section(&t.landing_cannot))
+        div class="notice" { (section(&t.landing_not_whistleblower)) }
+        div class="notice notice-urgent" { (section(&t.landing_emergency)) }
+        (section(&t.landing_anonymity))
+        (section(&t.landing_after))
+        p class="actions" {
+            a class="button" href=(lang.path("/report")) { (t.landing_start) }
+        }
+    };
+    let mut response = Page::new(lang, t.landing_title, Some("/"), body).into_response();
+    // The landing page is the one page search engines may list.
+    response
+        .headers_mut()
+        .insert("x-robots-tag", HeaderValue::from_static("nofollow"));
+    response
+}
+
+fn form_page(
+    state: &SharedState,
+    lang: Lang,
+    draft: &Draft,
+    errors: &[FieldError],
+    notice: Option<&str>,
+) -> Page {
+    let t = lang.texts();
+    let token = form_token::mint(&state.secrets.form_key, Purpose::Report, state.now().unix_timestamp());
+    let status = if errors.is_empty() && notice.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = html! {
+        h1 { (t.form_title) }
+        (report_form::error_summary(t, errors))
+        @if let Some(n) = notice {
+            div class="error-summary" role="alert" tabindex="-1" autofocus { p { (n) } }
+        }
+        p class="lead" { (t.form_intro) }
+        div class="notice" {
+            h2 { (t.form_reminder_heading) }
+            ul { @for r in t.form_reminder { li { (r) } } }
+        }
+        (report_form::render(lang, draft, errors, &token))
+    };
+    let title = if errors.is_empty() {
+        t.form_title.to_owned()
+    } else {
+        format!("{}: {}", t.error_summary_title, t.form_title)
+    };
+    Page::new(lang, title, Some("/report"), body).status(status)
+}
+
+pub async fn report_form(State(state): State<SharedState>, Extension(lang): Extension<Lang>) -> Page {
+    form_page(&state, lang, &Draft::default(), &[], None)
+}
+
+pub async fn submit_report(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let t = lang.texts();
+    let Ok(pairs) = urlencoded::parse(&body, MAX_FORM_FIELDS) else {
+        return Ok(bad_request(lang));
+    };
+    let draft = Draft::from_pairs(&pairs);
+    let now = state.now();
+    let verified = match form_token::verify(
+        &state.secrets.form_key,
+        Purpose::Report,
+        first(&pairs, "form_token"),
+        now.unix_timestamp(),
+        state.form_ttl_secs,
+    ) {
+        Ok(v) => v,
+        Err(TokenError::Expired) => {
+            return Ok(form_page(&state, lang, &draft, &[], Some(t.form_expired)).into_response());
+        }
+        Err(TokenError::Invalid) => return Ok(bad_request(lang)),
+    };
+    let report = match draft.parse(lang, state.text_limits) {
+        Ok(r) => r,
+        Err(errors) => return Ok(form_page(&state, lang, &draft, &errors, None).into_response()),
+    };
+    let received_on = now.date();
+    let nonce = FormNonce {
+        nonce: &verified.nonce,
+        forget_on: verified.forget_on,
+    };
+    let committee = state.committee();
+    for _ in 0..3 {
+        let code = PickupCode::generate();
+        let derived = code.derive(&state.secrets.salt);
+        let id = crypto::hex(&crypto::random_bytes::<16>());
+        let reference = case::new_reference();
+        let envelope = Envelope::new(&id, 1, Body::Report(report.clone()));
+        let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&derived.recipient()))?;
+        let new_case = NewCase {
+            id: &id,
+            reference: &reference,
+            lookup: &derived.lookup,
+            reporter_recipient: &derived.recipient().to_string(),
+            received_on,
+            feedback_due_on: case::feedback_by(received_on, None),
+            first_message: NewMessage {
+                seq: 1,
+                author_kind: case::AuthorKind::Reporter,
+                written_on: received_on,
+                recipients_fp: committee.fingerprint(),
+                ciphertext: &ciphertext,
+            },
+        };
+        match state.storage.insert_case(&new_case, &nonce).await? {
+            Outcome::Stored => {
+                tracing::info!("report stored");
+                return Ok(receipt(lang, &code, received_on).into_response());
+            }
+            Outcome::FormAlreadyUsed => return Ok(already_sent(lang)),
+            Outcome::Conflict => continue,
+        }
+    }
+    Err(WebError::Contention)
+}
+
+pub fn bad_request(lang: Lang) -> Response {
+    let t = lang.texts();
+    message_page(lang, StatusCode::BAD_REQUEST, t.bad_request_title, t.bad_request_text).into_response()
+}
+
+pub fn already_sent(lang: Lang) -> Response {
+    let t = lang.texts();
+    message_page(
+        lang,
+        StatusCode::CONFLICT,
+        t.form_already_sent_title,
+        t.form_already_sent_text,
+    )
+    .into_response()
+}
+
+fn receipt(lang: Lang, code: &PickupCode, received_on: time::Date) -> Page {
+    let t = lang.texts();
+    let shown = code.display();
+    let body = html! {
+        h1 { (t.receipt_title) }
+        p class="lead" { (t.receipt_intro) }
+        div class="pickup-code-box" {
+            p id="pickup-code-label" { (t.receipt_code_label) }
+            p class="pickup-code" id="pickup-code" aria-labelledby="pickup-code-label" {
+                code { (shown.as_str()) }
+            }
+        }
+        p class="warning" { strong { (t.receipt_no_recovery) } }
+        h2 { (t.receipt_keep_safe_heading) }
+        ul { @for k in t.receipt_keep_safe { li { (k) } } }
+        h2 { (t.receipt_dates_heading) }
+        dl class="dates" {
+            dt { (t.ack_by_label) }
+            dd id="acknowledge-by" { (lang.date(case::acknowledge_by(received_on))) }
+            dt { (t.feedback_by_label) }
+            dd id="feedback-by" { (lang.date(case::feedback_by(received_on, None))) }
+        }
+        p { (t.receipt_next) }
+        p { a href=(lang.path("/pickup")) { (t.nav_pickup) } }
+    };
+    Page::new(lang, t.receipt_title, None, body)
+}

@@ -1,0 +1,119 @@
+//! Headers on every response, the cross-site check on POSTs, and the friendly error
+//! pages that replace whatever an inner layer (router, body limit, rate limiter,
+//! timeout, handler error) answered with.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::SharedState;
+use super::layout::{Rendered, message_page};
+use crate::i18n::Lang;
+
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
+
+const FIXED: &[(&str, &str)] = &[
+    ("content-security-policy", CSP),
+    ("referrer-policy", "no-referrer"),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    ),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("cross-origin-embedder-policy", "require-corp"),
+];
+
+/// Sets the security headers on every response; `no-store` unless a handler chose
+/// its own caching (static files), and no indexing except where a page allows it.
+pub async fn headers(State(state): State<SharedState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    for (name, value) in FIXED {
+        h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
+    if state.cookie.secure {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000"),
+        );
+    }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if !h.contains_key("x-robots-tag") {
+        h.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    }
+    h.remove(header::SERVER);
+    h.remove("x-powered-by");
+    response
+}
+
+/// Refuses POSTs that a browser marks as coming from another site. Requests without
+/// these headers (older browsers, `Origin: null` under `no-referrer`) pass: the
+/// session cookie is SameSite=Strict and forms carry single-use tokens.
+pub async fn same_origin_posts(
+    State(state): State<SharedState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() == Method::POST && is_cross_site(request.headers(), state.public_origin.as_deref()) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return false;
+    };
+    if origin == "null" {
+        return false;
+    }
+    if public_origin.is_some_and(|p| p.eq_ignore_ascii_case(origin)) {
+        return false;
+    }
+    let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    !origin_host.eq_ignore_ascii_case(host)
+}
+
+/// Replaces bare error responses with a page in the language of the request path.
+pub async fn error_pages(request: Request, next: Next) -> Response {
+    let lang = Lang::from_path(request.uri().path());
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<Rendered>().is_some()
+    {
+        return response;
+    }
+    let t = lang.texts();
+    let (title, text) = match status {
+        StatusCode::NOT_FOUND => (t.not_found_title, t.not_found_text),
+        StatusCode::METHOD_NOT_ALLOWED => (t.method_title, t.method_text),
+        StatusCode::PAYLOAD_TOO_LARGE => (t.too_large_title, t.too_large_text),
+        StatusCode::TOO_MANY_REQUESTS => (t.too_many_title, t.too_many_text),
+        StatusCode::FORBIDDEN => (t.forbidden_title, t.forbidden_text),
+        StatusCode::SERVICE_UNAVAILABLE => (t.unavailable_title, t.unavailable_text),
+        s if s.is_server_error() => (t.server_error_title, t.server_error_text),
+        _ => (t.bad_request_title, t.bad_request_text),
+    };
+    let (parts, _) = response.into_parts();
+    let mut page = message_page(lang, status, title, text).into_response();
+    // Keep what tells the client how to go on (Allow, Retry-After); drop the rest,
+    // e.g. a content type or length that belonged to the old body.
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            page.headers_mut().insert(name, v.clone());
+        }
+    }
+    page
+}

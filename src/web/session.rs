@@ -1,0 +1,143 @@
+//! Reporter sessions (DESIGN.md §3 "Reporter session"): one cookie with a random
+//! 256-bit token; the database row is found by a value derived from the token and
+//! holds the case id and the reporter's key sealed to another key derived from it.
+//! Neither the row nor the cookie alone reveals anything, and any instance on the
+//! same database can serve the session.
+
+use age::secrecy::ExposeSecret;
+use axum::http::{HeaderMap, HeaderValue, header};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::SharedState;
+use super::error::WebError;
+use crate::crypto::{self, Identity};
+
+/// The cookie's name and attributes: strict (`__Host-`, Secure) behind TLS or an
+/// onion address; without Secure on the plain-HTTP local demo, where it would not
+/// be stored otherwise.
+#[derive(Debug, Clone)]
+pub struct CookiePolicy {
+    pub secure: bool,
+}
+
+impl CookiePolicy {
+    pub fn name(&self) -> &'static str {
+        if self.secure { "__Host-meldpunt" } else { "meldpunt" }
+    }
+
+    fn attributes(&self) -> &'static str {
+        if self.secure {
+            "; Path=/; Secure; HttpOnly; SameSite=Strict"
+        } else {
+            "; Path=/; HttpOnly; SameSite=Strict"
+        }
+    }
+
+    pub fn set(&self, token: &str) -> HeaderValue {
+        HeaderValue::try_from(format!("{}={}{}", self.name(), token, self.attributes()))
+            .expect("hex token is a valid header value")
+    }
+
+    pub fn clear(&self) -> HeaderValue {
+        HeaderValue::try_from(format!("{}={}; Max-Age=0", self.name(), self.attributes()))
+            .expect("static cookie text is a valid header value")
+    }
+
+    /// The session token from the request's cookies, when well-formed.
+    pub fn read(&self, headers: &HeaderMap) -> Option<Zeroizing<String>> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(name, _)| *name == self.name())
+            .map(|(_, value)| value)
+            .filter(|v| v.len() == 64 && crypto::unhex(v).is_some())
+            .map(|v| Zeroizing::new(v.to_owned()))
+    }
+}
+
+/// An active reporter session: which case, and the key that opens its messages.
+pub struct ReporterSession {
+    pub case_id: String,
+    pub identity: Identity,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SealedState {
+    case: String,
+    identity: String,
+}
+
+struct TokenKeys {
+    id: [u8; 32],
+    identity: Identity,
+}
+
+fn token_keys(token_hex: &str) -> Option<TokenKeys> {
+    let token = Zeroizing::new(crypto::unhex(token_hex)?);
+    let id = *crypto::hkdf32(&token, b"meldpunt v1 session", b"row id");
+    let key = crypto::hkdf32(&token, b"meldpunt v1 session", b"state key");
+    Some(TokenKeys {
+        id,
+        identity: crypto::identity_from_bytes(&key),
+    })
+}
+
+/// Starts a session for a case; returns the token for the cookie.
+pub async fn start(
+    state: &SharedState,
+    case_id: &str,
+    reporter: &Identity,
+) -> Result<Zeroizing<String>, WebError> {
+    let token = Zeroizing::new(crypto::hex(&crypto::random_bytes::<32>()));
+    let keys = token_keys(&token).expect("a fresh token is valid hex");
+    let plain = Zeroizing::new(
+        serde_json::to_vec(&SealedState {
+            case: case_id.to_owned(),
+            identity: reporter.to_string().expose_secret().to_owned(),
+        })
+        .expect("session state serialises"),
+    );
+    let sealed = crypto::seal_to_one(&plain, &keys.identity.to_public())?;
+    let expires = state.now().unix_timestamp() + state.session_idle_secs;
+    state.storage.create_session(&keys.id, &sealed, expires).await?;
+    Ok(token)
+}
+
+/// Resumes a live session and extends its idle timeout.
+pub async fn resume(state: &SharedState, token: &str) -> Result<Option<ReporterSession>, WebError> {
+    let Some(keys) = token_keys(token) else {
+        return Ok(None);
+    };
+    let now = state.now().unix_timestamp();
+    let Some(sealed) = state.storage.live_session(&keys.id, now).await? else {
+        return Ok(None);
+    };
+    let plain = crypto::open(&sealed, &keys.identity)?;
+    let Ok(s) = serde_json::from_slice::<SealedState>(&plain) else {
+        return Ok(None);
+    };
+    let identity = Zeroizing::new(s.identity);
+    let Some(identity) = crypto::parse_identity(&identity) else {
+        return Ok(None);
+    };
+    state
+        .storage
+        .touch_session(&keys.id, now + state.session_idle_secs)
+        .await?;
+    Ok(Some(ReporterSession {
+        case_id: s.case,
+        identity,
+    }))
+}
+
+/// Ends a session: its row is deleted, so the token opens nothing any more.
+pub async fn end(state: &SharedState, token: &str) -> Result<(), WebError> {
+    if let Some(keys) = token_keys(token) {
+        state.storage.delete_session(&keys.id).await?;
+    }
+    Ok(())
+}

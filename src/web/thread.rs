@@ -1,0 +1,430 @@
+//! Pickup with the code, the thread of a case as its reporter sees it, follow-ups
+//! and sign-out.
+
+use std::str::FromStr;
+
+use axum::body::Bytes;
+use axum::extract::{Extension, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::error::WebError;
+use super::form_token::{self, Purpose, TokenError};
+use super::layout::{Page, message_page};
+use super::pages::{already_sent, bad_request};
+use super::session::{self, ReporterSession};
+use super::urlencoded::{self, first};
+use super::{MAX_FORM_FIELDS, SharedState};
+use crate::case::{self, AuthorKind, Body, Envelope, Report, Status};
+use crate::crypto::{self, Recipient};
+use crate::i18n::{Lang, Texts};
+use crate::pickup::{CodeError, PickupCode};
+use crate::storage::{CaseRow, FormNonce, NewMessage, Outcome};
+
+fn pickup_page(lang: Lang, status: StatusCode, error: Option<&str>, notice: Option<&str>) -> Page {
+    let t = lang.texts();
+    let body = html! {
+        h1 { (t.pickup_title) }
+        @if let Some(e) = error {
+            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus
+                aria-labelledby="error-summary-title" {
+                h2 id="error-summary-title" { (t.error_summary_title) }
+                ul { li { a href="#code" { (e) } } }
+            }
+        }
+        @if let Some(n) = notice {
+            div class="notice" role="status" { p { (n) } }
+        }
+        p class="lead" { (t.pickup_intro) }
+        form method="post" action=(lang.path("/pickup")) novalidate {
+            div class={ "field" @if error.is_some() { " field-invalid" } } {
+                label for="code" { (t.code_label) }
+                p class="hint" id="code-hint" { (t.code_hint) }
+                @if let Some(e) = error { p class="field-error" id="code-error" { (e) } }
+                input type="text" id="code" name="code" class="code-input"
+                    autocomplete="off" autocapitalize="characters" spellcheck="false"
+                    aria-describedby={ "code-hint" @if error.is_some() { " code-error" } }
+                    aria-invalid=[error.is_some().then_some("true")];
+            }
+            button type="submit" class="button" { (t.pickup_button) }
+        }
+    };
+    let title = if error.is_some() {
+        format!("{}: {}", t.error_summary_title, t.pickup_title)
+    } else {
+        t.pickup_title.to_owned()
+    };
+    Page::new(lang, title, Some("/pickup"), body).status(status)
+}
+
+pub async fn pickup_form(Extension(lang): Extension<Lang>) -> Page {
+    pickup_page(lang, StatusCode::OK, None, None)
+}
+
+pub async fn pickup(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let t = lang.texts();
+    let Ok(pairs) = urlencoded::parse(&body, MAX_FORM_FIELDS) else {
+        return Ok(bad_request(lang));
+    };
+    // The code is checked before anything touches the database: a typo or a
+    // malformed code costs nothing and reveals nothing.
+    let code = match PickupCode::parse(first(&pairs, "code")) {
+        Ok(c) => c,
+        Err(CodeError::Typo) => {
+            return Ok(pickup_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(t.err_code_typo), None)
+                .into_response());
+        }
+        Err(CodeError::Format) => {
+            return Ok(pickup_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(t.err_code_format), None)
+                .into_response());
+        }
+    };
+    let derived = code.derive(&state.secrets.salt);
+    let Some(case) = state.storage.case_by_lookup(&derived.lookup).await? else {
+        return Ok(pickup_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(t.err_code_unknown), None)
+            .into_response());
+    };
+    // A new sign-in always gets a new token; an older session of this browser ends.
+    if let Some(old) = state.cookie.read(&headers) {
+        session::end(&state, &old).await?;
+    }
+    let token = session::start(&state, &case.id, &derived.identity).await?;
+    let mut response = Redirect::to(&lang.path("/thread")).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.cookie.set(&token));
+    Ok(response)
+}
+
+/// The session of this request, or the response to give when there is none.
+async fn require_session(
+    state: &SharedState,
+    lang: Lang,
+    headers: &HeaderMap,
+) -> Result<Result<ReporterSession, Response>, WebError> {
+    let Some(token) = state.cookie.read(headers) else {
+        return Ok(Err(Redirect::to(&lang.path("/pickup")).into_response()));
+    };
+    match session::resume(state, &token).await? {
+        Some(s) => Ok(Ok(s)),
+        None => {
+            let t = lang.texts();
+            let mut response =
+                pickup_page(lang, StatusCode::OK, None, Some(t.session_ended)).into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, state.cookie.clear());
+            Ok(Err(response))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ThreadQuery {
+    sent: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+    Query(query): Query<ThreadQuery>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let session = match require_session(&state, lang, &headers).await? {
+        Ok(s) => s,
+        Err(response) => return Ok(response),
+    };
+    let notice = query.sent.is_some().then_some(lang.texts().followup_sent);
+    render_thread(&state, lang, &session, ThreadForm::default(), notice).await
+}
+
+/// The state of the follow-up form when the thread is shown again.
+#[derive(Default)]
+struct ThreadForm {
+    text: String,
+    error: Option<String>,
+    status: Option<StatusCode>,
+}
+
+struct ShownMessage {
+    author: AuthorKind,
+    written_on: time::Date,
+    body: Body,
+}
+
+async fn load_case(state: &SharedState, session: &ReporterSession) -> Result<Option<CaseRow>, WebError> {
+    Ok(state.storage.case_by_id(&session.case_id).await?)
+}
+
+async fn render_thread(
+    state: &SharedState,
+    lang: Lang,
+    session: &ReporterSession,
+    form: ThreadForm,
+    notice: Option<&str>,
+) -> Result<Response, WebError> {
+    let t = lang.texts();
+    let Some(case) = load_case(state, session).await? else {
+        // The case was removed after closing: the session opens nothing any more.
+        return Ok(pickup_page(lang, StatusCode::OK, None, Some(t.session_ended)).into_response());
+    };
+    let mut shown = Vec::new();
+    for m in state.storage.messages(&case.id).await? {
+        if m.author_kind == AuthorKind::Note {
+            continue;
+        }
+        let plain = crypto::open(&m.ciphertext, &session.identity)?;
+        let envelope = Envelope::from_bytes(&plain, &case.id, m.seq)?;
+        shown.push(ShownMessage {
+            author: m.author_kind,
+            written_on: m.written_on,
+            body: envelope.body,
+        });
+    }
+    let token = form_token::mint(&state.secrets.form_key, Purpose::FollowUp, state.now().unix_timestamp());
+    let closed = case.status == Status::Closed;
+    let body = html! {
+        h1 { (t.thread_title) }
+        @if let Some(e) = &form.error {
+            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus
+                aria-labelledby="error-summary-title" {
+                h2 id="error-summary-title" { (t.error_summary_title) }
+                ul { li { a href="#followup" { (e) } } }
+            }
+        }
+        @if let Some(n) = notice {
+            div class="notice" role="status" { p { (n) } }
+        }
+        (case_status(lang, &case))
+        h2 { (t.messages_heading) }
+        ol class="thread" {
+            @for m in &shown { li { (message(lang, m)) } }
+        }
+        @if closed {
+            p class="notice" { (t.thread_closed_note) }
+        } @else {
+            h2 { (t.followup_heading) }
+            form method="post" action=(lang.path("/thread")) novalidate {
+                input type="hidden" name="form_token" value=(token);
+                div class={ "field" @if form.error.is_some() { " field-invalid" } } {
+                    label for="followup" { (t.followup_label) }
+                    p class="hint" id="followup-hint" { (t.followup_hint) }
+                    @if let Some(e) = &form.error { p class="field-error" id="followup-error" { (e) } }
+                    textarea id="followup" name="text" rows="6" autocomplete="off"
+                        aria-describedby={ "followup-hint" @if form.error.is_some() { " followup-error" } }
+                        aria-invalid=[form.error.is_some().then_some("true")] { (form.text) }
+                }
+                button type="submit" class="button" { (t.followup_button) }
+            }
+        }
+        (sign_out_form(lang))
+    };
+    Ok(Page::new(lang, t.thread_title, Some("/thread"), body)
+        .status(form.status.unwrap_or(StatusCode::OK))
+        .into_response())
+}
+
+fn sign_out_form(lang: Lang) -> Markup {
+    let t = lang.texts();
+    html! {
+        form method="post" action=(lang.path("/sign-out")) class="sign-out" {
+            p class="hint" { (t.signout_hint) }
+            button type="submit" class="button button-secondary" { (t.signout_button) }
+        }
+    }
+}
+
+fn case_status(lang: Lang, case: &CaseRow) -> Markup {
+    let t = lang.texts();
+    html! {
+        dl class="dates" id="case-status" {
+            dt { (t.status_label) }
+            dd id="status" { (case.status.label(t)) }
+            dt { (t.received_on_label) }
+            dd { (lang.date(case.received_on)) }
+            @if let Some(ack) = case.acknowledged_on {
+                dt { (t.acknowledged_on_label) }
+                dd id="acknowledged-on" { (lang.date(ack)) }
+            } @else {
+                dt { (t.ack_by_label) }
+                dd id="acknowledge-by" { (lang.date(case::acknowledge_by(case.received_on))) }
+            }
+            @if case.status != Status::Closed && case.status != Status::FeedbackGiven {
+                dt { (t.feedback_by_label) }
+                dd id="feedback-by" { (lang.date(case.feedback_due_on)) }
+            }
+            @if let Some(closed) = case.closed_on {
+                dt { (t.closed_on_label) }
+                dd { (lang.date(closed)) }
+            }
+            @if let Some(reason) = case.close_reason {
+                dt { (t.close_reason_label) }
+                dd { (reason.label(t)) }
+            }
+        }
+    }
+}
+
+fn message(lang: Lang, m: &ShownMessage) -> Markup {
+    let t = lang.texts();
+    let (class, author) = match m.author {
+        AuthorKind::Reporter => ("message message-reporter", t.author_you),
+        _ => ("message message-committee", t.author_committee),
+    };
+    html! {
+        article class=(class) {
+            header {
+                p class="message-author" { (author) }
+                p class="message-date" { (t.message_date_label) ": " (lang.date(m.written_on)) }
+            }
+            @match &m.body {
+                Body::Report(r) => { h3 { (t.report_heading) } (report_summary(t, r)) }
+                Body::Text { text } => { div class="message-text" { (text) } }
+            }
+        }
+    }
+}
+
+fn or_not_given<'a>(t: &'a Texts, s: &'a str) -> &'a str {
+    if s.is_empty() { t.not_given } else { s }
+}
+
+fn report_summary(t: &Texts, r: &Report) -> Markup {
+    let concerns: Vec<&str> = r.concerns.iter().map(|c| c.label(t)).collect();
+    let rows: Vec<(&str, String)> = vec![
+        (t.role_legend, r.role.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (t.concerns_legend, concerns.join("; ")),
+        (t.what_label, r.what.clone()),
+        (t.org_kind_label, or_not_given(t, &r.org_kind).to_owned()),
+        (t.municipality_label, or_not_given(t, &r.municipality).to_owned()),
+        (t.org_name_label, or_not_given(t, &r.org_name).to_owned()),
+        (t.when_label, or_not_given(t, &r.when).to_owned()),
+        (t.ongoing_legend, r.ongoing.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (t.affected_label, or_not_given(t, &r.affected).to_owned()),
+        (t.elsewhere_label, or_not_given(t, &r.elsewhere).to_owned()),
+        (t.hope_legend, r.hope.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (t.contact_label, or_not_given(t, &r.contact).to_owned()),
+    ];
+    html! {
+        dl class="report-summary" {
+            @for (label, value) in &rows {
+                dt { (label) }
+                dd class="message-text" { (value) }
+            }
+        }
+    }
+}
+
+pub async fn follow_up(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let t = lang.texts();
+    let session = match require_session(&state, lang, &headers).await? {
+        Ok(s) => s,
+        Err(response) => return Ok(response),
+    };
+    let Ok(pairs) = urlencoded::parse(&body, MAX_FORM_FIELDS) else {
+        return Ok(bad_request(lang));
+    };
+    let text = first(&pairs, "text").trim().to_owned();
+    let now = state.now();
+    let verified = match form_token::verify(
+        &state.secrets.form_key,
+        Purpose::FollowUp,
+        first(&pairs, "form_token"),
+        now.unix_timestamp(),
+        state.form_ttl_secs,
+    ) {
+        Ok(v) => v,
+        Err(TokenError::Expired) => {
+            let form = ThreadForm {
+                text,
+                error: Some(t.form_expired.to_owned()),
+                status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            };
+            return render_thread(&state, lang, &session, form, None).await;
+        }
+        Err(TokenError::Invalid) => return Ok(bad_request(lang)),
+    };
+    let error = if text.is_empty() {
+        Some(t.err_followup_empty.to_owned())
+    } else if text.chars().count() > state.text_limits.long {
+        Some((t.err_too_long)(state.text_limits.long))
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let form = ThreadForm {
+            text,
+            error: Some(error),
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+        };
+        return render_thread(&state, lang, &session, form, None).await;
+    }
+    let Some(case) = load_case(&state, &session).await? else {
+        return Ok(pickup_page(lang, StatusCode::OK, None, Some(t.session_ended)).into_response());
+    };
+    if case.status == Status::Closed {
+        let form = ThreadForm {
+            text,
+            error: Some(t.thread_closed_note.to_owned()),
+            status: Some(StatusCode::CONFLICT),
+        };
+        return render_thread(&state, lang, &session, form, None).await;
+    }
+    let reporter =
+        Recipient::from_str(&case.reporter_recipient).map_err(|_| WebError::BadStoredRecipient)?;
+    let committee = state.committee();
+    let nonce = FormNonce {
+        nonce: &verified.nonce,
+        forget_on: verified.forget_on,
+    };
+    for _ in 0..5 {
+        let seq = state.storage.next_seq(&case.id).await?;
+        let envelope = Envelope::new(&case.id, seq, Body::Text { text: text.clone() });
+        let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&reporter))?;
+        let message = NewMessage {
+            seq,
+            author_kind: AuthorKind::Reporter,
+            written_on: now.date(),
+            recipients_fp: committee.fingerprint(),
+            ciphertext: &ciphertext,
+        };
+        match state.storage.append_message(&case.id, &message, Some(&nonce)).await? {
+            Outcome::Stored => {
+                tracing::info!("follow-up stored");
+                return Ok(Redirect::to(&lang.path("/thread?sent=1")).into_response());
+            }
+            Outcome::FormAlreadyUsed => return Ok(already_sent(lang)),
+            Outcome::Conflict => continue,
+        }
+    }
+    Err(WebError::Contention)
+}
+
+pub async fn sign_out(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let t = lang.texts();
+    if let Some(token) = state.cookie.read(&headers) {
+        session::end(&state, &token).await?;
+    }
+    let mut response =
+        message_page(lang, StatusCode::OK, t.signed_out_title, t.signed_out_text).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.cookie.clear());
+    Ok(response)
+}
