@@ -32,7 +32,11 @@ pub struct ServeArgs {
 
     /// Database: sqlite://PATH or postgres://USER@HOST/DB. The SQLite file and its
     /// directory are created when missing.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/meldpunt.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/meldpunt.db"
+    )]
     pub database_url: String,
 
     /// age recipients file with the committee's public keys (one age1… per line,

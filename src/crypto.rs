@@ -162,7 +162,10 @@ fn seal_to(padded: &[u8], recipients: Vec<&dyn age::Recipient>) -> Result<Vec<u8
 
 /// Opens a sealed message with any identity able to (a member's key or a reporter's
 /// derived key) and removes the padding.
-pub fn open(ciphertext: &[u8], identity: &dyn age::Identity) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+pub fn open(
+    ciphertext: &[u8],
+    identity: &dyn age::Identity,
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let decryptor = age::Decryptor::new(ciphertext)?;
     let mut reader = decryptor.decrypt(std::iter::once(identity))?;
     let mut padded = Vec::with_capacity(ciphertext.len());

@@ -45,7 +45,7 @@ impl Lang {
     /// Builds a link inside this language: `path` starts with `/`.
     pub fn path(self, path: &str) -> String {
         match (self, path) {
-            (Lang::En, "/") => "/en/".to_owned(),
+            (Lang::En, "/") => "/en".to_owned(),
             _ => format!("{}{}", self.prefix(), path),
         }
     }

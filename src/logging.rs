@@ -1,7 +1,8 @@
 //! Logging to stderr. `RUST_LOG` sets the level of meldpunt's own messages only:
 //! other crates are held at `warn`, because at debug and trace levels HTTP and
 //! database libraries may print request headers or statements, and nothing a
-//! reporter sends may reach a log.
+//! reporter sends may reach a log. Reporter actions are not logged at all: a log
+//! line's timestamp would record to the second what the database keeps to the day.
 
 use tracing_subscriber::EnvFilter;
 
@@ -31,6 +32,7 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }

@@ -196,8 +196,7 @@ mod tests {
     // Lookup computed with Python's hmac module; recipient by `age-keygen -y` on the
     // identity Bech32-encoded from the independently computed reporter secret.
     const FIXED_LOOKUP: &str = "c8c9d95e5252f8a5e2fcd6e27644dec90964ccd5f71c7edf3baa87279b925dc0";
-    const FIXED_RECIPIENT: &str =
-        "age1l4gpeq8y48c86zcrsut9scfl0p0mjnwt6hgjv86gk0gdfe2yleesgzdaud";
+    const FIXED_RECIPIENT: &str = "age1l4gpeq8y48c86zcrsut9scfl0p0mjnwt6hgjv86gk0gdfe2yleesgzdaud";
 
     #[test]
     fn parsing_is_forgiving_about_case_spaces_dashes_and_lookalikes() {
@@ -251,12 +250,28 @@ mod tests {
     #[test]
     fn wrong_lengths_and_foreign_characters_are_format_errors() {
         let shown = PickupCode::generate().display();
-        assert_eq!(PickupCode::parse(&shown[..28]).unwrap_err(), CodeError::Format);
-        assert_eq!(PickupCode::parse(&format!("{}0", shown.as_str())).unwrap_err(), CodeError::Format);
-        assert_eq!(PickupCode::parse(&shown.replacen(|c: char| c.is_ascii_alphanumeric(), "U", 1)).unwrap_err(), CodeError::Format);
+        assert_eq!(
+            PickupCode::parse(&shown[..28]).unwrap_err(),
+            CodeError::Format
+        );
+        assert_eq!(
+            PickupCode::parse(&format!("{}0", shown.as_str())).unwrap_err(),
+            CodeError::Format
+        );
+        assert_eq!(
+            PickupCode::parse(&shown.replacen(|c: char| c.is_ascii_alphanumeric(), "U", 1))
+                .unwrap_err(),
+            CodeError::Format
+        );
         assert_eq!(PickupCode::parse("").unwrap_err(), CodeError::Format);
-        assert_eq!(PickupCode::parse(&"A".repeat(1_000_000)).unwrap_err(), CodeError::Format);
-        assert_eq!(PickupCode::parse("ÄÄÄÄÄ-ÄÄÄÄÄ").unwrap_err(), CodeError::Format);
+        assert_eq!(
+            PickupCode::parse(&"A".repeat(1_000_000)).unwrap_err(),
+            CodeError::Format
+        );
+        assert_eq!(
+            PickupCode::parse("ÄÄÄÄÄ-ÄÄÄÄÄ").unwrap_err(),
+            CodeError::Format
+        );
     }
 
     #[test]

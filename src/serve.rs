@@ -16,16 +16,25 @@ use crate::web::{self, AppState, CookiePolicy, HttpSettings, StateParts, TextLim
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error("cannot read the recipients file {path}: {source}")]
-    ReadRecipients { path: PathBuf, source: std::io::Error },
+    ReadRecipients {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("recipients file {path}: {source}")]
-    Recipients { path: PathBuf, source: RecipientsError },
+    Recipients {
+        path: PathBuf,
+        source: RecipientsError,
+    },
     #[error(
         "no committee recipient in {0}: add the public key (age1…) of at least one committee member; \
          see keys/README.md"
     )]
     NoRecipients(PathBuf),
     #[error("cannot create the demo identity under {path}: {source}")]
-    Demo { path: PathBuf, source: std::io::Error },
+    Demo {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the demo identity file {0} is not an age identity")]
     DemoUnreadable(PathBuf),
     #[error(transparent)]
@@ -33,7 +42,10 @@ pub enum ServeError {
     #[error("invalid trusted proxy header name")]
     ProxyHeader,
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("the server stopped: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -60,7 +72,8 @@ fn load_committee(args: &ServeArgs) -> Result<(RecipientSet, KeySource), ServeEr
         }
     };
     if !recipients.is_empty() {
-        let set = RecipientSet::new(recipients).map_err(|_| ServeError::NoRecipients(path.clone()))?;
+        let set =
+            RecipientSet::new(recipients).map_err(|_| ServeError::NoRecipients(path.clone()))?;
         return Ok((set, KeySource::File(path.clone())));
     }
     // A key next to the server is only acceptable for trying meldpunt out: only with
@@ -197,7 +210,11 @@ async fn housekeeping(state: web::SharedState, limits: ratelimit::Limits) {
     loop {
         tick.tick().await;
         let now = state.now();
-        if let Err(e) = state.storage.purge_expired(now.unix_timestamp(), now.date()).await {
+        if let Err(e) = state
+            .storage
+            .purge_expired(now.unix_timestamp(), now.date())
+            .await
+        {
             tracing::warn!(error = %e, "housekeeping failed; will retry");
         }
         limits.forget_idle();

@@ -170,10 +170,17 @@ impl Storage {
             return Err(StorageError::UnsupportedUrl);
         }
         let url = if let Some(path) = sqlite_path(url) {
-            if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Some(parent) = Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(parent).map_err(StorageError::Directory)?;
             }
-            if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") }
+            if url.contains('?') {
+                url.to_owned()
+            } else {
+                format!("{url}?mode=rwc")
+            }
         } else {
             url.to_owned()
         };
@@ -195,7 +202,11 @@ impl Storage {
             })
             .connect(&url)
             .await?;
-        let migrator = if sqlite { &SQLITE_MIGRATIONS } else { &POSTGRES_MIGRATIONS };
+        let migrator = if sqlite {
+            &SQLITE_MIGRATIONS
+        } else {
+            &POSTGRES_MIGRATIONS
+        };
         migrator.run(&pool).await?;
         Ok(Self { pool })
     }
@@ -211,11 +222,13 @@ impl Storage {
 
     async fn setting_or_create(&self, name: &'static str) -> Result<[u8; 32]> {
         let fresh = crate::crypto::random_bytes::<32>();
-        sqlx::query("insert into settings (name, value) values ($1, $2) on conflict (name) do nothing")
-            .bind(name)
-            .bind(fresh.to_vec())
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "insert into settings (name, value) values ($1, $2) on conflict (name) do nothing",
+        )
+        .bind(name)
+        .bind(fresh.to_vec())
+        .execute(&self.pool)
+        .await?;
         let value: Vec<u8> = sqlx::query_scalar("select value from settings where name = $1")
             .bind(name)
             .fetch_one(&self.pool)
@@ -293,10 +306,11 @@ impl Storage {
 
     /// The sequence number the next message of a case gets.
     pub async fn next_seq(&self, case_id: &str) -> Result<i64> {
-        let max: Option<i64> = sqlx::query_scalar("select max(seq) from messages where case_id = $1")
-            .bind(case_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let max: Option<i64> =
+            sqlx::query_scalar("select max(seq) from messages where case_id = $1")
+                .bind(case_id)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(max.unwrap_or(0) + 1)
     }
 
@@ -346,12 +360,14 @@ impl Storage {
     }
 
     pub async fn create_session(&self, id: &[u8], sealed: &[u8], expires_at: i64) -> Result<()> {
-        sqlx::query("insert into reporter_sessions (id, sealed_state, expires_at) values ($1, $2, $3)")
-            .bind(id.to_vec())
-            .bind(sealed.to_vec())
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "insert into reporter_sessions (id, sealed_state, expires_at) values ($1, $2, $3)",
+        )
+        .bind(id.to_vec())
+        .bind(sealed.to_vec())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -408,9 +424,7 @@ fn case_from_row(r: &sqlx::any::AnyRow) -> Result<CaseRow> {
         lookup: r.try_get("lookup")?,
         reporter_recipient: r.try_get("reporter_recipient")?,
         status: Status::from_key(&status).ok_or(StorageError::Corrupt("a status"))?,
-        close_reason: reason
-            .map(|r| CloseReason::from_str(&r))
-            .transpose()?,
+        close_reason: reason.map(|r| CloseReason::from_str(&r)).transpose()?,
         received_on: parse_day(&received_on)?,
         acknowledged_on: parse_opt_day(r.try_get("acknowledged_on")?)?,
         feedback_due_on: parse_day(&feedback_due_on)?,

@@ -24,7 +24,12 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn new(lang: Lang, title: impl Into<String>, switch_path: Option<&'static str>, body: Markup) -> Self {
+    pub fn new(
+        lang: Lang,
+        title: impl Into<String>,
+        switch_path: Option<&'static str>,
+        body: Markup,
+    ) -> Self {
         Self {
             status: StatusCode::OK,
             lang,

@@ -97,7 +97,10 @@ pub struct HttpSettings {
 fn reporter_pages() -> Router<SharedState> {
     Router::new()
         .route("/", get(pages::landing))
-        .route("/report", get(pages::report_form).post(pages::submit_report))
+        .route(
+            "/report",
+            get(pages::report_form).post(pages::submit_report),
+        )
         .route("/pickup", get(thread::pickup_form).post(thread::pickup))
         .route("/thread", get(thread::show).post(thread::follow_up))
         .route("/sign-out", post(thread::sign_out))
@@ -116,7 +119,10 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         .route("/robots.txt", get(static_files::robots))
         .route("/healthz", get(static_files::health))
         .fallback(|| async { StatusCode::NOT_FOUND })
-        .layer(from_fn_with_state(state.clone(), security::same_origin_posts))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::same_origin_posts,
+        ))
         .layer(DefaultBodyLimit::max(http.max_body_bytes))
         .layer(GovernorLayer::new(limits.per_client.clone()))
         .layer(GovernorLayer::new(limits.global.clone()))

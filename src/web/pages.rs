@@ -67,7 +67,11 @@ fn form_page(
     notice: Option<&str>,
 ) -> Page {
     let t = lang.texts();
-    let token = form_token::mint(&state.secrets.form_key, Purpose::Report, state.now().unix_timestamp());
+    let token = form_token::mint(
+        &state.secrets.form_key,
+        Purpose::Report,
+        state.now().unix_timestamp(),
+    );
     let status = if errors.is_empty() && notice.is_none() {
         StatusCode::OK
     } else {
@@ -94,7 +98,10 @@ fn form_page(
     Page::new(lang, title, Some("/report"), body).status(status)
 }
 
-pub async fn report_form(State(state): State<SharedState>, Extension(lang): Extension<Lang>) -> Page {
+pub async fn report_form(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+) -> Page {
     form_page(&state, lang, &Draft::default(), &[], None)
 }
 
@@ -138,7 +145,8 @@ pub async fn submit_report(
         let id = crypto::hex(&crypto::random_bytes::<16>());
         let reference = case::new_reference();
         let envelope = Envelope::new(&id, 1, Body::Report(report.clone()));
-        let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&derived.recipient()))?;
+        let ciphertext =
+            crypto::seal(&envelope.to_bytes(), &committee, Some(&derived.recipient()))?;
         let new_case = NewCase {
             id: &id,
             reference: &reference,
@@ -156,7 +164,6 @@ pub async fn submit_report(
         };
         match state.storage.insert_case(&new_case, &nonce).await? {
             Outcome::Stored => {
-                tracing::info!("report stored");
                 return Ok(receipt(lang, &code, received_on).into_response());
             }
             Outcome::FormAlreadyUsed => return Ok(already_sent(lang)),
@@ -168,7 +175,13 @@ pub async fn submit_report(
 
 pub fn bad_request(lang: Lang) -> Response {
     let t = lang.texts();
-    message_page(lang, StatusCode::BAD_REQUEST, t.bad_request_title, t.bad_request_text).into_response()
+    message_page(
+        lang,
+        StatusCode::BAD_REQUEST,
+        t.bad_request_title,
+        t.bad_request_text,
+    )
+    .into_response()
 }
 
 pub fn already_sent(lang: Lang) -> Response {

@@ -166,12 +166,30 @@ impl Draft {
             concerns,
             what,
             org_kind: text(&self.org_kind, limits.short, Field::OrgKind, t, &mut errors),
-            municipality: text(&self.municipality, limits.short, Field::Municipality, t, &mut errors),
+            municipality: text(
+                &self.municipality,
+                limits.short,
+                Field::Municipality,
+                t,
+                &mut errors,
+            ),
             org_name: text(&self.org_name, limits.short, Field::OrgName, t, &mut errors),
             when: text(&self.when, limits.short, Field::When, t, &mut errors),
-            ongoing: choice(&self.ongoing, Ongoing::from_key, Field::Ongoing, t, &mut errors),
+            ongoing: choice(
+                &self.ongoing,
+                Ongoing::from_key,
+                Field::Ongoing,
+                t,
+                &mut errors,
+            ),
             affected: text(&self.affected, limits.long, Field::Affected, t, &mut errors),
-            elsewhere: text(&self.elsewhere, limits.long, Field::Elsewhere, t, &mut errors),
+            elsewhere: text(
+                &self.elsewhere,
+                limits.long,
+                Field::Elsewhere,
+                t,
+                &mut errors,
+            ),
             hope: choice(&self.hope, Hope::from_key, Field::Hope, t, &mut errors),
             contact: text(&self.contact, limits.short, Field::Contact, t, &mut errors),
         };
@@ -398,7 +416,10 @@ pub fn render(lang: Lang, draft: &Draft, errors: &[FieldError], token: &str) -> 
 mod tests {
     use super::*;
 
-    const LIMITS: TextLimits = TextLimits { long: 50, short: 10 };
+    const LIMITS: TextLimits = TextLimits {
+        long: 50,
+        short: 10,
+    };
 
     fn valid() -> Draft {
         Draft {
@@ -413,7 +434,10 @@ mod tests {
     fn a_complete_draft_parses_into_a_trimmed_report() {
         let report = valid().parse(Lang::En, LIMITS).unwrap();
         assert_eq!(report.role, Some(Role::Volunteer));
-        assert_eq!(report.concerns, vec![Concern::SharedWithVolunteers, Concern::Other]);
+        assert_eq!(
+            report.concerns,
+            vec![Concern::SharedWithVolunteers, Concern::Other]
+        );
         assert_eq!(report.what, "Files were shared.");
         assert_eq!(report.hope, None);
     }
@@ -433,6 +457,9 @@ mod tests {
         d.concerns.push("made-up".into());
         let errors = d.parse(Lang::En, LIMITS).unwrap_err();
         let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec![Field::Concerns, Field::Municipality, Field::Hope]);
+        assert_eq!(
+            fields,
+            vec![Field::Concerns, Field::Municipality, Field::Hope]
+        );
     }
 }

@@ -34,7 +34,10 @@ pub async fn headers(State(state): State<SharedState>, request: Request, next: N
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     for (name, value) in FIXED {
-        h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+        h.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
     if state.cookie.secure {
         h.insert(
@@ -46,7 +49,10 @@ pub async fn headers(State(state): State<SharedState>, request: Request, next: N
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if !h.contains_key("x-robots-tag") {
-        h.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+        h.insert(
+            "x-robots-tag",
+            HeaderValue::from_static("noindex, nofollow"),
+        );
     }
     h.remove(header::SERVER);
     h.remove("x-powered-by");
@@ -61,7 +67,9 @@ pub async fn same_origin_posts(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() == Method::POST && is_cross_site(request.headers(), state.public_origin.as_deref()) {
+    if request.method() == Method::POST
+        && is_cross_site(request.headers(), state.public_origin.as_deref())
+    {
         return StatusCode::FORBIDDEN.into_response();
     }
     next.run(request).await
@@ -81,7 +89,10 @@ fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
         return false;
     }
     let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     !origin_host.eq_ignore_ascii_case(host)
 }
 

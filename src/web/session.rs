@@ -23,7 +23,11 @@ pub struct CookiePolicy {
 
 impl CookiePolicy {
     pub fn name(&self) -> &'static str {
-        if self.secure { "__Host-meldpunt" } else { "meldpunt" }
+        if self.secure {
+            "__Host-meldpunt"
+        } else {
+            "meldpunt"
+        }
     }
 
     fn attributes(&self) -> &'static str {
@@ -103,7 +107,10 @@ pub async fn start(
     );
     let sealed = crypto::seal_to_one(&plain, &keys.identity.to_public())?;
     let expires = state.now().unix_timestamp() + state.session_idle_secs;
-    state.storage.create_session(&keys.id, &sealed, expires).await?;
+    state
+        .storage
+        .create_session(&keys.id, &sealed, expires)
+        .await?;
     Ok(token)
 }
 

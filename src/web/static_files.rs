@@ -11,12 +11,18 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     r
 }
 
 pub async fn stylesheet() -> Response {
-    asset("text/css; charset=utf-8", include_str!("../../static/style.css"))
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/style.css"),
+    )
 }
 
 pub async fn favicon() -> Response {

@@ -78,18 +78,33 @@ pub async fn pickup(
     let code = match PickupCode::parse(first(&pairs, "code")) {
         Ok(c) => c,
         Err(CodeError::Typo) => {
-            return Ok(pickup_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(t.err_code_typo), None)
-                .into_response());
+            return Ok(pickup_page(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(t.err_code_typo),
+                None,
+            )
+            .into_response());
         }
         Err(CodeError::Format) => {
-            return Ok(pickup_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(t.err_code_format), None)
-                .into_response());
+            return Ok(pickup_page(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(t.err_code_format),
+                None,
+            )
+            .into_response());
         }
     };
     let derived = code.derive(&state.secrets.salt);
     let Some(case) = state.storage.case_by_lookup(&derived.lookup).await? else {
-        return Ok(pickup_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(t.err_code_unknown), None)
-            .into_response());
+        return Ok(pickup_page(
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(t.err_code_unknown),
+            None,
+        )
+        .into_response());
     };
     // A new sign-in always gets a new token; an older session of this browser ends.
     if let Some(old) = state.cookie.read(&headers) {
@@ -159,7 +174,10 @@ struct ShownMessage {
     body: Body,
 }
 
-async fn load_case(state: &SharedState, session: &ReporterSession) -> Result<Option<CaseRow>, WebError> {
+async fn load_case(
+    state: &SharedState,
+    session: &ReporterSession,
+) -> Result<Option<CaseRow>, WebError> {
     Ok(state.storage.case_by_id(&session.case_id).await?)
 }
 
@@ -188,7 +206,11 @@ async fn render_thread(
             body: envelope.body,
         });
     }
-    let token = form_token::mint(&state.secrets.form_key, Purpose::FollowUp, state.now().unix_timestamp());
+    let token = form_token::mint(
+        &state.secrets.form_key,
+        Purpose::FollowUp,
+        state.now().unix_timestamp(),
+    );
     let closed = case.status == Status::Closed;
     let body = html! {
         h1 { (t.thread_title) }
@@ -299,17 +321,29 @@ fn or_not_given<'a>(t: &'a Texts, s: &'a str) -> &'a str {
 fn report_summary(t: &Texts, r: &Report) -> Markup {
     let concerns: Vec<&str> = r.concerns.iter().map(|c| c.label(t)).collect();
     let rows: Vec<(&str, String)> = vec![
-        (t.role_legend, r.role.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (
+            t.role_legend,
+            r.role.map_or(t.not_given, |x| x.label(t)).to_owned(),
+        ),
         (t.concerns_legend, concerns.join("; ")),
         (t.what_label, r.what.clone()),
         (t.org_kind_label, or_not_given(t, &r.org_kind).to_owned()),
-        (t.municipality_label, or_not_given(t, &r.municipality).to_owned()),
+        (
+            t.municipality_label,
+            or_not_given(t, &r.municipality).to_owned(),
+        ),
         (t.org_name_label, or_not_given(t, &r.org_name).to_owned()),
         (t.when_label, or_not_given(t, &r.when).to_owned()),
-        (t.ongoing_legend, r.ongoing.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (
+            t.ongoing_legend,
+            r.ongoing.map_or(t.not_given, |x| x.label(t)).to_owned(),
+        ),
         (t.affected_label, or_not_given(t, &r.affected).to_owned()),
         (t.elsewhere_label, or_not_given(t, &r.elsewhere).to_owned()),
-        (t.hope_legend, r.hope.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (
+            t.hope_legend,
+            r.hope.map_or(t.not_given, |x| x.label(t)).to_owned(),
+        ),
         (t.contact_label, or_not_given(t, &r.contact).to_owned()),
     ];
     html! {
@@ -400,9 +434,12 @@ pub async fn follow_up(
             recipients_fp: committee.fingerprint(),
             ciphertext: &ciphertext,
         };
-        match state.storage.append_message(&case.id, &message, Some(&nonce)).await? {
+        match state
+            .storage
+            .append_message(&case.id, &message, Some(&nonce))
+            .await?
+        {
             Outcome::Stored => {
-                tracing::info!("follow-up stored");
                 return Ok(Redirect::to(&lang.path("/thread?sent=1")).into_response());
             }
             Outcome::FormAlreadyUsed => return Ok(already_sent(lang)),

@@ -14,7 +14,10 @@ pub enum FormError {
 pub type Pairs = Vec<(String, String)>;
 
 fn decode(raw: &[u8]) -> Result<String, FormError> {
-    let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let plus_as_space: Vec<u8> = raw
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
     percent_decode(&plus_as_space)
         .decode_utf8()
         .map(|s| s.into_owned())

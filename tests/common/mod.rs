@@ -1,0 +1,511 @@
+//! Test harness: starts the real `meldpunt` binary on 127.0.0.1:0 with a fresh
+//! database (a SQLite file in a temporary directory, or a new PostgreSQL database),
+//! a fresh committee key, and logs captured at trace level.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use age::secrecy::ExposeSecret;
+use meldpunt::crypto::{self, Identity};
+use reqwest::header::{HeaderMap, HeaderValue};
+use scraper::{Html, Selector};
+use sqlx::Row;
+
+pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// Which database a test runs against.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL from `MELDPUNT_TEST_POSTGRES` (or the local default) when it answers.
+    /// Without it the test says it was skipped; under CI a missing server fails.
+    pub async fn postgres() -> Option<Backend> {
+        let url =
+            std::env::var("MELDPUNT_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.into());
+        sqlx::any::install_default_drivers();
+        match sqlx::AnyPool::connect(&url).await {
+            Ok(pool) => {
+                pool.close().await;
+                Some(Backend::Postgres(url))
+            }
+            Err(e) => {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("CI=true but PostgreSQL at {url} is unreachable: {e}");
+                }
+                eprintln!(
+                    "SKIPPED: PostgreSQL at {url} is unreachable ({e}); set MELDPUNT_TEST_POSTGRES"
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Runs a test body once on SQLite and once on PostgreSQL, as two named tests.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($backend: $crate::common::Backend) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                run($crate::common::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                if let Some(b) = $crate::common::Backend::postgres().await {
+                    run(b).await;
+                }
+            }
+        }
+    };
+}
+
+pub struct Options {
+    pub extra_args: Vec<String>,
+    pub rate_burst: u32,
+    pub global_rate_burst: u32,
+    /// Replaces the generated recipients file content when set.
+    pub recipients_text: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            extra_args: Vec::new(),
+            rate_burst: 10_000,
+            global_rate_burst: 10_000,
+            recipients_text: None,
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub dir: tempfile::TempDir,
+    pub committee: Identity,
+    pub database_url: String,
+    pub backend: Backend,
+    pg_admin: Option<(String, String)>,
+    child: Child,
+    pub client: reqwest::Client,
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `name=value` part of the session cookie this response sets.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| !c.contains("Max-Age=0"))
+            .map(|c| c.split(';').next().unwrap().to_owned())
+    }
+}
+
+/// Text content of the elements matching `css`, whitespace collapsed.
+pub fn texts(html: &Html, css: &str) -> Vec<String> {
+    let sel = Selector::parse(css).expect("valid selector");
+    html.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+pub fn text(html: &Html, css: &str) -> String {
+    texts(html, css)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no element matches {css}"))
+}
+
+pub fn attr(html: &Html, css: &str, name: &str) -> Option<String> {
+    let sel = Selector::parse(css).expect("valid selector");
+    html.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(name))
+        .map(str::to_owned)
+}
+
+pub fn form_token(html: &Html) -> String {
+    attr(html, "input[name=form_token]", "value").expect("the page has a form token")
+}
+
+/// A report with every field filled, as form pairs.
+pub fn full_report(what: &str) -> Vec<(String, String)> {
+    [
+        ("role", "social-worker"),
+        ("concern", "shared-with-volunteers"),
+        ("concern", "fraud-reporting"),
+        ("what", what),
+        ("org_kind", "wijkteam"),
+        ("municipality", "Utrecht"),
+        ("org_name", "Team Noord"),
+        ("when", "voorjaar 2026"),
+        ("ongoing", "yes"),
+        ("affected", "cliënten van het team"),
+        ("elsewhere", "leidinggevende"),
+        ("hope", "advice"),
+        ("contact", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, Options::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let committee = Identity::generate();
+        let recipients = dir.path().join("committee.txt");
+        let text = opts
+            .recipients_text
+            .clone()
+            .unwrap_or_else(|| format!("# test committee\n{}\n", committee.to_public()));
+        std::fs::write(&recipients, text).unwrap();
+        let (database_url, pg_admin) = match &backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("db/meldpunt.db").display()),
+                None,
+            ),
+            Backend::Postgres(admin) => {
+                let name = format!("meldpunt_t_{}", crypto::hex(&crypto::random_bytes::<8>()));
+                let pool = sqlx::AnyPool::connect(admin).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                let base = admin.rsplit_once('/').unwrap().0;
+                (format!("{base}/{name}"), Some((admin.clone(), name)))
+            }
+        };
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_meldpunt"));
+        cmd.arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .args(["--database-url", &database_url])
+            .arg("--recipients")
+            .arg(&recipients)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["--rate-burst", &opts.rate_burst.to_string()])
+            .args(["--rate-period-ms", "60000"])
+            .args(["--global-rate-burst", &opts.global_rate_burst.to_string()])
+            .args(["--global-rate-period-ms", "60000"])
+            .args(&opts.extra_args)
+            .env("RUST_LOG", "trace")
+            .env_remove("DATABASE_URL")
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
+            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap());
+        let child = cmd.spawn().expect("the meldpunt binary starts");
+        let mut app = TestApp {
+            base: String::new(),
+            committee,
+            database_url,
+            backend,
+            pg_admin,
+            child,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            dir,
+        };
+        app.base = app.wait_for_address().await;
+        app
+    }
+
+    async fn wait_for_address(&mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let out =
+                std::fs::read_to_string(self.dir.path().join("stdout.log")).unwrap_or_default();
+            if let Some(line) = out.lines().find(|l| l.contains("listening on http://")) {
+                let url = line.split("listening on ").nth(1).unwrap();
+                return url.trim_end_matches('/').to_owned();
+            }
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("meldpunt exited early with {status}: {}", self.stderr());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "meldpunt did not start: {}",
+                self.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
+    }
+
+    pub fn stdout(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stdout.log")).unwrap_or_default()
+    }
+
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        matches!(self.backend, Backend::Sqlite).then(|| self.dir.path().join("db/meldpunt.db"))
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Resp {
+        let mut req = self.client.get(format!("{}{}", self.base, path));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        into_resp(req.send().await.expect("GET answered")).await
+    }
+
+    pub async fn post_form(
+        &self,
+        path: &str,
+        pairs: &[(String, String)],
+        cookie: Option<&str>,
+    ) -> Resp {
+        let body: String = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.post_raw(path, body.into_bytes(), cookie, &[]).await
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, HeaderValue::from_str(v).unwrap());
+        }
+        into_resp(req.send().await.expect("POST answered")).await
+    }
+
+    /// Fills in and sends the report form in `lang_prefix` ("" or "/en"); returns the
+    /// receipt response.
+    pub async fn submit(&self, lang_prefix: &str, pairs: Vec<(String, String)>) -> Resp {
+        let form = self.get(&format!("{lang_prefix}/report"), None).await;
+        assert_eq!(form.status, 200);
+        let mut all = vec![("form_token".to_owned(), form_token(&form.html()))];
+        all.extend(pairs);
+        self.post_form(&format!("{lang_prefix}/report"), &all, None)
+            .await
+    }
+
+    /// Submits a report and returns the pickup code shown on the receipt.
+    pub async fn submit_code(&self, lang_prefix: &str, what: &str) -> String {
+        let receipt = self.submit(lang_prefix, full_report(what)).await;
+        assert_eq!(receipt.status, 200, "{}", receipt.body);
+        text(&receipt.html(), "#pickup-code")
+    }
+
+    /// Signs in with a code; returns the session cookie.
+    pub async fn sign_in(&self, lang_prefix: &str, code: &str) -> String {
+        let r = self
+            .post_form(
+                &format!("{lang_prefix}/pickup"),
+                &[("code".into(), code.into())],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        r.session_cookie().expect("a session cookie")
+    }
+
+    /// A connection to the test's database, for inspecting what was stored.
+    pub async fn db(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database_url).await.unwrap()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let pool = self.db().await;
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        pool.close().await;
+        n
+    }
+
+    pub async fn installation_salt(&self) -> Vec<u8> {
+        let pool = self.db().await;
+        let v: Vec<u8> =
+            sqlx::query_scalar("select value from settings where name = 'installation_salt'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        pool.close().await;
+        v
+    }
+
+    pub async fn form_key(&self) -> Vec<u8> {
+        let pool = self.db().await;
+        let v: Vec<u8> =
+            sqlx::query_scalar("select value from settings where name = 'form_token_key'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        pool.close().await;
+        v
+    }
+
+    /// Every stored message: (case id, seq, author kind, ciphertext).
+    pub async fn stored_messages(&self) -> Vec<(String, i64, String, Vec<u8>)> {
+        let pool = self.db().await;
+        let rows = sqlx::query(
+            "select case_id, seq, author_kind, ciphertext from messages order by case_id, seq",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        rows.iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect()
+    }
+
+    /// Writes the committee identity in age-keygen's format, for the reference CLI.
+    pub fn committee_identity_file(&self) -> PathBuf {
+        let path = self.dir.path().join("committee-identity.txt");
+        std::fs::write(
+            &path,
+            format!("{}\n", self.committee.to_string().expose_secret()),
+        )
+        .unwrap();
+        path
+    }
+
+    /// Stops the server (SIGKILL) and waits for it.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop();
+        if let Some((admin, name)) = self.pg_admin.take() {
+            // Dropping runs outside the test's runtime, which may be shutting down.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "drop database if exists {name} with (force)"
+                        )))
+                        .execute(&pool)
+                        .await;
+                        pool.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+async fn into_resp(r: reqwest::Response) -> Resp {
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let body = r.text().await.unwrap_or_default();
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Whether the reference age CLI is here. Under CI it must be.
+pub fn age_cli_available() -> bool {
+    let ok = Command::new("age")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but the reference `age` CLI is missing (apt-get install age)"
+        );
+        eprintln!("SKIPPED: the reference `age` CLI is not installed (apt-get install age)");
+    }
+    ok
+}
+
+/// Removes meldpunt's padding (4-byte length, document, zeros) from a decrypted file.
+pub fn unpad(padded: &[u8]) -> Vec<u8> {
+    let len = u32::from_be_bytes(padded[..4].try_into().unwrap()) as usize;
+    assert!(
+        padded[4 + len..].iter().all(|b| *b == 0),
+        "padding is zeros"
+    );
+    padded[4..4 + len].to_vec()
+}
+
+pub fn file_contains(path: &Path, needle: &[u8]) -> bool {
+    std::fs::read(path).is_ok_and(|data| data.windows(needle.len()).any(|w| w == needle))
+}
