@@ -128,7 +128,12 @@ fn origin_of(url: &str) -> String {
 pub async fn run(args: ServeArgs) -> Result<(), ServeError> {
     let (committee, source) = load_committee(&args)?;
     let storage = Storage::connect(&args.database_url).await?;
+    tracing::debug!("database connected and migrated");
     let secrets = storage.installation_secrets().await?;
+    tracing::trace!(
+        fingerprint = committee.fingerprint(),
+        "committee recipient set loaded"
+    );
     let trusted_header = args
         .trusted_proxy_header
         .as_deref()

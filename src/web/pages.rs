@@ -81,7 +81,9 @@ fn form_page(
         h1 { (t.form_title) }
         (report_form::error_summary(t, errors))
         @if let Some(n) = notice {
-            div class="error-summary" role="alert" tabindex="-1" autofocus { p { (n) } }
+            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus {
+                p { (n) }
+            }
         }
         p class="lead" { (t.form_intro) }
         div class="notice" {
