@@ -20,8 +20,123 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the public portal (reporter pages).
+    /// Run the public portal: reporter pages and the committee API.
     Serve(ServeArgs),
+    /// Run the committee desk on this computer: unlock your identity, read and answer cases.
+    Desk(DeskArgs),
+    /// Make a new committee identity, encrypted with a passphrase; prints its public key.
+    Keygen(KeygenArgs),
+    /// Add, list, disable or enable committee members (run on the server).
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Export a case as plain .age files plus a manifest, through the committee API.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Database of the portal: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/meldpunt.db"
+    )]
+    pub database_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Add a member; new reports are sealed to their recipient from now on.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The member's name as colleagues know it.
+        #[arg(long)]
+        name: String,
+        /// The member's public key (age1…), or a file that holds it.
+        #[arg(long)]
+        recipient: String,
+    },
+    /// List members with their id, state and recipient.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Disable a member (by id, name or recipient): no sign-in, no new reports sealed to them.
+    Disable {
+        #[command(flatten)]
+        db: DbArgs,
+        member: String,
+    },
+    /// Enable a disabled member again.
+    Enable {
+        #[command(flatten)]
+        db: DbArgs,
+        member: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exits non-zero when an entry was altered, removed or reordered.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct KeygenArgs {
+    /// Where to write the new identity file (refuses to overwrite).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// scrypt work factor (log2 N); 18 takes about a second on a laptop.
+    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u8).range(10..=22))]
+    pub work_factor: u8,
+    /// Read the passphrase from the first line of this file instead of the terminal.
+    #[arg(long)]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeskArgs {
+    /// The portal's base URL.
+    #[arg(long, env = "MELDPUNT_PORTAL", default_value = "http://127.0.0.1:8080")]
+    pub portal: String,
+    /// Your identity file (from `meldpunt keygen`, or age-keygen, optionally `age -p`).
+    #[arg(long, env = "MELDPUNT_IDENTITY")]
+    pub identity: PathBuf,
+    /// Where the desk listens; only loopback addresses are accepted.
+    #[arg(long, env = "MELDPUNT_DESK_LISTEN", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// Directory exports are written to.
+    #[arg(long, env = "MELDPUNT_EXPORT_DIR", default_value = "exports")]
+    pub export_dir: PathBuf,
+    /// Language of the desk: nl or en.
+    #[arg(long, env = "MELDPUNT_DESK_LANG", default_value = "nl")]
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// The portal's base URL.
+    #[arg(long, env = "MELDPUNT_PORTAL", default_value = "http://127.0.0.1:8080")]
+    pub portal: String,
+    /// Your identity file.
+    #[arg(long, env = "MELDPUNT_IDENTITY")]
+    pub identity: PathBuf,
+    /// Read the passphrase from the first line of this file instead of the terminal.
+    #[arg(long)]
+    pub passphrase_file: Option<PathBuf>,
+    /// The case reference (MP-…).
+    #[arg(long)]
+    pub case: String,
+    /// Directory to write the case into (a subdirectory named after the reference).
+    #[arg(long, default_value = "exports")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -96,6 +211,18 @@ pub struct ServeArgs {
     /// Seconds a form may stay open before it must be sent again.
     #[arg(long, env = "MELDPUNT_FORM_TTL_SECS", default_value_t = 4 * 3600)]
     pub form_ttl_secs: u64,
+
+    /// Seconds a committee member's API session lives without activity.
+    #[arg(long, env = "MELDPUNT_MEMBER_IDLE_SECS", default_value_t = 30 * 60)]
+    pub member_idle_secs: u64,
+
+    /// Seconds a member has to answer a sign-in challenge.
+    #[arg(long, env = "MELDPUNT_CHALLENGE_SECS", default_value_t = 120)]
+    pub challenge_secs: u64,
+
+    /// Days a closed case is kept before it is deleted (and its code stops working).
+    #[arg(long, env = "MELDPUNT_RETENTION_DAYS", default_value_t = 183)]
+    pub retention_days: u32,
 
     /// Seconds a request may take in all, so slow clients cannot hold connections.
     #[arg(long, env = "MELDPUNT_REQUEST_TIMEOUT_SECS", default_value_t = 60)]

@@ -146,6 +146,20 @@ pub fn seal(
     seal_to(&pad(plaintext), all)
 }
 
+/// Seals a message to a list of recipients (the desk's replies and notes).
+pub fn seal_for(plaintext: &[u8], recipients: &[Recipient]) -> Result<Vec<u8>, CryptoError> {
+    if recipients.is_empty() {
+        return Err(CryptoError::NoRecipients);
+    }
+    seal_to(
+        &pad(plaintext),
+        recipients
+            .iter()
+            .map(|r| r as &dyn age::Recipient)
+            .collect(),
+    )
+}
+
 /// Seals to a single recipient, e.g. a reporter session's state.
 pub fn seal_to_one(plaintext: &[u8], recipient: &Recipient) -> Result<Vec<u8>, CryptoError> {
     seal_to(&pad(plaintext), vec![recipient as &dyn age::Recipient])
@@ -176,6 +190,21 @@ pub fn open(
     unpad(padded)
 }
 
+/// The number of X25519 recipient stanzas in an age file's header, or `None` when
+/// the bytes are not a well-formed age file. Lets the portal check that a message
+/// sealed elsewhere reaches every recipient it must, without being able to read it.
+pub fn x25519_stanza_count(file: &[u8]) -> Option<usize> {
+    age::Decryptor::new(file).ok()?;
+    let end = file.windows(5).position(|w| w == b"\n--- ")?;
+    let header = std::str::from_utf8(&file[..end]).ok()?;
+    Some(
+        header
+            .lines()
+            .filter(|l| l.starts_with("-> X25519 "))
+            .count(),
+    )
+}
+
 /// An age X25519 identity from 32 secret bytes. age has no raw-bytes constructor, so
 /// the bytes go through the Bech32 form that `AGE-SECRET-KEY-1…` strings use.
 pub fn identity_from_bytes(secret: &[u8; 32]) -> Identity {
@@ -204,6 +233,15 @@ pub fn identity_file_text(identity: &Identity) -> Zeroizing<String> {
     ))
 }
 
+/// Text of a member's identity file in age-keygen's format.
+pub fn identity_file_text_for_member(identity: &Identity) -> Zeroizing<String> {
+    Zeroizing::new(format!(
+        "# meldpunt committee identity\n# public key: {}\n{}\n",
+        identity.to_public(),
+        identity.to_string().expose_secret()
+    ))
+}
+
 /// HKDF-SHA256: extract with `salt`, expand to 32 bytes under `info`.
 pub fn hkdf32(ikm: &[u8], salt: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
     let hk = Hkdf::<Sha256>::new(Some(salt), ikm);
@@ -220,6 +258,19 @@ pub fn hmac_tag(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
         mac.update(p);
     }
     mac.finalize().into_bytes().into()
+}
+
+/// One link of a hash chain: SHA-256 over the previous hash and length-prefixed
+/// fields, so no two different entries hash alike.
+pub fn chain_hash(prev: &[u8], fields: &[&[u8]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"meldpunt v1 audit");
+    h.update(prev);
+    for f in fields {
+        h.update((f.len() as u64).to_be_bytes());
+        h.update(f);
+    }
+    h.finalize().into()
 }
 
 pub fn sha256(data: &[u8]) -> [u8; 32] {
@@ -364,6 +415,26 @@ mod tests {
     fn bech32_bytes(s: &str) -> [u8; 32] {
         let (_, data) = bech32::decode(s).unwrap();
         data.try_into().unwrap()
+    }
+
+    #[test]
+    fn stanza_counting_refuses_what_is_not_age() {
+        let (_, a) = keypair();
+        let (_, b) = keypair();
+        let set = RecipientSet::new(vec![a]).unwrap();
+        assert_eq!(
+            x25519_stanza_count(&seal(b"x", &set, Some(&b)).unwrap()),
+            Some(2)
+        );
+        assert_eq!(
+            x25519_stanza_count(&seal(b"x", &set, None).unwrap()),
+            Some(1)
+        );
+        assert_eq!(x25519_stanza_count(b"plain text reply"), None);
+        assert_eq!(
+            x25519_stanza_count(b"age-encryption.org/v1\n-> X25519 abc\n--- xyz\n"),
+            None
+        );
     }
 
     #[test]

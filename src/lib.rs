@@ -3,14 +3,20 @@
 //! portal, its storage and its cryptography, shared by the binary and the tests.
 #![forbid(unsafe_code)]
 
+/// Administration commands: members, keygen, audit verification.
+pub mod admin;
 /// Domain types: report, message envelope, statuses, deadlines.
 pub mod case;
 /// Command line and environment configuration.
 pub mod config;
 /// age sealing and opening, padding, key derivation.
 pub mod crypto;
+/// The committee desk: a local app that decrypts and seals on the member's computer.
+pub mod desk;
 /// Typed texts in Dutch and English.
 pub mod i18n;
+/// Members' identity files, plain or passphrase-protected.
+pub mod identity;
 /// Logging that never lets request data through.
 pub mod logging;
 /// Pickup codes: generate, parse, display, derive.
@@ -26,7 +32,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use config::{Cli, Command, ServeArgs};
+use config::{Cli, Command, DeskArgs, ServeArgs};
 
 /// Runs the command line: parses it and hands over to the chosen role.
 pub fn main() -> ExitCode {
@@ -39,10 +45,15 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async {
+    let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         match cli.command {
-            Some(Command::Serve(args)) => serve::run(args).await,
-            None => serve::run(ServeArgs::from_env()).await,
+            Some(Command::Serve(args)) => Ok(serve::run(args, None).await?),
+            None => demo(ServeArgs::from_env()).await,
+            Some(Command::Desk(args)) => Ok(desk::run(args).await?),
+            Some(Command::Keygen(args)) => Ok(admin::keygen(args)?),
+            Some(Command::Member(cmd)) => Ok(admin::member(cmd).await?),
+            Some(Command::Audit(cmd)) => Ok(admin::audit(cmd).await?),
+            Some(Command::Export(args)) => Ok(export(args).await?),
         }
     });
     match result {
@@ -52,4 +63,53 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `meldpunt` without a subcommand: the portal, and in demo mode also a desk for
+/// the demo identity, so a newcomer can report and answer within a minute.
+async fn demo(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+    let data_dir = args.data_dir.clone();
+    let portal = tokio::spawn(serve::run(args, Some(started_tx)));
+    if let Ok(started) = started_rx.await
+        && let Some(identity) = started.demo_identity
+    {
+        let desk_args = DeskArgs {
+            portal: format!("http://{}", started.addr),
+            identity,
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            export_dir: data_dir.join("exports"),
+            lang: "nl".to_owned(),
+        };
+        let (listener, state) = desk::prepare(&desk_args).await?;
+        println!(
+            "demo desk (committee side) for the demo identity: {}",
+            desk::launch_url(&state)
+        );
+        tokio::spawn(desk::serve(listener, state));
+    }
+    Ok(portal.await??)
+}
+
+/// `meldpunt export`: signs in with the identity and writes one case to disk.
+async fn export(args: config::ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let file = identity::read(&args.identity)?;
+    let passphrase = match (&args.passphrase_file, file.is_encrypted()) {
+        (Some(path), _) => Some(identity::passphrase_from_file(path)?),
+        (None, true) => Some(identity::prompt_passphrase(
+            "Passphrase of your identity: ",
+        )?),
+        (None, false) => None,
+    };
+    let portal = desk::Portal::new(&args.portal, file.unlock(passphrase.as_ref())?);
+    portal.sign_in().await?;
+    let cases = portal.cases().await?;
+    let case = cases
+        .iter()
+        .find(|c| c.reference.eq_ignore_ascii_case(args.case.trim()))
+        .ok_or("no case with that reference")?;
+    let dir = desk::export_case(&portal, &case.id, &args.out).await?;
+    println!("exported {} to {}", case.reference, dir.display());
+    portal.sign_out().await?;
+    Ok(())
 }

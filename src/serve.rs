@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::http::HeaderName;
 
 use crate::config::{DEFAULT_RECIPIENTS, ServeArgs};
-use crate::crypto::{self, RecipientSet, RecipientsError};
+use crate::crypto::{self, RecipientsError};
 use crate::storage::{Storage, StorageError};
 use crate::web::{self, AppState, CookiePolicy, HttpSettings, StateParts, TextLimits, ratelimit};
 
@@ -26,8 +26,8 @@ pub enum ServeError {
         source: RecipientsError,
     },
     #[error(
-        "no committee recipient in {0}: add the public key (age1…) of at least one committee member; \
-         see keys/README.md"
+        "no committee recipient: {0} has none and no member is active; add a member with \
+         `meldpunt member add` or a public key (age1…) to the file; see keys/README.md"
     )]
     NoRecipients(PathBuf),
     #[error("cannot create the demo identity under {path}: {source}")]
@@ -52,41 +52,62 @@ pub enum ServeError {
 
 /// Where the committee recipients came from.
 enum KeySource {
-    File(PathBuf),
+    Configured,
     Demo(PathBuf),
 }
 
-fn load_committee(args: &ServeArgs) -> Result<(RecipientSet, KeySource), ServeError> {
-    let path = &args.recipients;
-    let recipients = match std::fs::read_to_string(path) {
+/// Reads the recipients file (an absent file is an empty one).
+fn read_recipients_file(path: &Path) -> Result<Vec<crypto::Recipient>, ServeError> {
+    match std::fs::read_to_string(path) {
         Ok(text) => crypto::parse_recipients(&text).map_err(|source| ServeError::Recipients {
-            path: path.clone(),
+            path: path.to_owned(),
             source,
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(source) => {
-            return Err(ServeError::ReadRecipients {
-                path: path.clone(),
-                source,
-            });
-        }
-    };
-    if !recipients.is_empty() {
-        let set =
-            RecipientSet::new(recipients).map_err(|_| ServeError::NoRecipients(path.clone()))?;
-        return Ok((set, KeySource::File(path.clone())));
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(source) => Err(ServeError::ReadRecipients {
+            path: path.to_owned(),
+            source,
+        }),
     }
-    // A key next to the server is only acceptable for trying meldpunt out: only with
-    // the default recipients file and only when nobody else can reach the portal.
-    if path != Path::new(DEFAULT_RECIPIENTS) || !args.listen.ip().is_loopback() {
-        return Err(ServeError::NoRecipients(path.clone()));
-    }
-    let demo_path = args.data_dir.join("demo-identity.txt");
-    let identity = demo_identity(&demo_path)?;
-    let set = RecipientSet::new(vec![identity.to_public()])
-        .map_err(|_| ServeError::DemoUnreadable(demo_path.clone()))?;
-    Ok((set, KeySource::Demo(demo_path)))
 }
+
+/// Makes sure someone can read what is stored: recipients in the file, active
+/// members, or — only for trying meldpunt out — a demo member whose key is kept
+/// next to the server.
+async fn check_committee(
+    args: &ServeArgs,
+    storage: &Storage,
+    file_recipients: &[crypto::Recipient],
+) -> Result<KeySource, ServeError> {
+    // A key next to the server is acceptable only for trying meldpunt out: only with
+    // the default recipients file and only when nobody else can reach the portal.
+    let demo_allowed =
+        args.recipients == Path::new(DEFAULT_RECIPIENTS) && args.listen.ip().is_loopback();
+    let demo_path = args.data_dir.join(DEMO_IDENTITY);
+    let configured =
+        !file_recipients.is_empty() || !storage.active_member_recipients().await?.is_empty();
+    if configured && !(demo_allowed && demo_path.exists()) {
+        return Ok(KeySource::Configured);
+    }
+    if !demo_allowed {
+        return Err(ServeError::NoRecipients(args.recipients.clone()));
+    }
+    let identity = demo_identity(&demo_path)?;
+    let recipient = identity.to_public().to_string();
+    match storage.member_by_recipient(&recipient).await? {
+        Some(m) if !m.active => return Ok(KeySource::Configured),
+        Some(_) => {}
+        None => {
+            let id = crypto::hex(&crypto::random_bytes::<16>());
+            let today = time::OffsetDateTime::now_utc().date();
+            storage.add_member(&id, "Demo", &recipient, today).await?;
+        }
+    }
+    Ok(KeySource::Demo(demo_path))
+}
+
+/// File name of the demo identity under the data directory.
+pub const DEMO_IDENTITY: &str = "demo-identity.txt";
 
 /// Reads the demo identity, making it on first run (readable by the owner only).
 fn demo_identity(path: &Path) -> Result<crypto::Identity, ServeError> {
@@ -125,14 +146,25 @@ fn origin_of(url: &str) -> String {
     }
 }
 
-pub async fn run(args: ServeArgs) -> Result<(), ServeError> {
-    let (committee, source) = load_committee(&args)?;
+/// Told to whoever started the portal, once it listens.
+pub struct Started {
+    pub addr: SocketAddr,
+    /// The demo identity file, when the portal runs as a local demonstration.
+    pub demo_identity: Option<PathBuf>,
+}
+
+pub async fn run(
+    args: ServeArgs,
+    started: Option<tokio::sync::oneshot::Sender<Started>>,
+) -> Result<(), ServeError> {
+    let file_recipients = read_recipients_file(&args.recipients)?;
     let storage = Storage::connect(&args.database_url).await?;
     tracing::debug!("database connected and migrated");
+    let source = check_committee(&args, &storage, &file_recipients).await?;
     let secrets = storage.installation_secrets().await?;
     tracing::trace!(
-        fingerprint = committee.fingerprint(),
-        "committee recipient set loaded"
+        file_recipients = file_recipients.len(),
+        "committee recipients checked"
     );
     let trusted_header = args
         .trusted_proxy_header
@@ -148,7 +180,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServeError> {
     });
     let state = AppState::new(StateParts {
         storage: storage.clone(),
-        committee,
+        file_recipients,
         secrets,
         cookie: CookiePolicy {
             secure: args.secure_context(),
@@ -160,6 +192,9 @@ pub async fn run(args: ServeArgs) -> Result<(), ServeError> {
         session_idle_secs: i64::try_from(args.session_idle_secs).unwrap_or(i64::MAX / 2),
         form_ttl_secs: i64::try_from(args.form_ttl_secs).unwrap_or(i64::MAX / 2),
         public_origin: args.public_url.as_deref().map(origin_of),
+        member_idle_secs: i64::try_from(args.member_idle_secs).unwrap_or(i64::MAX / 2),
+        challenge_secs: i64::try_from(args.challenge_secs).unwrap_or(i64::MAX / 2),
+        retention_days: i64::from(args.retention_days),
     });
     let app = web::router(
         state.clone(),
@@ -177,6 +212,16 @@ pub async fn run(args: ServeArgs) -> Result<(), ServeError> {
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     announce(addr, &source, args.public_url.as_deref());
+    if let Some(tx) = started {
+        let demo_identity = match &source {
+            KeySource::Demo(path) => Some(path.clone()),
+            KeySource::Configured => None,
+        };
+        let _ = tx.send(Started {
+            addr,
+            demo_identity,
+        });
+    }
 
     tokio::spawn(housekeeping(state, limits));
     axum::serve(
@@ -198,8 +243,6 @@ fn announce(addr: SocketAddr, source: &KeySource, public_url: Option<&str>) {
              A key next to the server is for trying meldpunt out only: never use this for real reports.\n",
             path.display()
         );
-    } else if let KeySource::File(path) = source {
-        let _ = writeln!(out, "committee recipients: {}", path.display());
     }
     let _ = writeln!(out, "meldpunt portal listening on http://{addr}/");
     if let Some(url) = public_url {
@@ -215,11 +258,16 @@ async fn housekeeping(state: web::SharedState, limits: ratelimit::Limits) {
     loop {
         tick.tick().await;
         let now = state.now();
-        if let Err(e) = state
-            .storage
-            .purge_expired(now.unix_timestamp(), now.date())
-            .await
-        {
+        let storage = &state.storage;
+        let result = async {
+            storage
+                .purge_expired(now.unix_timestamp(), now.date())
+                .await?;
+            storage.purge_member_auth(now.unix_timestamp()).await?;
+            storage.purge_closed(now.date()).await
+        }
+        .await;
+        if let Err(e) = result {
             tracing::warn!(error = %e, "housekeeping failed; will retry");
         }
         limits.forget_idle();

@@ -78,12 +78,15 @@ pub struct CaseRow {
     pub acknowledged_on: Option<Date>,
     pub feedback_due_on: Date,
     pub closed_on: Option<Date>,
+    pub assigned_member: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct MessageRow {
     pub seq: i64,
     pub author_kind: AuthorKind,
+    pub member_id: Option<String>,
+    pub committee_read: bool,
     pub written_on: Date,
     pub recipients_fp: String,
     pub ciphertext: Vec<u8>,
@@ -103,6 +106,8 @@ pub struct NewCase<'a> {
 pub struct NewMessage<'a> {
     pub seq: i64,
     pub author_kind: AuthorKind,
+    /// The member who wrote a committee reply or note.
+    pub member_id: Option<&'a str>,
     pub written_on: Date,
     pub recipients_fp: &'a str,
     pub ciphertext: &'a [u8],
@@ -129,11 +134,20 @@ macro_rules! case_select {
     ($where:literal) => {
         concat!(
             "select id, reference, lookup, reporter_recipient, status, close_reason, ",
-            "received_on, acknowledged_on, feedback_due_on, closed_on from cases where ",
+            "received_on, acknowledged_on, feedback_due_on, closed_on, assigned_member ",
+            "from cases where ",
             $where
         )
     };
 }
+
+mod audit;
+mod committee;
+mod members;
+
+pub use audit::{AuditEntry, AuditProblem};
+pub use committee::CaseSummary;
+pub use members::MemberRow;
 
 #[derive(Clone)]
 pub struct Storage {
@@ -337,8 +351,8 @@ impl Storage {
     /// All messages of a case in order.
     pub async fn messages(&self, case_id: &str) -> Result<Vec<MessageRow>> {
         let rows = sqlx::query(
-            "select seq, author_kind, written_on, recipients_fp, ciphertext from messages \
-             where case_id = $1 order by seq",
+            "select seq, author_kind, member_id, committee_read, written_on, recipients_fp, \
+             ciphertext from messages where case_id = $1 order by seq",
         )
         .bind(case_id)
         .fetch_all(&self.pool)
@@ -351,6 +365,8 @@ impl Storage {
                     seq: r.try_get("seq")?,
                     author_kind: AuthorKind::from_key(&kind)
                         .ok_or(StorageError::Corrupt("an author kind"))?,
+                    member_id: r.try_get("member_id")?,
+                    committee_read: r.try_get::<i64, _>("committee_read")? != 0,
                     written_on: parse_day(&written_on)?,
                     recipients_fp: r.try_get("recipients_fp")?,
                     ciphertext: r.try_get("ciphertext")?,
@@ -429,6 +445,7 @@ fn case_from_row(r: &sqlx::any::AnyRow) -> Result<CaseRow> {
         acknowledged_on: parse_opt_day(r.try_get("acknowledged_on")?)?,
         feedback_due_on: parse_day(&feedback_due_on)?,
         closed_on: parse_opt_day(r.try_get("closed_on")?)?,
+        assigned_member: r.try_get("assigned_member")?,
     })
 }
 
@@ -461,12 +478,13 @@ async fn insert_message(
     m: &NewMessage<'_>,
 ) -> Result<bool> {
     let inserted = sqlx::query(
-        "insert into messages (case_id, seq, author_kind, written_on, recipients_fp, ciphertext) \
-         values ($1, $2, $3, $4, $5, $6) on conflict do nothing",
+        "insert into messages (case_id, seq, author_kind, member_id, written_on, recipients_fp, \
+         ciphertext) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing",
     )
     .bind(case_id)
     .bind(m.seq)
     .bind(m.author_kind.key())
+    .bind(m.member_id)
     .bind(day(m.written_on))
     .bind(m.recipients_fp)
     .bind(m.ciphertext.to_vec())

@@ -20,6 +20,8 @@ pub enum WebError {
     BadStoredRecipient,
     #[error("could not store after several attempts (concurrent writers)")]
     Contention,
+    #[error("there is no committee recipient to seal to (no active member, empty recipients file)")]
+    NoRecipients,
 }
 
 impl IntoResponse for WebError {
@@ -34,7 +36,9 @@ impl IntoResponse for WebError {
             source = s.source();
         }
         let status = match &self {
-            WebError::Storage(StorageError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Storage(StorageError::Unavailable(_)) | WebError::NoRecipients => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         tracing::error!(status = status.as_u16(), error = %chain, "request failed");

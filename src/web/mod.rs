@@ -1,5 +1,6 @@
 //! The public portal: reporter pages, security layers and the router.
 
+pub mod api;
 mod error;
 pub mod form_token;
 mod layout;
@@ -8,11 +9,12 @@ pub mod ratelimit;
 mod report_form;
 mod security;
 mod session;
-mod static_files;
+pub mod static_files;
 mod thread;
 pub mod urlencoded;
 
-use std::sync::{Arc, RwLock};
+use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Extension};
@@ -28,9 +30,10 @@ use tower_http::timeout::TimeoutLayer;
 pub use report_form::TextLimits;
 pub use session::CookiePolicy;
 
-use crate::crypto::RecipientSet;
+use crate::crypto::{Recipient, RecipientSet};
 use crate::i18n::Lang;
 use crate::storage::{InstallationSecrets, Storage};
+use error::WebError;
 
 /// No form of ours has more fields than this; a body with more is refused.
 pub const MAX_FORM_FIELDS: usize = 64;
@@ -38,7 +41,9 @@ pub const MAX_FORM_FIELDS: usize = 64;
 /// Everything the handlers share.
 pub struct AppState {
     pub storage: Storage,
-    committee: RwLock<RecipientSet>,
+    /// Recipients from the recipients file (e.g. an offline backup key); the active
+    /// members' recipients are added at every sealing.
+    file_recipients: Vec<Recipient>,
     pub secrets: InstallationSecrets,
     pub cookie: CookiePolicy,
     pub text_limits: TextLimits,
@@ -46,41 +51,56 @@ pub struct AppState {
     pub form_ttl_secs: i64,
     /// The public origin (scheme://host[:port]) when configured, for the POST check.
     pub public_origin: Option<String>,
+    pub member_idle_secs: i64,
+    pub challenge_secs: i64,
+    pub retention_days: i64,
 }
 
 pub type SharedState = Arc<AppState>;
 
 pub struct StateParts {
     pub storage: Storage,
-    pub committee: RecipientSet,
+    pub file_recipients: Vec<Recipient>,
     pub secrets: InstallationSecrets,
     pub cookie: CookiePolicy,
     pub text_limits: TextLimits,
     pub session_idle_secs: i64,
     pub form_ttl_secs: i64,
     pub public_origin: Option<String>,
+    pub member_idle_secs: i64,
+    pub challenge_secs: i64,
+    pub retention_days: i64,
 }
 
 impl AppState {
     pub fn new(p: StateParts) -> SharedState {
         Arc::new(Self {
             storage: p.storage,
-            committee: RwLock::new(p.committee),
+            file_recipients: p.file_recipients,
             secrets: p.secrets,
             cookie: p.cookie,
             text_limits: p.text_limits,
             session_idle_secs: p.session_idle_secs,
             form_ttl_secs: p.form_ttl_secs,
             public_origin: p.public_origin,
+            member_idle_secs: p.member_idle_secs,
+            challenge_secs: p.challenge_secs,
+            retention_days: p.retention_days,
         })
     }
 
-    /// The recipient set new messages are sealed to.
-    pub fn committee(&self) -> RecipientSet {
-        self.committee
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+    /// The recipient set new messages are sealed to: the active members and the
+    /// recipients file, read at every sealing so a member change made by another
+    /// process or instance applies at once. Without any recipient nothing is accepted.
+    pub async fn committee(&self) -> Result<RecipientSet, WebError> {
+        let mut all = self.file_recipients.clone();
+        for r in self.storage.active_member_recipients().await? {
+            let parsed = Recipient::from_str(&r).map_err(|_| WebError::BadStoredRecipient)?;
+            if !all.iter().any(|x| x.to_string() == parsed.to_string()) {
+                all.push(parsed);
+            }
+        }
+        RecipientSet::new(all).map_err(|_| WebError::NoRecipients)
     }
 
     pub fn now(&self) -> OffsetDateTime {
@@ -107,11 +127,34 @@ fn reporter_pages() -> Router<SharedState> {
 }
 
 /// The whole portal. Layers, from the outside in: security headers, error pages,
-/// timeout, global and per-client rate limits on POST, body limit, cross-site check.
-pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSettings) -> Router {
+/// timeout, the global rate limit on POST, body limit, cross-site check; the
+/// per-client limit wraps the reporter pages and the sign-in routes.
+/// Committee API routes that need a signed-in member; they count against the
+/// global cap but not the per-client one (a member at work makes many requests).
+fn committee_api() -> Router<SharedState> {
     Router::new()
+        .route("/api/v1/sign-out", post(api::sign_out))
+        .route("/api/v1/members", get(api::members))
+        .route("/api/v1/cases", get(api::list_cases))
+        .route("/api/v1/cases/{id}", get(api::case_detail))
+        .route("/api/v1/cases/{id}/messages", post(api::post_message))
+        .route("/api/v1/cases/{id}/status", post(api::set_status))
+        .route("/api/v1/cases/{id}/assign", post(api::assign))
+        .route("/api/v1/cases/{id}/read", post(api::mark_read))
+        .route("/api/v1/cases/{id}/exported", post(api::exported))
+        .route("/api/v1/cases/{id}/history", get(api::history))
+}
+
+pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSettings) -> Router {
+    let per_client_limited = Router::new()
         .merge(reporter_pages().layer(Extension(Lang::Nl)))
         .nest("/en", reporter_pages().layer(Extension(Lang::En)))
+        .route("/api/v1/sign-in/challenge", post(api::challenge))
+        .route("/api/v1/sign-in/answer", post(api::answer))
+        .layer(GovernorLayer::new(limits.per_client.clone()));
+    Router::new()
+        .merge(per_client_limited)
+        .merge(committee_api())
         .route("/en/", get(|| async { Redirect::permanent("/en") }))
         .route("/static/style.css", get(static_files::stylesheet))
         .route("/static/favicon.svg", get(static_files::favicon))
@@ -124,7 +167,6 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
             security::same_origin_posts,
         ))
         .layer(DefaultBodyLimit::max(http.max_body_bytes))
-        .layer(GovernorLayer::new(limits.per_client.clone()))
         .layer(GovernorLayer::new(limits.global.clone()))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

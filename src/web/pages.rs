@@ -140,7 +140,7 @@ pub async fn submit_report(
         nonce: &verified.nonce,
         forget_on: verified.forget_on,
     };
-    let committee = state.committee();
+    let committee = state.committee().await?;
     for _ in 0..3 {
         let code = PickupCode::generate();
         let derived = code.derive(&state.secrets.salt);
@@ -159,6 +159,7 @@ pub async fn submit_report(
             first_message: NewMessage {
                 seq: 1,
                 author_kind: case::AuthorKind::Reporter,
+                member_id: None,
                 written_on: received_on,
                 recipients_fp: committee.fingerprint(),
                 ciphertext: &ciphertext,

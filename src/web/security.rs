@@ -99,12 +99,38 @@ fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
 /// Replaces bare error responses with a page in the language of the request path.
 pub async fn error_pages(request: Request, next: Next) -> Response {
     let lang = Lang::from_path(request.uri().path());
+    let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error())
         || response.extensions().get::<Rendered>().is_some()
     {
         return response;
+    }
+    if api {
+        let is_json = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        if is_json {
+            return response;
+        }
+        // Bare statuses from the layers (404, 405, 413, 429, 500) become JSON too;
+        // extractor rejections would otherwise describe our internals.
+        let (parts, _) = response.into_parts();
+        let mut json = (
+            status,
+            axum::Json(
+                serde_json::json!({ "error": status.canonical_reason().unwrap_or("error") }),
+            ),
+        )
+            .into_response();
+        for name in [header::ALLOW, header::RETRY_AFTER] {
+            if let Some(v) = parts.headers.get(&name) {
+                json.headers_mut().insert(name, v.clone());
+            }
+        }
+        return json;
     }
     let t = lang.texts();
     let (title, text) = match status {

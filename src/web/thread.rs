@@ -418,7 +418,7 @@ pub async fn follow_up(
     }
     let reporter =
         Recipient::from_str(&case.reporter_recipient).map_err(|_| WebError::BadStoredRecipient)?;
-    let committee = state.committee();
+    let committee = state.committee().await?;
     let nonce = FormNonce {
         nonce: &verified.nonce,
         forget_on: verified.forget_on,
@@ -430,6 +430,7 @@ pub async fn follow_up(
         let message = NewMessage {
             seq,
             author_kind: AuthorKind::Reporter,
+            member_id: None,
             written_on: now.date(),
             recipients_fp: committee.fingerprint(),
             ciphertext: &ciphertext,

@@ -1,0 +1,14 @@
+-- sign-in by age challenge: a nonce sealed to the member, answered once, briefly;
+-- then a session token stored only as a hash
+create table member_challenges (
+    id blob primary key,
+    member_id text not null references members (id) on delete cascade,
+    nonce_hash blob not null,
+    expires_at integer not null
+);
+
+create table member_sessions (
+    token_hash blob primary key,
+    member_id text not null references members (id) on delete cascade,
+    expires_at integer not null
+);

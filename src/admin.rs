@@ -1,0 +1,207 @@
+//! Small administration commands: members, keys, the audit chain.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use time::OffsetDateTime;
+
+use crate::config::{AuditCommand, KeygenArgs, MemberCommand};
+use crate::crypto::{self, Identity, Recipient};
+use crate::identity::{self, IdentityError};
+use crate::storage::{Outcome, Storage, StorageError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("the audit log is not intact: {0}")]
+    AuditBroken(crate::storage::AuditProblem),
+    #[error("cannot read the passphrase: {0}")]
+    Passphrase(#[source] std::io::Error),
+}
+
+/// Reads a recipient given as `age1…` or as a file holding exactly one. An identity
+/// file is refused: the administrator needs only the public key.
+fn recipient_argument(arg: &str) -> Result<Recipient, AdminError> {
+    if arg.starts_with("age1") {
+        return Recipient::from_str(arg)
+            .map_err(|_| AdminError::Usage("not a valid age recipient".into()));
+    }
+    let text = std::fs::read_to_string(Path::new(arg)).map_err(|e| {
+        AdminError::Usage(format!(
+            "--recipient is neither age1… nor a readable file: {e}"
+        ))
+    })?;
+    if text.contains("AGE-SECRET-KEY-") {
+        return Err(AdminError::Usage(
+            "that file holds a SECRET key; give the member's public key (age1…, see `age-keygen -y`)".into(),
+        ));
+    }
+    let mut found =
+        crypto::parse_recipients(&text).map_err(|e| AdminError::Usage(e.to_string()))?;
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        n => Err(AdminError::Usage(format!(
+            "the file holds {n} recipients; give exactly one"
+        ))),
+    }
+}
+
+async fn find_member(
+    storage: &Storage,
+    which: &str,
+) -> Result<crate::storage::MemberRow, AdminError> {
+    let members = storage.members().await?;
+    let matches: Vec<_> = members
+        .into_iter()
+        .filter(|m| m.id == which || m.name == which || m.recipient == which)
+        .collect();
+    match matches.len() {
+        1 => Ok(matches.into_iter().next().expect("one")),
+        0 => Err(AdminError::Usage(format!(
+            "no member with id, name or recipient {which:?}"
+        ))),
+        _ => Err(AdminError::Usage(format!(
+            "{which:?} matches several members; use the id"
+        ))),
+    }
+}
+
+pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
+    let now = OffsetDateTime::now_utc();
+    match cmd {
+        MemberCommand::Add {
+            db,
+            name,
+            recipient,
+        } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.chars().count() > 100 {
+                return Err(AdminError::Usage(
+                    "--name must be 1 to 100 characters".into(),
+                ));
+            }
+            let recipient = recipient_argument(recipient.trim())?;
+            let storage = Storage::connect(&db.database_url).await?;
+            let id = crypto::hex(&crypto::random_bytes::<16>());
+            match storage
+                .add_member(&id, &name, &recipient.to_string(), now.date())
+                .await?
+            {
+                Outcome::Stored => {
+                    storage
+                        .audit(now.unix_timestamp(), Some(&id), "member added", None)
+                        .await?;
+                    println!("added member {name} ({id}) with recipient {recipient}");
+                    Ok(())
+                }
+                _ => Err(AdminError::Usage(
+                    "a member with that recipient exists already".into(),
+                )),
+            }
+        }
+        MemberCommand::List { db } => {
+            let storage = Storage::connect(&db.database_url).await?;
+            for m in storage.members().await? {
+                let state = if m.active { "active" } else { "disabled" };
+                println!(
+                    "{}\t{}\t{}\t{}\tadded {}",
+                    m.id, m.name, state, m.recipient, m.added_on
+                );
+            }
+            Ok(())
+        }
+        MemberCommand::Disable { db, member } => {
+            set_active(&db.database_url, &member, false, now).await
+        }
+        MemberCommand::Enable { db, member } => {
+            set_active(&db.database_url, &member, true, now).await
+        }
+    }
+}
+
+async fn set_active(
+    url: &str,
+    which: &str,
+    active: bool,
+    now: OffsetDateTime,
+) -> Result<(), AdminError> {
+    let storage = Storage::connect(url).await?;
+    let m = find_member(&storage, which).await?;
+    storage.set_member_active(&m.id, active).await?;
+    let action = if active {
+        "member enabled"
+    } else {
+        "member disabled"
+    };
+    storage
+        .audit(now.unix_timestamp(), Some(&m.id), action, None)
+        .await?;
+    println!("{action}: {} ({})", m.name, m.id);
+    if !active {
+        println!(
+            "new reports are no longer sealed to {}; their sessions have ended",
+            m.name
+        );
+    }
+    Ok(())
+}
+
+pub fn keygen(args: KeygenArgs) -> Result<(), AdminError> {
+    if args.out.exists() {
+        return Err(AdminError::Usage(format!(
+            "{} exists already; not overwriting",
+            args.out.display()
+        )));
+    }
+    let passphrase = match &args.passphrase_file {
+        Some(path) => identity::passphrase_from_file(path).map_err(AdminError::Passphrase)?,
+        None => {
+            let first = identity::prompt_passphrase("Passphrase for the new identity: ")
+                .map_err(AdminError::Passphrase)?;
+            let again = identity::prompt_passphrase("The same passphrase again: ")
+                .map_err(AdminError::Passphrase)?;
+            use age::secrecy::ExposeSecret;
+            if first.expose_secret() != again.expose_secret() {
+                return Err(AdminError::Usage("the passphrases differ".into()));
+            }
+            first
+        }
+    };
+    {
+        use age::secrecy::ExposeSecret;
+        if passphrase.expose_secret().chars().count() < 8 {
+            return Err(AdminError::Usage(
+                "use a passphrase of at least 8 characters".into(),
+            ));
+        }
+    }
+    let identity = Identity::generate();
+    identity::write_encrypted(&args.out, &identity, passphrase, args.work_factor)?;
+    println!(
+        "wrote {} (encrypted with your passphrase)",
+        args.out.display()
+    );
+    println!("public key: {}", identity::recipient_of(&identity));
+    println!("give the administrator only this public key; keep the file and a backup of it safe");
+    Ok(())
+}
+
+pub async fn audit(cmd: AuditCommand) -> Result<(), AdminError> {
+    match cmd {
+        AuditCommand::Verify { db } => {
+            let storage = Storage::connect(&db.database_url).await?;
+            match storage.verify_audit().await? {
+                Ok(n) => {
+                    println!("audit log intact: {n} entries");
+                    Ok(())
+                }
+                Err(problem) => Err(AdminError::AuditBroken(problem)),
+            }
+        }
+    }
+}

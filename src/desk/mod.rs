@@ -1,0 +1,243 @@
+//! The committee desk: a local web app on 127.0.0.1 that holds the member's
+//! identity, fetches ciphertext from the portal, decrypts and renders it, and
+//! seals replies and notes before they leave this computer.
+
+mod client;
+mod export;
+mod pages;
+mod texts;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tokio::sync::RwLock;
+
+pub use client::{Opened, Portal, PortalError};
+pub use export::{ExportError, export_case};
+pub use texts::DeskTexts;
+
+use crate::config::DeskArgs;
+use crate::crypto;
+use crate::i18n::Lang;
+use crate::identity::{self, IdentityError, IdentityFile};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("the desk listens on loopback only (127.0.0.1 or ::1), not {0}")]
+    NotLoopback(SocketAddr),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the desk stopped: {0}")]
+    Serve(#[source] std::io::Error),
+    #[error("unknown language {0:?}; use nl or en")]
+    Lang(String),
+}
+
+pub struct DeskState {
+    portal_url: String,
+    identity_file: IdentityFile,
+    /// The signed-in portal client; `None` while the identity is locked.
+    portal: RwLock<Option<Arc<Portal>>>,
+    launch: [u8; 32],
+    port: u16,
+    export_dir: PathBuf,
+    lang: Lang,
+}
+
+pub type SharedDesk = Arc<DeskState>;
+
+impl DeskState {
+    pub fn texts(&self) -> &'static DeskTexts {
+        match self.lang {
+            Lang::Nl => &texts::NL,
+            Lang::En => &texts::EN,
+        }
+    }
+
+    /// The token every form must carry: derived from the launch token, so only a
+    /// page this desk served can know it.
+    pub fn csrf(&self) -> String {
+        crypto::hex(&crypto::hmac_tag(&self.launch, &[b"meldpunt desk csrf"]))
+    }
+
+    pub async fn portal(&self) -> Option<Arc<Portal>> {
+        self.portal.read().await.clone()
+    }
+
+    fn host_allowed(&self, host: &str) -> bool {
+        let port = self.port;
+        [
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ]
+        .iter()
+        .any(|h| h == host)
+    }
+}
+
+const COOKIE: &str = "meldpunt_desk";
+
+/// Only this desk's own pages, opened through the launch link, may drive it: the
+/// Host must be the loopback address (against DNS rebinding), the launch token must
+/// come as the printed link or as the cookie it sets, and no request may come from
+/// another site.
+async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !state.host_allowed(host) {
+        return (StatusCode::MISDIRECTED_REQUEST, "wrong host").into_response();
+    }
+    if let Some(site) = request.headers().get("sec-fetch-site")
+        && !matches!(site.as_bytes(), b"same-origin" | b"none")
+    {
+        return pages::forbidden(&state);
+    }
+    let expected = crypto::hex(&state.launch);
+    if let Some(query) = request.uri().query()
+        && let Some(token) = query.split('&').find_map(|p| p.strip_prefix("launch="))
+    {
+        if !crypto::ct_eq(token.as_bytes(), expected.as_bytes()) {
+            return pages::forbidden(&state);
+        }
+        // Trade the token in the URL for a cookie and drop it from the address bar.
+        let mut r = Redirect::to(request.uri().path()).into_response();
+        let cookie = format!("{COOKIE}={expected}; Path=/; HttpOnly; SameSite=Strict");
+        r.headers_mut().insert(
+            header::SET_COOKIE,
+            HeaderValue::try_from(cookie).expect("hex cookie"),
+        );
+        return r;
+    }
+    let has_cookie = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .any(|(n, v)| n == COOKIE && crypto::ct_eq(v.as_bytes(), expected.as_bytes()));
+    if !has_cookie {
+        return pages::forbidden(&state);
+    }
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    response
+}
+
+pub fn router(state: SharedDesk) -> Router {
+    Router::new()
+        .route("/", get(pages::inbox))
+        .route("/unlock", get(pages::unlock_form).post(pages::unlock))
+        .route("/case/{id}", get(pages::case_page))
+        .route("/case/{id}/acknowledge", post(pages::acknowledge))
+        .route("/case/{id}/status", post(pages::change_status))
+        .route("/case/{id}/assign", post(pages::assign))
+        .route("/case/{id}/reply", post(pages::reply))
+        .route("/case/{id}/note", post(pages::note))
+        .route("/case/{id}/export", post(pages::export))
+        .route("/stats", get(pages::stats))
+        .route("/sign-out", post(pages::sign_out))
+        .route(
+            "/static/style.css",
+            get(|| async { crate::web::static_files::stylesheet().await }),
+        )
+        .route(
+            "/static/favicon.svg",
+            get(|| async { crate::web::static_files::favicon().await }),
+        )
+        .fallback(pages::not_found)
+        .layer(from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+pub async fn run(args: DeskArgs) -> Result<(), DeskError> {
+    let (listener, state) = prepare(&args).await?;
+    let url = launch_url(&state);
+    println!(
+        "meldpunt desk for {} listening on 127.0.0.1:{}",
+        state.portal_url, state.port
+    );
+    println!("open the desk in your browser: {url}");
+    if state.identity_file.is_encrypted() {
+        println!("your identity is locked; the desk asks for the passphrase on its first page");
+    }
+    serve(listener, state).await
+}
+
+/// Binds the loopback listener and reads the identity (unlocked at once when it
+/// has no passphrase).
+pub async fn prepare(args: &DeskArgs) -> Result<(tokio::net::TcpListener, SharedDesk), DeskError> {
+    if !args.listen.ip().is_loopback() {
+        return Err(DeskError::NotLoopback(args.listen));
+    }
+    let lang = match args.lang.as_str() {
+        "nl" => Lang::Nl,
+        "en" => Lang::En,
+        other => return Err(DeskError::Lang(other.to_owned())),
+    };
+    let identity_file = identity::read(&args.identity)?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|source| DeskError::Bind {
+            addr: args.listen,
+            source,
+        })?;
+    let port = listener.local_addr().map_err(DeskError::Serve)?.port();
+    let portal = match &identity_file {
+        IdentityFile::Plain(id) => Some(Arc::new(Portal::new(&args.portal, id.clone()))),
+        IdentityFile::Encrypted(_) => None,
+    };
+    let state = Arc::new(DeskState {
+        portal_url: args.portal.trim_end_matches('/').to_owned(),
+        identity_file,
+        portal: RwLock::new(portal),
+        launch: crypto::random_bytes::<32>(),
+        port,
+        export_dir: args.export_dir.clone(),
+        lang,
+    });
+    Ok((listener, state))
+}
+
+pub async fn serve(listener: tokio::net::TcpListener, state: SharedDesk) -> Result<(), DeskError> {
+    axum::serve(listener, router(state))
+        .await
+        .map_err(DeskError::Serve)
+}
+
+pub fn launch_url(state: &DeskState) -> String {
+    format!(
+        "http://127.0.0.1:{}/?launch={}",
+        state.port,
+        crypto::hex(&state.launch)
+    )
+}

@@ -1,0 +1,207 @@
+//! Committee members, their sign-in challenges and their session tokens (hashed).
+
+use sqlx::Row;
+use time::Date;
+
+use super::{Outcome, Result, Storage, day, parse_day};
+
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub recipient: String,
+    pub active: bool,
+    pub added_on: Date,
+}
+
+fn member_from_row(r: &sqlx::any::AnyRow) -> Result<MemberRow> {
+    let added_on: String = r.try_get("added_on")?;
+    Ok(MemberRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        recipient: r.try_get("recipient")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+        added_on: parse_day(&added_on)?,
+    })
+}
+
+impl Storage {
+    /// Adds a member; `Conflict` when the recipient is already a member's.
+    pub async fn add_member(
+        &self,
+        id: &str,
+        name: &str,
+        recipient: &str,
+        today: Date,
+    ) -> Result<Outcome> {
+        let inserted = sqlx::query(
+            "insert into members (id, name, recipient, active, added_on) values ($1, $2, $3, 1, $4) \
+             on conflict do nothing",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(recipient)
+        .bind(day(today))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(if inserted == 1 {
+            Outcome::Stored
+        } else {
+            Outcome::Conflict
+        })
+    }
+
+    pub async fn members(&self) -> Result<Vec<MemberRow>> {
+        let rows = sqlx::query(
+            "select id, name, recipient, active, added_on from members order by name, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
+    pub async fn member_by_recipient(&self, recipient: &str) -> Result<Option<MemberRow>> {
+        let row = sqlx::query(
+            "select id, name, recipient, active, added_on from members where recipient = $1",
+        )
+        .bind(recipient)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(member_from_row).transpose()
+    }
+
+    pub async fn member_by_id(&self, id: &str) -> Result<Option<MemberRow>> {
+        let row =
+            sqlx::query("select id, name, recipient, active, added_on from members where id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.as_ref().map(member_from_row).transpose()
+    }
+
+    /// Enables or disables a member; a disabled member's sessions end at once.
+    pub async fn set_member_active(&self, id: &str, active: bool) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query("update members set active = $1 where id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if !active {
+            sqlx::query("delete from member_sessions where member_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(updated == 1)
+    }
+
+    /// Recipients of the active members, which every new message is sealed to.
+    pub async fn active_member_recipients(&self) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("select recipient from members where active = 1 order by id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn create_challenge(
+        &self,
+        id: &[u8],
+        member_id: &str,
+        nonce_hash: &[u8],
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "insert into member_challenges (id, member_id, nonce_hash, expires_at) values ($1, $2, $3, $4)",
+        )
+        .bind(id.to_vec())
+        .bind(member_id)
+        .bind(nonce_hash.to_vec())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a challenge and returns it (member id, nonce hash, expiry): a
+    /// challenge can be answered once, right or wrong.
+    pub async fn take_challenge(&self, id: &[u8]) -> Result<Option<(String, Vec<u8>, i64)>> {
+        let row = sqlx::query(
+            "delete from member_challenges where id = $1 returning member_id, nonce_hash, expires_at",
+        )
+        .bind(id.to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .transpose()
+    }
+
+    pub async fn create_member_session(
+        &self,
+        token_hash: &[u8],
+        member_id: &str,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "insert into member_sessions (token_hash, member_id, expires_at) values ($1, $2, $3)",
+        )
+        .bind(token_hash.to_vec())
+        .bind(member_id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The active member a live session token belongs to, extending its idle timeout.
+    pub async fn member_for_session(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+        idle: i64,
+    ) -> Result<Option<MemberRow>> {
+        let row = sqlx::query(
+            "select m.id, m.name, m.recipient, m.active, m.added_on from member_sessions s \
+             join members m on m.id = s.member_id \
+             where s.token_hash = $1 and s.expires_at > $2 and m.active = 1",
+        )
+        .bind(token_hash.to_vec())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(member) = row.as_ref().map(member_from_row).transpose()? else {
+            return Ok(None);
+        };
+        sqlx::query("update member_sessions set expires_at = $1 where token_hash = $2")
+            .bind(now + idle)
+            .bind(token_hash.to_vec())
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(member))
+    }
+
+    pub async fn end_member_session(&self, token_hash: &[u8]) -> Result<()> {
+        sqlx::query("delete from member_sessions where token_hash = $1")
+            .bind(token_hash.to_vec())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets expired member sessions and challenges.
+    pub async fn purge_member_auth(&self, now: i64) -> Result<()> {
+        sqlx::query("delete from member_sessions where expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("delete from member_challenges where expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
