@@ -62,7 +62,7 @@ on_both_databases!(
         let note = desk.post(&format!("{link}/note"), &page, &[("text", "Internal: check the team's consent forms")]).await;
         assert_eq!(note.status, 303);
         let after = desk.get(&link).await.html();
-        assert_eq!(text(&after, "#status"), acknowledged());
+        assert_eq!(text(&after, "#status"), "Acknowledged");
         assert_eq!(texts(&after, "#notes .message-text"), vec!["Internal: check the team's consent forms"]);
         assert_eq!(texts(&after, "#thread .message-text").last().unwrap(), "Which volunteers received the files?");
 

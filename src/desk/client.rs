@@ -59,7 +59,7 @@ pub struct Portal {
 
 /// What a sealed message turned out to be for this member.
 pub enum Opened {
-    Body(Body),
+    Body(Box<Body>),
     /// Sealed before this member joined, or to other keys.
     NotForMe,
 }
@@ -300,9 +300,9 @@ impl Portal {
             .decode(ciphertext_b64)
             .map_err(|_| PortalError::Decode)?;
         match crypto::open(&sealed, &self.identity) {
-            Ok(plain) => Ok(Opened::Body(
+            Ok(plain) => Ok(Opened::Body(Box::new(
                 Envelope::from_bytes(&plain, case_id, seq)?.body,
-            )),
+            ))),
             Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys)) => Ok(Opened::NotForMe),
             Err(e) => Err(e.into()),
         }

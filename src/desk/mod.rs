@@ -2,9 +2,13 @@
 //! identity, fetches ciphertext from the portal, decrypts and renders it, and
 //! seals replies and notes before they leave this computer.
 
+mod case_page;
 mod client;
 mod export;
+mod inbox;
+mod layout;
 mod pages;
+mod stats;
 mod texts;
 
 use std::net::SocketAddr;
@@ -106,14 +110,14 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
     if let Some(site) = request.headers().get("sec-fetch-site")
         && !matches!(site.as_bytes(), b"same-origin" | b"none")
     {
-        return pages::forbidden(&state);
+        return layout::forbidden(&state);
     }
     let expected = crypto::hex(&state.launch);
     if let Some(query) = request.uri().query()
         && let Some(token) = query.split('&').find_map(|p| p.strip_prefix("launch="))
     {
         if !crypto::ct_eq(token.as_bytes(), expected.as_bytes()) {
-            return pages::forbidden(&state);
+            return layout::forbidden(&state);
         }
         // Trade the token in the URL for a cookie and drop it from the address bar.
         let mut r = Redirect::to(request.uri().path()).into_response();
@@ -133,7 +137,7 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
         .filter_map(|c| c.trim().split_once('='))
         .any(|(n, v)| n == COOKIE && crypto::ct_eq(v.as_bytes(), expected.as_bytes()));
     if !has_cookie {
-        return pages::forbidden(&state);
+        return layout::forbidden(&state);
     }
     let mut response = next.run(request).await;
     let h = response.headers_mut();
@@ -155,16 +159,16 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
 
 pub fn router(state: SharedDesk) -> Router {
     Router::new()
-        .route("/", get(pages::inbox))
+        .route("/", get(inbox::inbox))
         .route("/unlock", get(pages::unlock_form).post(pages::unlock))
-        .route("/case/{id}", get(pages::case_page))
-        .route("/case/{id}/acknowledge", post(pages::acknowledge))
-        .route("/case/{id}/status", post(pages::change_status))
-        .route("/case/{id}/assign", post(pages::assign))
-        .route("/case/{id}/reply", post(pages::reply))
-        .route("/case/{id}/note", post(pages::note))
-        .route("/case/{id}/export", post(pages::export))
-        .route("/stats", get(pages::stats))
+        .route("/case/{id}", get(case_page::case_page))
+        .route("/case/{id}/acknowledge", post(case_page::acknowledge))
+        .route("/case/{id}/status", post(case_page::change_status))
+        .route("/case/{id}/assign", post(case_page::assign))
+        .route("/case/{id}/reply", post(case_page::reply))
+        .route("/case/{id}/note", post(case_page::note))
+        .route("/case/{id}/export", post(case_page::export))
+        .route("/stats", get(stats::stats))
         .route("/sign-out", post(pages::sign_out))
         .route(
             "/static/style.css",
@@ -174,7 +178,7 @@ pub fn router(state: SharedDesk) -> Router {
             "/static/favicon.svg",
             get(|| async { crate::web::static_files::favicon().await }),
         )
-        .fallback(pages::not_found)
+        .fallback(layout::not_found)
         .layer(from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }

@@ -3,6 +3,8 @@
 
 pub struct DeskTexts {
     pub desk_name: &'static str,
+    /// Status names as the committee says them (DESIGN.md §5), in `Status` order.
+    pub statuses: [&'static str; 6],
     pub nav_inbox: &'static str,
     pub nav_stats: &'static str,
     pub sign_out: &'static str,
@@ -88,6 +90,14 @@ pub struct DeskTexts {
 
 pub static EN: DeskTexts = DeskTexts {
     desk_name: "meldpunt desk",
+    statuses: [
+        "Received",
+        "Acknowledged",
+        "Under review",
+        "Waiting for reporter",
+        "Feedback given",
+        "Closed",
+    ],
     nav_inbox: "Cases",
     nav_stats: "Statistics",
     sign_out: "Sign out and lock",
@@ -173,6 +183,14 @@ pub static EN: DeskTexts = DeskTexts {
 
 pub static NL: DeskTexts = DeskTexts {
     desk_name: "meldpunt bureau",
+    statuses: [
+        "Ontvangen",
+        "Bevestigd",
+        "In behandeling",
+        "Vraag aan melder",
+        "Teruggekoppeld",
+        "Afgesloten",
+    ],
     nav_inbox: "Meldingen",
     nav_stats: "Cijfers",
     sign_out: "Uitloggen en vergrendelen",

@@ -1,0 +1,461 @@
+//! One case: the decrypted thread, internal notes apart, and the forms that act on
+//! it (acknowledge, reply, note, status, assignment, export).
+#![allow(clippy::result_large_err)]
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::SharedDesk;
+use super::client::{Opened, Portal, PortalError};
+use super::inbox::member_name;
+use super::layout::{form, page, portal_error, require_portal};
+use crate::case::{self, Body, CloseReason, Status};
+use crate::i18n::Texts;
+use crate::web::api::{CaseDetail, MemberInfo};
+use crate::web::urlencoded::{self, first};
+
+#[derive(Deserialize, Default)]
+pub struct CaseQuery {
+    done: Option<String>,
+    exported: Option<String>,
+}
+
+struct Shown {
+    seq: i64,
+    author: String,
+    written_on: time::Date,
+    body: Option<Body>,
+}
+
+pub async fn case_page(
+    State(state): State<SharedDesk>,
+    Path(id): Path<String>,
+    Query(q): Query<CaseQuery>,
+) -> Response {
+    let notice = q
+        .done
+        .as_ref()
+        .map(|_| state.texts().saved.to_owned())
+        .or_else(|| {
+            q.exported
+                .as_ref()
+                .map(|p| format!("{} {}", state.texts().exported_to, p))
+        });
+    render_case(&state, &id, notice.as_deref(), None).await
+}
+
+async fn render_case(
+    state: &SharedDesk,
+    id: &str,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Response {
+    let (portal, name) = match require_portal(state).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let detail = match portal.case(id).await {
+        Ok(d) => d,
+        Err(e) => return portal_error(state, &e),
+    };
+    let (members, history) = match tokio::try_join!(portal.members(), portal.history(id)) {
+        Ok(x) => x,
+        Err(e) => return portal_error(state, &e),
+    };
+    if detail.case.unread > 0
+        && let Err(e) = portal.mark_read(id).await
+    {
+        return portal_error(state, &e);
+    }
+    let mut thread = Vec::new();
+    let mut notes = Vec::new();
+    for m in &detail.messages {
+        let body = match portal.open(&detail.case.id, m.seq, &m.ciphertext) {
+            Ok(Opened::Body(b)) => Some(*b),
+            Ok(Opened::NotForMe) => None,
+            Err(e) => return portal_error(state, &e),
+        };
+        let d = state.texts();
+        let author = match m.author_kind.as_str() {
+            "reporter" => d.author_reporter.to_owned(),
+            _ => member_name(&members, m.member_id.as_deref())
+                .unwrap_or(d.author_unknown_member)
+                .to_owned(),
+        };
+        let shown = Shown {
+            seq: m.seq,
+            author,
+            written_on: m.written_on,
+            body,
+        };
+        if m.author_kind == "note" {
+            notes.push(shown)
+        } else {
+            thread.push(shown)
+        }
+    }
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let body = case_body(
+        state, &detail, &members, &thread, &notes, &history, notice, error,
+    );
+    let title = format!("{} {}", state.texts().case_title, detail.case.reference);
+    page(state, status, &title, Some(&name), body)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn case_body(
+    state: &SharedDesk,
+    detail: &CaseDetail,
+    members: &[MemberInfo],
+    thread: &[Shown],
+    notes: &[Shown],
+    history: &[crate::web::api::HistoryEntry],
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    let d = state.texts();
+    let t = state.lang.texts();
+    let lang = state.lang;
+    let c = &detail.case;
+    let csrf = state.csrf();
+    let action = |what: &str| format!("/case/{}/{what}", c.id);
+    html! {
+        h1 { (d.case_title) " " (c.reference) }
+        @if let Some(e) = error {
+            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus { p { (e) } }
+        }
+        @if let Some(n) = notice {
+            div class="notice" role="status" { p { (n) } }
+        }
+        dl class="dates" id="case-status" {
+            dt { (d.col_status) } dd id="status" { (d.statuses[c.status.index()]) }
+            dt { (d.received_on) } dd { (lang.date(c.received_on)) }
+            @if let Some(a) = c.acknowledged_on {
+                dt { (d.acknowledged_on) } dd { (lang.date(a)) }
+            } @else {
+                dt { (d.ack_by) } dd { (lang.date(c.acknowledge_by)) }
+            }
+            dt { (d.feedback_by) } dd { (lang.date(c.feedback_due_on)) }
+            @if let Some(closed) = c.closed_on { dt { (d.closed_on) } dd { (lang.date(closed)) } }
+            @if let Some(r) = c.close_reason { dt { (d.close_reason) } dd { (r.label(t)) } }
+            dt { (d.assigned) } dd { (member_name(members, c.assigned_member.as_deref()).unwrap_or("—")) }
+        }
+        @if c.status == Status::Received {
+            form method="post" action=(action("acknowledge")) {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" class="button" id="acknowledge" { (d.acknowledge_button) }
+            }
+        }
+        section aria-labelledby="thread-heading" {
+            h2 id="thread-heading" { (d.thread_heading) }
+            ol class="thread" id="thread" { @for m in thread { li { (shown_message(state, t, m, "message-committee")) } } }
+        }
+        section aria-labelledby="reply-heading" {
+            h2 id="reply-heading" { (d.reply_heading) }
+            @if c.status == Status::Closed {
+                p { (d.closed_no_reply) }
+            } @else {
+                form method="post" action=(action("reply")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    div class="field" {
+                        label for="reply" { (d.reply_label) }
+                        p class="hint" id="reply-hint" { (d.reply_hint) }
+                        textarea id="reply" name="text" rows="6" aria-describedby="reply-hint" {}
+                    }
+                    button type="submit" class="button" { (d.reply_button) }
+                }
+            }
+        }
+        section aria-labelledby="notes-heading" class="notes" {
+            h2 id="notes-heading" { (d.notes_heading) }
+            @if notes.is_empty() { p { (d.no_notes) } }
+            ol class="thread" id="notes" { @for m in notes { li { (shown_message(state, t, m, "message-note")) } } }
+            form method="post" action=(action("note")) {
+                input type="hidden" name="csrf" value=(csrf);
+                div class="field" {
+                    label for="note" { (d.note_label) }
+                    p class="hint" id="note-hint" { (d.note_hint) }
+                    textarea id="note" name="text" rows="4" aria-describedby="note-hint" {}
+                }
+                button type="submit" class="button button-secondary" { (d.note_button) }
+            }
+        }
+        section aria-labelledby="status-heading" {
+            h2 id="status-heading" { (d.status_heading) }
+            form method="post" action=(action("status")) {
+                input type="hidden" name="csrf" value=(csrf);
+                div class="field" {
+                    label for="new-status" { (d.status_label) }
+                    select id="new-status" name="status" {
+                        @for s in Status::ALL.iter().filter(|s| **s != Status::Received) {
+                            option value=(s.key()) selected[*s == c.status] { (d.statuses[s.index()]) }
+                        }
+                    }
+                }
+                div class="field" {
+                    label for="reason" { (d.reason_label) }
+                    select id="reason" name="reason" {
+                        option value="" { (d.reason_none) }
+                        @for r in CloseReason::ALL {
+                            option value=(r.key()) selected[c.close_reason == Some(*r)] { (r.label(t)) }
+                        }
+                    }
+                }
+                button type="submit" class="button button-secondary" { (d.status_button) }
+            }
+        }
+        section aria-labelledby="assign-heading" {
+            h2 id="assign-heading" { (d.assign_heading) }
+            form method="post" action=(action("assign")) {
+                input type="hidden" name="csrf" value=(csrf);
+                div class="field" {
+                    label for="member" { (d.assign_label) }
+                    select id="member" name="member" {
+                        option value="" { (d.nobody) }
+                        @for m in members.iter().filter(|m| m.active) {
+                            option value=(m.id) selected[c.assigned_member.as_deref() == Some(m.id.as_str())] { (m.name) }
+                        }
+                    }
+                }
+                button type="submit" class="button button-secondary" { (d.assign_button) }
+            }
+        }
+        section aria-labelledby="export-heading" {
+            h2 id="export-heading" { (d.export_heading) }
+            p class="hint" { (d.export_hint) }
+            form method="post" action=(action("export")) {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" class="button button-secondary" { (d.export_button) }
+            }
+        }
+        section aria-labelledby="history-heading" {
+            h2 id="history-heading" { (d.history_heading) }
+            ul class="history" {
+                @for h in history {
+                    li {
+                        (format_time(h.at)) " — " (h.member.as_deref().unwrap_or("—")) ": " (h.action)
+                    }
+                }
+            }
+        }
+        section aria-labelledby="sealed-heading" {
+            h2 id="sealed-heading" { (d.sealed_to) }
+            p class="hint" { "fingerprint " code { (detail.seal_to.fingerprint) } }
+            ul class="recipients" { @for r in &detail.seal_to.committee { li { code { (r) } } } }
+        }
+    }
+}
+
+fn format_time(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
+        .unwrap_or_default()
+}
+
+fn shown_message(state: &SharedDesk, t: &Texts, m: &Shown, class: &str) -> Markup {
+    let d = state.texts();
+    let class = if m.author == d.author_reporter {
+        "message message-reporter"
+    } else {
+        class
+    };
+    html! {
+        article class={ "message " (class) } id={ "message-" (m.seq) } {
+            header {
+                p class="message-author" { (m.author) }
+                p class="message-date" { (state.lang.date(m.written_on)) }
+            }
+            @match &m.body {
+                Some(Body::Report(r)) => { (report(t, r)) }
+                Some(Body::Text { text }) => { div class="message-text" { (text) } }
+                None => { p class="hint" { (d.not_for_me) } }
+            }
+        }
+    }
+}
+
+pub fn report(t: &Texts, r: &case::Report) -> Markup {
+    let or_dash = |s: &str| {
+        if s.is_empty() {
+            "—".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    let concerns: Vec<&str> = r.concerns.iter().map(|c| c.label(t)).collect();
+    let rows = [
+        (
+            t.role_legend,
+            r.role.map_or("—".into(), |x| x.label(t).to_owned()),
+        ),
+        (t.concerns_legend, concerns.join("; ")),
+        (t.what_label, r.what.clone()),
+        (t.org_kind_label, or_dash(&r.org_kind)),
+        (t.municipality_label, or_dash(&r.municipality)),
+        (t.org_name_label, or_dash(&r.org_name)),
+        (t.when_label, or_dash(&r.when)),
+        (
+            t.ongoing_legend,
+            r.ongoing.map_or("—".into(), |x| x.label(t).to_owned()),
+        ),
+        (t.affected_label, or_dash(&r.affected)),
+        (t.elsewhere_label, or_dash(&r.elsewhere)),
+        (
+            t.hope_legend,
+            r.hope.map_or("—".into(), |x| x.label(t).to_owned()),
+        ),
+        (t.contact_label, or_dash(&r.contact)),
+    ];
+    html! {
+        dl class="report-summary" {
+            @for (label, value) in &rows { dt { (label) } dd class="message-text" { (value) } }
+        }
+    }
+}
+
+/// Runs an action against the portal; back to the case page on success, the case
+/// page with the portal's refusal otherwise.
+async fn act<F, Fut>(state: SharedDesk, id: String, body: Bytes, f: F) -> Response
+where
+    F: FnOnce(Arc<Portal>, urlencoded::Pairs) -> Fut,
+    Fut: std::future::Future<Output = Result<Result<(), &'static str>, PortalError>>,
+{
+    let pairs = match form(&state, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (portal, _) = match require_portal(&state).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let d = state.texts();
+    match f(portal, pairs).await {
+        Ok(Ok(())) => Redirect::to(&format!("/case/{id}?done=1")).into_response(),
+        Ok(Err(problem)) => render_case(&state, &id, None, Some(problem)).await,
+        Err(PortalError::Refused { status, message }) if status != 404 => {
+            let text = format!("{}: {message}", d.err_action);
+            render_case(&state, &id, None, Some(&text)).await
+        }
+        Err(e) => portal_error(&state, &e),
+    }
+}
+
+pub async fn acknowledge(
+    State(state): State<SharedDesk>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let case_id = id.clone();
+    act(state, id, body, |p, _| async move {
+        p.set_status(&case_id, Status::Acknowledged.key(), None)
+            .await
+            .map(Ok)
+    })
+    .await
+}
+
+pub async fn change_status(
+    State(state): State<SharedDesk>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let case_id = id.clone();
+    act(state, id, body, |p, pairs| async move {
+        let status = first(&pairs, "status").to_owned();
+        let reason = first(&pairs, "reason").to_owned();
+        let reason = (!reason.is_empty() && status == Status::Closed.key()).then_some(reason);
+        p.set_status(&case_id, &status, reason.as_deref())
+            .await
+            .map(Ok)
+    })
+    .await
+}
+
+pub async fn assign(
+    State(state): State<SharedDesk>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let case_id = id.clone();
+    act(state, id, body, |p, pairs| async move {
+        let member = first(&pairs, "member").to_owned();
+        p.assign(&case_id, (!member.is_empty()).then_some(member.as_str()))
+            .await
+            .map(Ok)
+    })
+    .await
+}
+
+async fn write(state: SharedDesk, id: String, body: Bytes, note: bool) -> Response {
+    let empty = state.texts().err_empty;
+    let case_id = id.clone();
+    act(state, id, body, move |p, pairs| async move {
+        let text = first(&pairs, "text").trim().to_owned();
+        if text.is_empty() {
+            return Ok(Err(empty));
+        }
+        p.write(&case_id, &text, note).await.map(|_| Ok(()))
+    })
+    .await
+}
+
+pub async fn reply(
+    State(state): State<SharedDesk>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(state, id, body, false).await
+}
+
+pub async fn note(
+    State(state): State<SharedDesk>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(state, id, body, true).await
+}
+
+pub async fn export(
+    State(state): State<SharedDesk>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = form(&state, &body) {
+        return r;
+    }
+    let (portal, _) = match require_portal(&state).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match super::export_case(&portal, &id, &state.export_dir).await {
+        Ok(dir) => {
+            let shown: String = dir.display().to_string();
+            let query: String = url_component(&shown);
+            Redirect::to(&format!("/case/{id}?exported={query}")).into_response()
+        }
+        Err(super::ExportError::Portal(e)) => portal_error(&state, &e),
+        Err(e) => render_case(&state, &id, None, Some(&e.to_string())).await,
+    }
+}
+
+fn url_component(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+

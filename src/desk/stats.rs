@@ -1,0 +1,135 @@
+//! Statistics computed on the member's computer after decryption: the portal never
+//! learns the kinds of concern.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::html;
+
+use super::SharedDesk;
+use super::client::Opened;
+use super::layout::{page, portal_error, require_portal};
+use crate::case::{self, Body};
+use crate::web::api::CaseInfo;
+
+/// Counts computed here, after decryption.
+#[derive(Default, Debug, PartialEq)]
+pub struct Statistics {
+    pub per_status: BTreeMap<usize, usize>,
+    pub per_concern: BTreeMap<usize, usize>,
+    pub per_month: BTreeMap<(i32, u8), usize>,
+    pub ack_days: Vec<i64>,
+}
+
+pub fn statistics(cases: &[(CaseInfo, Option<case::Report>)]) -> Statistics {
+    let mut s = Statistics::default();
+    for (c, report) in cases {
+        *s.per_status.entry(c.status.index()).or_default() += 1;
+        *s.per_month
+            .entry((c.received_on.year(), u8::from(c.received_on.month())))
+            .or_default() += 1;
+        if let Some(a) = c.acknowledged_on {
+            s.ack_days.push((a - c.received_on).whole_days());
+        }
+        if let Some(r) = report {
+            for k in &r.concerns {
+                *s.per_concern.entry(k.index()).or_default() += 1;
+            }
+        }
+    }
+    s
+}
+
+pub async fn stats(State(state): State<SharedDesk>) -> Response {
+    let (portal, name) = match require_portal(&state).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let cases = match portal.cases().await {
+        Ok(c) => c,
+        Err(e) => return portal_error(&state, &e),
+    };
+    let mut opened = Vec::with_capacity(cases.len());
+    for c in cases {
+        let detail = match portal.case(&c.id).await {
+            Ok(d) => d,
+            Err(e) => return portal_error(&state, &e),
+        };
+        let report =
+            detail
+                .messages
+                .first()
+                .and_then(|m| match portal.open(&c.id, m.seq, &m.ciphertext) {
+                    Ok(Opened::Body(b)) => match *b {
+                        Body::Report(r) => Some(r),
+                        Body::Text { .. } => None,
+                    },
+                    _ => None,
+                });
+        opened.push((c, report));
+    }
+    let s = statistics(&opened);
+    let d = state.texts();
+    let t = state.lang.texts();
+    let months = t.months;
+    let avg = if s.ack_days.is_empty() {
+        "—".to_owned()
+    } else {
+        format!(
+            "{:.1}",
+            s.ack_days.iter().sum::<i64>() as f64 / s.ack_days.len() as f64
+        )
+    };
+    let longest = s
+        .ack_days
+        .iter()
+        .max()
+        .map_or("—".to_owned(), |m| m.to_string());
+    let counts = |rows: Vec<(String, usize)>, caption: &str, id: &str| {
+        html! {
+            table class="stats" id=(id) {
+                caption { (caption) }
+                tbody { @for (label, n) in &rows { tr { th scope="row" { (label) } td { (n) } } } }
+            }
+        }
+    };
+    let by_status: Vec<(String, usize)> = s
+        .per_status
+        .iter()
+        .map(|(i, n)| (d.statuses[*i].to_owned(), *n))
+        .collect();
+    let by_concern: Vec<(String, usize)> = s
+        .per_concern
+        .iter()
+        .map(|(i, n)| (t.concern_options[*i].to_owned(), *n))
+        .collect();
+    let by_month: Vec<(String, usize)> = s
+        .per_month
+        .iter()
+        .map(|((y, m), n)| (format!("{} {y}", months[usize::from(*m) - 1]), *n))
+        .collect();
+    page(
+        &state,
+        StatusCode::OK,
+        d.stats_title,
+        Some(&name),
+        html! {
+            h1 { (d.stats_title) }
+            p class="hint" { (d.stats_intro) }
+            (counts(by_status, d.per_status, "per-status"))
+            (counts(by_concern, d.per_concern, "per-concern"))
+            (counts(by_month, d.per_month, "per-month"))
+            table class="stats" id="time-to-ack" {
+                caption { (d.time_to_ack) }
+                tbody {
+                    tr { th scope="row" { (d.cases) } td { (s.ack_days.len()) } }
+                    tr { th scope="row" { (d.average_days) } td { (avg) } }
+                    tr { th scope="row" { (d.longest_days) } td { (longest) } }
+                }
+            }
+        },
+    )
+}
+
