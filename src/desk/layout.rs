@@ -34,7 +34,7 @@ pub fn page(
                 link rel="stylesheet" href="/static/style.css";
                 link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
             }
-            body {
+            body class="desk" {
                 a class="skip-link" href="#main" { (lang.texts().skip_link) }
                 header class="site-header" {
                     div class="site-header-inner" {
