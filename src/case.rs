@@ -188,6 +188,9 @@ pub struct Envelope {
     pub case: String,
     pub seq: i64,
     pub body: Body,
+    /// Files sent with the message: their names, types, sizes and hashes exist only here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::attachments::AttachmentInfo>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -207,7 +210,16 @@ impl Envelope {
             case: case.to_owned(),
             seq,
             body,
+            attachments: Vec::new(),
         }
+    }
+
+    pub fn with_attachments(
+        mut self,
+        attachments: Vec<crate::attachments::AttachmentInfo>,
+    ) -> Self {
+        self.attachments = attachments;
+        self
     }
 
     pub fn to_bytes(&self) -> zeroize::Zeroizing<Vec<u8>> {

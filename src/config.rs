@@ -181,6 +181,22 @@ pub struct ServeArgs {
     #[arg(long, env = "MELDPUNT_MAX_SHORT_CHARS", default_value_t = 500)]
     pub max_short_chars: usize,
 
+    /// Most files a reporter can send with one message.
+    #[arg(long, env = "MELDPUNT_MAX_FILES", default_value_t = 10)]
+    pub max_files: usize,
+
+    /// Largest single file in MiB.
+    #[arg(long, env = "MELDPUNT_MAX_FILE_MIB", default_value_t = 25)]
+    pub max_file_mib: u64,
+
+    /// Largest total of the files of one message in MiB.
+    #[arg(long, env = "MELDPUNT_MAX_MESSAGE_MIB", default_value_t = 100)]
+    pub max_message_mib: u64,
+
+    /// Directory for the encrypted upload spool (default: the system temp directory).
+    #[arg(long, env = "MELDPUNT_SPOOL_DIR")]
+    pub spool_dir: Option<PathBuf>,
+
     /// POST requests one client may make in a burst.
     #[arg(long, env = "MELDPUNT_RATE_BURST", default_value_t = 10)]
     pub rate_burst: u32,
@@ -224,8 +240,9 @@ pub struct ServeArgs {
     #[arg(long, env = "MELDPUNT_RETENTION_DAYS", default_value_t = 183)]
     pub retention_days: u32,
 
-    /// Seconds a request may take in all, so slow clients cannot hold connections.
-    #[arg(long, env = "MELDPUNT_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
+    /// Seconds a request may take in all, so slow clients cannot hold connections
+    /// for ever; long enough for the largest upload on a slow line (Tor).
+    #[arg(long, env = "MELDPUNT_REQUEST_TIMEOUT_SECS", default_value_t = 600)]
     pub request_timeout_secs: u64,
 }
 

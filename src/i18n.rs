@@ -307,6 +307,36 @@ pub struct Texts {
     pub forbidden_title: &'static str,
     pub forbidden_text: &'static str,
 
+    // ---- attachments ---------------------------------------------------------
+    /// Label of the file chooser.
+    pub files_label: &'static str,
+    /// Shown before choosing files: what files can reveal, and what we remove.
+    pub files_warning: &'static [&'static str],
+    /// The limits: (most files, MiB per file, MiB per message).
+    pub files_limits: fn(usize, u64, u64) -> String,
+    /// After a form error the browser forgets chosen files: choose them again.
+    pub files_choose_again: &'static str,
+    pub err_too_many_files: fn(usize) -> String,
+    /// Argument: MiB.
+    pub err_file_too_large: fn(u64) -> String,
+    /// Argument: MiB.
+    pub err_message_too_large: fn(u64) -> String,
+    /// A file could not be received or processed; nothing of the message was stored.
+    pub err_upload_failed: &'static str,
+    pub files_heading: &'static str,
+    pub file_download: &'static str,
+    /// Followed by the list of what was removed.
+    pub meta_removed: &'static str,
+    pub meta_nothing_found: &'static str,
+    /// A kind of file we cannot check: it may still hold information about you.
+    pub meta_not_checked: &'static str,
+    /// The file could not be checked (damaged or unusual) and was stored as received.
+    pub meta_could_not_check: &'static str,
+    /// In `attachments::Removed` order: EXIF (with any GPS position), XMP, IPTC,
+    /// comments, text notes, author, last editor, company, document properties, PDF
+    /// document information.
+    pub removed_kinds: [&'static str; 10],
+
     /// Month names, January first, in the language's usual lower/upper case.
     pub months: [&'static str; 12],
 }

@@ -5,6 +5,8 @@
 
 /// Administration commands: members, keygen, audit verification.
 pub mod admin;
+/// Attachments: encrypted spool, metadata removal, chunked age STREAM storage.
+pub mod attachments;
 /// Domain types: report, message envelope, statuses, deadlines.
 pub mod case;
 /// Command line and environment configuration.

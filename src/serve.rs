@@ -195,12 +195,22 @@ pub async fn run(
         member_idle_secs: i64::try_from(args.member_idle_secs).unwrap_or(i64::MAX / 2),
         challenge_secs: i64::try_from(args.challenge_secs).unwrap_or(i64::MAX / 2),
         retention_days: i64::from(args.retention_days),
+        file_limits: crate::attachments::FileLimits {
+            max_files: args.max_files,
+            max_file_bytes: args.max_file_mib * 1024 * 1024,
+            max_message_bytes: args.max_message_mib * 1024 * 1024,
+        },
+        spool_dir: args.spool_dir.clone(),
+        max_body_bytes: args.max_body_bytes,
     });
     let app = web::router(
         state.clone(),
         &limits,
         &HttpSettings {
             max_body_bytes: args.max_body_bytes,
+            max_upload_bytes: usize::try_from(args.max_message_mib * 1024 * 1024)
+                .unwrap_or(usize::MAX)
+                .saturating_add(2 * 1024 * 1024),
             request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
         },
     );

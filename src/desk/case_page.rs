@@ -458,4 +458,3 @@ fn url_component(s: &str) -> String {
         })
         .collect()
 }
-

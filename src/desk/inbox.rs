@@ -135,4 +135,3 @@ pub async fn inbox(State(state): State<SharedDesk>, Query(q): Query<InboxQuery>)
         },
     )
 }
-

@@ -144,4 +144,3 @@ pub fn form(state: &SharedDesk, body: &[u8]) -> Result<urlencoded::Pairs, Respon
     }
     Ok(pairs)
 }
-

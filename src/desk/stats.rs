@@ -132,4 +132,3 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
         },
     )
 }
-

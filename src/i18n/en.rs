@@ -255,6 +255,42 @@ pub static EN: Texts = Texts {
     forbidden_title: "Request refused",
     forbidden_text: "This request came from another website. That is why we refused it. Nothing was stored. Open the reporting point itself and try again there.",
 
+    files_label: "Files",
+    files_warning: &[
+        "Files can tell more about you than you think. A photo can hold the place where it was taken. A document can hold your name or your organisation's.",
+        "We remove such data from photos (JPEG, PNG, WebP), Word, Excel and PowerPoint files and PDFs. For other files we cannot.",
+        "Also look at what the file itself shows, such as names in a letter or in a screenshot.",
+    ],
+    files_limits: |files, per_file, total| {
+        format!("At most {files} files, each at most {per_file} MB, together at most {total} MB.")
+    },
+    files_choose_again: "Your files have not been sent yet. Choose them again before you send.",
+    err_too_many_files: |max| {
+        format!("You can send at most {max} files at once. Nothing was stored.")
+    },
+    err_file_too_large: |mib| format!("A file is larger than {mib} MB. Nothing was stored."),
+    err_message_too_large: |mib| {
+        format!("The files together are larger than {mib} MB. Nothing was stored.")
+    },
+    err_upload_failed: "A file could not be received properly. Nothing was stored. Please try again.",
+    files_heading: "Files",
+    file_download: "Download",
+    meta_removed: "Removed:",
+    meta_nothing_found: "Checked: no hidden data found.",
+    meta_not_checked: "Not checked: we cannot clean this kind of file. It may hold information about you.",
+    meta_could_not_check: "Not checked: the file was damaged or unusual and was stored as it was. It may hold information about you.",
+    removed_kinds: [
+        "EXIF data (with any GPS position)",
+        "XMP data",
+        "IPTC data",
+        "comments",
+        "text notes",
+        "author",
+        "last edited by",
+        "organisation",
+        "document properties",
+        "PDF document information",
+    ],
     months: [
         "January",
         "February",

@@ -255,6 +255,46 @@ pub static NL: Texts = Texts {
     forbidden_title: "Verzoek geweigerd",
     forbidden_text: "Dit verzoek kwam van een andere website. Daarom hebben we het geweigerd. Er is niets opgeslagen. Open het meldpunt zelf en probeer het daar opnieuw.",
 
+    files_label: "Bestanden",
+    files_warning: &[
+        "Bestanden kunnen meer over jou vertellen dan je denkt. Een foto kan de plek bevatten waar hij is gemaakt. Een document kan je naam of die van je organisatie bevatten.",
+        "Wij halen zulke gegevens weg uit foto's (JPEG, PNG, WebP), Word-, Excel- en PowerPointbestanden en PDF's. Bij andere bestanden kan dat niet.",
+        "Kijk ook naar wat er in het bestand zelf staat, zoals namen in een brief of in een schermafbeelding.",
+    ],
+    files_limits: |files, per_file, total| {
+        format!(
+            "Hoogstens {files} bestanden, elk hoogstens {per_file} MB, samen hoogstens {total} MB."
+        )
+    },
+    files_choose_again: "Je bestanden zijn nog niet verstuurd. Kies ze opnieuw voordat je verstuurt.",
+    err_too_many_files: |max| {
+        format!("Je kunt hoogstens {max} bestanden tegelijk sturen. Er is niets opgeslagen.")
+    },
+    err_file_too_large: |mib| {
+        format!("Een bestand is groter dan {mib} MB. Er is niets opgeslagen.")
+    },
+    err_message_too_large: |mib| {
+        format!("De bestanden zijn samen groter dan {mib} MB. Er is niets opgeslagen.")
+    },
+    err_upload_failed: "Een bestand kon niet goed worden ontvangen. Er is niets opgeslagen. Probeer het opnieuw.",
+    files_heading: "Bestanden",
+    file_download: "Downloaden",
+    meta_removed: "Weggehaald:",
+    meta_nothing_found: "Gecontroleerd: geen verborgen gegevens gevonden.",
+    meta_not_checked: "Niet gecontroleerd: dit soort bestand kunnen wij niet opschonen. Er kan informatie over jou in staan.",
+    meta_could_not_check: "Niet gecontroleerd: het bestand was beschadigd of ongewoon en is opgeslagen zoals het was. Er kan informatie over jou in staan.",
+    removed_kinds: [
+        "EXIF-gegevens (met een eventuele GPS-plek)",
+        "XMP-gegevens",
+        "IPTC-gegevens",
+        "opmerkingen",
+        "tekstnotities",
+        "auteur",
+        "laatst bewerkt door",
+        "organisatie",
+        "documenteigenschappen",
+        "documentinformatie van de PDF",
+    ],
     months: [
         "januari",
         "februari",

@@ -111,6 +111,8 @@ pub struct NewMessage<'a> {
     pub written_on: Date,
     pub recipients_fp: &'a str,
     pub ciphertext: &'a [u8],
+    /// Pending attachments this message lists; claimed in the same transaction.
+    pub attachments: &'a [String],
 }
 
 /// A single-use form token to consume in the same transaction as what it submits.
@@ -141,10 +143,12 @@ macro_rules! case_select {
     };
 }
 
+mod attachments;
 mod audit;
 mod committee;
 mod members;
 
+pub use attachments::AttachmentRow;
 pub use audit::{AuditEntry, AuditProblem};
 pub use committee::CaseSummary;
 pub use members::MemberRow;
@@ -286,7 +290,10 @@ impl Storage {
             tx.rollback().await?;
             return Ok(Outcome::Conflict);
         }
-        insert_message(&mut tx, case.id, &case.first_message).await?;
+        if !insert_message(&mut tx, case.id, &case.first_message).await? {
+            tx.rollback().await?;
+            return Ok(Outcome::Conflict);
+        }
         tx.commit().await?;
         Ok(Outcome::Stored)
     }
@@ -491,5 +498,8 @@ async fn insert_message(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    Ok(inserted == 1)
+    if inserted != 1 {
+        return Ok(false);
+    }
+    attachments::claim(tx, case_id, m.seq, m.attachments).await
 }

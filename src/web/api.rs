@@ -402,6 +402,7 @@ pub async fn post_message(
         written_on: today,
         recipients_fp: committee.fingerprint(),
         ciphertext: &body,
+        attachments: &[],
     };
     match state
         .storage

@@ -11,6 +11,7 @@ mod security;
 mod session;
 pub mod static_files;
 mod thread;
+pub mod upload;
 pub mod urlencoded;
 
 use std::str::FromStr;
@@ -54,6 +55,9 @@ pub struct AppState {
     pub member_idle_secs: i64,
     pub challenge_secs: i64,
     pub retention_days: i64,
+    pub file_limits: crate::attachments::FileLimits,
+    pub spool_dir: Option<std::path::PathBuf>,
+    pub max_body_bytes: usize,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -70,6 +74,9 @@ pub struct StateParts {
     pub member_idle_secs: i64,
     pub challenge_secs: i64,
     pub retention_days: i64,
+    pub file_limits: crate::attachments::FileLimits,
+    pub spool_dir: Option<std::path::PathBuf>,
+    pub max_body_bytes: usize,
 }
 
 impl AppState {
@@ -85,6 +92,9 @@ impl AppState {
             public_origin: p.public_origin,
             member_idle_secs: p.member_idle_secs,
             challenge_secs: p.challenge_secs,
+            file_limits: p.file_limits,
+            spool_dir: p.spool_dir,
+            max_body_bytes: p.max_body_bytes,
             retention_days: p.retention_days,
         })
     }
@@ -111,18 +121,31 @@ impl AppState {
 /// Settings of the HTTP layers around the handlers.
 pub struct HttpSettings {
     pub max_body_bytes: usize,
+    /// Largest body of a form with files: the files plus room for the text fields.
+    pub max_upload_bytes: usize,
     pub request_timeout: Duration,
 }
 
-fn reporter_pages() -> Router<SharedState> {
+/// Reporter pages. The two forms that take files get a body limit sized for them;
+/// their handlers bound every field and file themselves while reading.
+fn reporter_pages(upload_limit: usize) -> Router<SharedState> {
+    let with_files = || DefaultBodyLimit::max(upload_limit);
     Router::new()
         .route("/", get(pages::landing))
         .route(
             "/report",
-            get(pages::report_form).post(pages::submit_report),
+            get(pages::report_form)
+                .post(pages::submit_report)
+                .layer(with_files()),
         )
         .route("/pickup", get(thread::pickup_form).post(thread::pickup))
-        .route("/thread", get(thread::show).post(thread::follow_up))
+        .route(
+            "/thread",
+            get(thread::show)
+                .post(thread::follow_up)
+                .layer(with_files()),
+        )
+        .route("/thread/files/{id}", get(thread::download))
         .route("/sign-out", post(thread::sign_out))
 }
 
@@ -147,8 +170,11 @@ fn committee_api() -> Router<SharedState> {
 
 pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSettings) -> Router {
     let per_client_limited = Router::new()
-        .merge(reporter_pages().layer(Extension(Lang::Nl)))
-        .nest("/en", reporter_pages().layer(Extension(Lang::En)))
+        .merge(reporter_pages(http.max_upload_bytes).layer(Extension(Lang::Nl)))
+        .nest(
+            "/en",
+            reporter_pages(http.max_upload_bytes).layer(Extension(Lang::En)),
+        )
         .route("/api/v1/sign-in/challenge", post(api::challenge))
         .route("/api/v1/sign-in/answer", post(api::answer))
         .layer(GovernorLayer::new(limits.per_client.clone()));

@@ -1,17 +1,18 @@
 //! Landing page, report form and receipt.
 
-use axum::body::Bytes;
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
+use super::SharedState;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, message_page};
 use super::report_form::{self, Draft, FieldError};
-use super::urlencoded::{self, first};
-use super::{MAX_FORM_FIELDS, SharedState};
+use super::upload;
+use super::urlencoded::first;
+use crate::attachments::AttachmentInfo;
 use crate::case::{self, Body, Envelope};
 use crate::crypto;
 use crate::i18n::{Lang, Section};
@@ -65,6 +66,7 @@ fn form_page(
     draft: &Draft,
     errors: &[FieldError],
     notice: Option<&str>,
+    files_were_chosen: bool,
 ) -> Page {
     let t = lang.texts();
     let token = form_token::mint(
@@ -90,7 +92,13 @@ fn form_page(
             h2 { (t.form_reminder_heading) }
             ul { @for r in t.form_reminder { li { (r) } } }
         }
-        (report_form::render(lang, draft, errors, &token))
+        (report_form::render(
+            lang,
+            draft,
+            errors,
+            &token,
+            upload::file_input(t, state.file_limits, files_were_chosen),
+        ))
     };
     let title = if errors.is_empty() {
         t.form_title.to_owned()
@@ -104,36 +112,42 @@ pub async fn report_form(
     State(state): State<SharedState>,
     Extension(lang): Extension<Lang>,
 ) -> Page {
-    form_page(&state, lang, &Draft::default(), &[], None)
+    form_page(&state, lang, &Draft::default(), &[], None, false)
 }
 
 pub async fn submit_report(
     State(state): State<SharedState>,
     Extension(lang): Extension<Lang>,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, WebError> {
     let t = lang.texts();
-    let Ok(pairs) = urlencoded::parse(&body, MAX_FORM_FIELDS) else {
-        return Ok(bad_request(lang));
+    let upload = match upload::read(&state, request).await {
+        Ok(u) => u,
+        Err(e) => return Ok(e.page(lang, state.file_limits)),
     };
-    let draft = Draft::from_pairs(&pairs);
+    let pairs = &upload.pairs;
+    let draft = Draft::from_pairs(pairs);
+    let had_files = !upload.files.is_empty();
     let now = state.now();
     let verified = match form_token::verify(
         &state.secrets.form_key,
         Purpose::Report,
-        first(&pairs, "form_token"),
+        first(pairs, "form_token"),
         now.unix_timestamp(),
         state.form_ttl_secs,
     ) {
         Ok(v) => v,
         Err(TokenError::Expired) => {
-            return Ok(form_page(&state, lang, &draft, &[], Some(t.form_expired)).into_response());
+            let page = form_page(&state, lang, &draft, &[], Some(t.form_expired), had_files);
+            return Ok(page.into_response());
         }
         Err(TokenError::Invalid) => return Ok(bad_request(lang)),
     };
     let report = match draft.parse(lang, state.text_limits) {
         Ok(r) => r,
-        Err(errors) => return Ok(form_page(&state, lang, &draft, &errors, None).into_response()),
+        Err(errors) => {
+            return Ok(form_page(&state, lang, &draft, &errors, None, had_files).into_response());
+        }
     };
     let received_on = now.date();
     let nonce = FormNonce {
@@ -141,19 +155,28 @@ pub async fn submit_report(
         forget_on: verified.forget_on,
     };
     let committee = state.committee().await?;
+    // The case id and the code are fixed first: the files are sealed to the
+    // reporter's key and wait for this case.
+    let code = PickupCode::generate();
+    let derived = code.derive(&state.secrets.salt);
+    let reporter = derived.recipient();
+    let id = crypto::hex(&crypto::random_bytes::<16>());
+    let mut recipients = committee.recipients().to_vec();
+    recipients.push(reporter.clone());
+    let files = match upload::seal_files(&state, upload.files, &id, &recipients).await {
+        Ok(f) => f,
+        Err(e) => return Ok(upload::failed_page(lang, &e)),
+    };
+    let envelope = Envelope::new(&id, 1, Body::Report(report)).with_attachments(files.clone());
+    let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&reporter))?;
+    let attachment_ids = upload::ids(&files);
     for _ in 0..3 {
-        let code = PickupCode::generate();
-        let derived = code.derive(&state.secrets.salt);
-        let id = crypto::hex(&crypto::random_bytes::<16>());
         let reference = case::new_reference();
-        let envelope = Envelope::new(&id, 1, Body::Report(report.clone()));
-        let ciphertext =
-            crypto::seal(&envelope.to_bytes(), &committee, Some(&derived.recipient()))?;
         let new_case = NewCase {
             id: &id,
             reference: &reference,
             lookup: &derived.lookup,
-            reporter_recipient: &derived.recipient().to_string(),
+            reporter_recipient: &reporter.to_string(),
             received_on,
             feedback_due_on: case::feedback_by(received_on, None),
             first_message: NewMessage {
@@ -163,16 +186,26 @@ pub async fn submit_report(
                 written_on: received_on,
                 recipients_fp: committee.fingerprint(),
                 ciphertext: &ciphertext,
+                attachments: &attachment_ids,
             },
         };
-        match state.storage.insert_case(&new_case, &nonce).await? {
-            Outcome::Stored => {
-                return Ok(receipt(lang, &code, received_on).into_response());
+        let stored = state.storage.insert_case(&new_case, &nonce).await;
+        match stored {
+            Ok(Outcome::Stored) => {
+                return Ok(receipt(lang, &code, received_on, &files).into_response());
             }
-            Outcome::FormAlreadyUsed => return Ok(already_sent(lang)),
-            Outcome::Conflict => continue,
+            Ok(Outcome::FormAlreadyUsed) => {
+                upload::discard(&state, &files).await;
+                return Ok(already_sent(lang));
+            }
+            Ok(Outcome::Conflict) => continue,
+            Err(e) => {
+                upload::discard(&state, &files).await;
+                return Err(e.into());
+            }
         }
     }
+    upload::discard(&state, &files).await;
     Err(WebError::Contention)
 }
 
@@ -198,7 +231,12 @@ pub fn already_sent(lang: Lang) -> Response {
     .into_response()
 }
 
-fn receipt(lang: Lang, code: &PickupCode, received_on: time::Date) -> Page {
+fn receipt(
+    lang: Lang,
+    code: &PickupCode,
+    received_on: time::Date,
+    files: &[AttachmentInfo],
+) -> Page {
     let t = lang.texts();
     let shown = code.display();
     let body = html! {
@@ -211,6 +249,7 @@ fn receipt(lang: Lang, code: &PickupCode, received_on: time::Date) -> Page {
             }
         }
         p class="warning" { strong { (t.receipt_no_recovery) } }
+        (upload::file_list(t, files, None))
         h2 { (t.receipt_keep_safe_heading) }
         ul { @for k in t.receipt_keep_safe { li { (k) } } }
         h2 { (t.receipt_dates_heading) }

@@ -340,10 +340,16 @@ fn choice_group(t: &Texts, errors: &[FieldError], g: ChoiceGroup<'_>) -> Markup 
 }
 
 /// The whole report form with the draft's values and any errors.
-pub fn render(lang: Lang, draft: &Draft, errors: &[FieldError], token: &str) -> Markup {
+pub fn render(
+    lang: Lang,
+    draft: &Draft,
+    errors: &[FieldError],
+    token: &str,
+    files: Markup,
+) -> Markup {
     let t = lang.texts();
     html! {
-        form method="post" action=(lang.path("/report")) class="report-form" novalidate {
+        form method="post" action=(lang.path("/report")) class="report-form" enctype="multipart/form-data" novalidate {
             input type="hidden" name="form_token" value=(token);
             (choice_group(t, errors, ChoiceGroup {
                 field: Field::Role, name: "role", legend: t.role_legend, hint: None,
@@ -400,6 +406,7 @@ pub fn render(lang: Lang, draft: &Draft, errors: &[FieldError], token: &str) -> 
                 options: Hope::ALL.iter().map(|h| (h.key(), h.label(t))).collect(),
                 selected: vec![draft.hope.as_str()], optional: true, multiple: false,
             }))
+            (files)
             div class="warning" {
                 (text_field(t, errors, TextField {
                     field: Field::Contact, name: "contact", label: t.contact_label,

@@ -54,6 +54,17 @@ pub async fn headers(State(state): State<SharedState>, request: Request, next: N
             HeaderValue::from_static("noindex, nofollow"),
         );
     }
+    if response
+        .extensions()
+        .get::<super::upload::Sandboxed>()
+        .is_some()
+    {
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; sandbox; frame-ancestors 'none'"),
+        );
+    }
+    let h = response.headers_mut();
     h.remove(header::SERVER);
     h.remove("x-powered-by");
     response

@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use axum::body::Bytes;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -15,8 +15,10 @@ use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, message_page};
 use super::pages::{already_sent, bad_request};
 use super::session::{self, ReporterSession};
+use super::upload;
 use super::urlencoded::{self, first};
 use super::{MAX_FORM_FIELDS, SharedState};
+use crate::attachments::AttachmentInfo;
 use crate::case::{self, AuthorKind, Body, Envelope, Report, Status};
 use crate::crypto::{self, Recipient};
 use crate::i18n::{Lang, Texts};
@@ -166,12 +168,15 @@ struct ThreadForm {
     text: String,
     error: Option<String>,
     status: Option<StatusCode>,
+    /// Files were chosen but not stored: ask to choose them again.
+    files_were_chosen: bool,
 }
 
 struct ShownMessage {
     author: AuthorKind,
     written_on: time::Date,
     body: Body,
+    attachments: Vec<AttachmentInfo>,
 }
 
 async fn load_case(
@@ -204,6 +209,7 @@ async fn render_thread(
             author: m.author_kind,
             written_on: m.written_on,
             body: envelope.body,
+            attachments: envelope.attachments,
         });
     }
     let token = form_token::mint(
@@ -233,7 +239,7 @@ async fn render_thread(
             p class="notice" { (t.thread_closed_note) }
         } @else {
             h2 { (t.followup_heading) }
-            form method="post" action=(lang.path("/thread")) novalidate {
+            form method="post" action=(lang.path("/thread")) enctype="multipart/form-data" novalidate {
                 input type="hidden" name="form_token" value=(token);
                 div class={ "field" @if form.error.is_some() { " field-invalid" } } {
                     label for="followup" { (t.followup_label) }
@@ -243,6 +249,7 @@ async fn render_thread(
                         aria-describedby={ "followup-hint" @if form.error.is_some() { " followup-error" } }
                         aria-invalid=[form.error.is_some().then_some("true")] { (form.text) }
                 }
+                (upload::file_input(t, state.file_limits, form.files_were_chosen))
                 button type="submit" class="button" { (t.followup_button) }
             }
         }
@@ -310,6 +317,7 @@ fn message(lang: Lang, m: &ShownMessage) -> Markup {
                 Body::Report(r) => { h3 { (t.report_heading) } (report_summary(t, r)) }
                 Body::Text { text } => { div class="message-text" { (text) } }
             }
+            (upload::file_list(t, &m.attachments, Some(&|id: &str| lang.path(&format!("/thread/files/{id}")))))
         }
     }
 }
@@ -359,38 +367,47 @@ fn report_summary(t: &Texts, r: &Report) -> Markup {
 pub async fn follow_up(
     State(state): State<SharedState>,
     Extension(lang): Extension<Lang>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, WebError> {
     let t = lang.texts();
+    let headers = request.headers().clone();
     let session = match require_session(&state, lang, &headers).await? {
         Ok(s) => s,
         Err(response) => return Ok(response),
     };
-    let Ok(pairs) = urlencoded::parse(&body, MAX_FORM_FIELDS) else {
-        return Ok(bad_request(lang));
+    let upload = match upload::read(&state, request).await {
+        Ok(u) => u,
+        Err(e) => return Ok(e.page(lang, state.file_limits)),
     };
-    let text = first(&pairs, "text").trim().to_owned();
+    let pairs = &upload.pairs;
+    let text = first(pairs, "text").trim().to_owned();
+    let had_files = !upload.files.is_empty();
     let now = state.now();
+    let again = |text: String, error: String, status: StatusCode| ThreadForm {
+        text,
+        error: Some(error),
+        status: Some(status),
+        files_were_chosen: had_files,
+    };
     let verified = match form_token::verify(
         &state.secrets.form_key,
         Purpose::FollowUp,
-        first(&pairs, "form_token"),
+        first(pairs, "form_token"),
         now.unix_timestamp(),
         state.form_ttl_secs,
     ) {
         Ok(v) => v,
         Err(TokenError::Expired) => {
-            let form = ThreadForm {
+            let form = again(
                 text,
-                error: Some(t.form_expired.to_owned()),
-                status: Some(StatusCode::UNPROCESSABLE_ENTITY),
-            };
+                t.form_expired.to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
             return render_thread(&state, lang, &session, form, None).await;
         }
         Err(TokenError::Invalid) => return Ok(bad_request(lang)),
     };
-    let error = if text.is_empty() {
+    let error = if text.is_empty() && !had_files {
         Some(t.err_followup_empty.to_owned())
     } else if text.chars().count() > state.text_limits.long {
         Some((t.err_too_long)(state.text_limits.long))
@@ -398,34 +415,34 @@ pub async fn follow_up(
         None
     };
     if let Some(error) = error {
-        let form = ThreadForm {
-            text,
-            error: Some(error),
-            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
-        };
+        let form = again(text, error, StatusCode::UNPROCESSABLE_ENTITY);
         return render_thread(&state, lang, &session, form, None).await;
     }
     let Some(case) = load_case(&state, &session).await? else {
         return Ok(pickup_page(lang, StatusCode::OK, None, Some(t.session_ended)).into_response());
     };
     if case.status == Status::Closed {
-        let form = ThreadForm {
-            text,
-            error: Some(t.thread_closed_note.to_owned()),
-            status: Some(StatusCode::CONFLICT),
-        };
+        let form = again(text, t.thread_closed_note.to_owned(), StatusCode::CONFLICT);
         return render_thread(&state, lang, &session, form, None).await;
     }
     let reporter =
         Recipient::from_str(&case.reporter_recipient).map_err(|_| WebError::BadStoredRecipient)?;
     let committee = state.committee().await?;
+    let mut recipients = committee.recipients().to_vec();
+    recipients.push(reporter.clone());
+    let files = match upload::seal_files(&state, upload.files, &case.id, &recipients).await {
+        Ok(f) => f,
+        Err(e) => return Ok(upload::failed_page(lang, &e)),
+    };
+    let attachment_ids = upload::ids(&files);
     let nonce = FormNonce {
         nonce: &verified.nonce,
         forget_on: verified.forget_on,
     };
     for _ in 0..5 {
         let seq = state.storage.next_seq(&case.id).await?;
-        let envelope = Envelope::new(&case.id, seq, Body::Text { text: text.clone() });
+        let envelope = Envelope::new(&case.id, seq, Body::Text { text: text.clone() })
+            .with_attachments(files.clone());
         let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&reporter))?;
         let message = NewMessage {
             seq,
@@ -434,20 +451,75 @@ pub async fn follow_up(
             written_on: now.date(),
             recipients_fp: committee.fingerprint(),
             ciphertext: &ciphertext,
+            attachments: &attachment_ids,
         };
         match state
             .storage
             .append_message(&case.id, &message, Some(&nonce))
-            .await?
+            .await
         {
-            Outcome::Stored => {
+            Ok(Outcome::Stored) => {
                 return Ok(Redirect::to(&lang.path("/thread?sent=1")).into_response());
             }
-            Outcome::FormAlreadyUsed => return Ok(already_sent(lang)),
-            Outcome::Conflict => continue,
+            Ok(Outcome::FormAlreadyUsed) => {
+                upload::discard(&state, &files).await;
+                return Ok(already_sent(lang));
+            }
+            Ok(Outcome::Conflict) => continue,
+            Err(e) => {
+                upload::discard(&state, &files).await;
+                return Err(e.into());
+            }
         }
     }
+    upload::discard(&state, &files).await;
     Err(WebError::Contention)
+}
+
+/// A file of the signed-in reporter's case, decrypted with their key as it streams.
+pub async fn download(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let session = match require_session(&state, lang, &headers).await? {
+        Ok(s) => s,
+        Err(response) => return Ok(response),
+    };
+    let not_found = || StatusCode::NOT_FOUND.into_response();
+    if id.len() != 32 || crypto::unhex(&id).is_none() {
+        return Ok(not_found());
+    }
+    let Some(row) = state.storage.attachment(&id).await? else {
+        return Ok(not_found());
+    };
+    let (Some(case_id), Some(seq)) = (row.case_id.as_deref(), row.seq) else {
+        return Ok(not_found());
+    };
+    if case_id != session.case_id {
+        return Ok(not_found());
+    }
+    let Some(message) = state
+        .storage
+        .messages(case_id)
+        .await?
+        .into_iter()
+        .find(|m| m.seq == seq && m.author_kind != AuthorKind::Note)
+    else {
+        return Ok(not_found());
+    };
+    let plain = crypto::open(&message.ciphertext, &session.identity)?;
+    let envelope = Envelope::from_bytes(&plain, case_id, seq)?;
+    let Some(info) = envelope.attachments.into_iter().find(|a| a.id == id) else {
+        return Ok(not_found());
+    };
+    let chunks = crate::attachments::chunks(state.storage.clone(), id, row.chunk_count);
+    let stream = crate::attachments::decrypt(Box::pin(chunks), session.identity, info.size);
+    Ok(upload::download_response(
+        &info.name,
+        axum::body::Body::from_stream(stream),
+    ))
 }
 
 pub async fn sign_out(

@@ -1,0 +1,431 @@
+//! Attachments: an upload streams into an encrypted spool, loses its identifying
+//! metadata, and is sealed with age STREAM to the committee and the reporter into
+//! chunk rows of a pending attachment that its message claims. Downloads decrypt
+//! chunk by chunk. The file name and type live only inside the sealed message.
+
+pub mod spool;
+pub mod strip;
+
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use futures::{AsyncReadExt, Stream, StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{self, HashingWriter, Identity, Recipient};
+use crate::storage::{Storage, StorageError};
+pub use spool::{Spool, Spooled};
+pub use strip::{MetadataNote, Removed};
+
+/// Plaintext bytes per stored chunk row (before age's own framing).
+const CHUNK: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy)]
+pub struct FileLimits {
+    pub max_files: usize,
+    pub max_file_bytes: u64,
+    pub max_message_bytes: u64,
+}
+
+/// What a message says about one of its files; sealed with the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub metadata: MetadataNote,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AttachError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("attachment I/O: {0}")]
+    Io(#[from] io::Error),
+    #[error("sealing failed: {0}")]
+    Seal(#[from] age::EncryptError),
+    #[error("the file took too long to process")]
+    Timeout,
+    #[error("the processing task failed")]
+    Task,
+}
+
+/// A file name fit to show and to offer as a download: no path, no control or
+/// direction-override characters, at most 120 characters. Kept only in ciphertext.
+pub fn safe_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'))
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').trim();
+    let mut name: String = trimmed.chars().take(120).collect();
+    if name.is_empty() {
+        name = "file".to_owned();
+    }
+    name
+}
+
+/// The stored size of a file: powers of two up to 1 MiB, then whole MiB, so stored
+/// sizes say little about the file.
+pub fn padded_size(size: u64) -> u64 {
+    if size <= 1 << 20 {
+        size.max(4096).next_power_of_two()
+    } else {
+        size.div_ceil(1 << 20) * (1 << 20)
+    }
+}
+
+/// Collects ciphertext into chunk-sized pieces and hands full ones to the writer
+/// task; the bounded channel keeps at most a few chunks in memory.
+struct ChunkSink {
+    tx: tokio::sync::mpsc::Sender<Vec<u8>>,
+    buf: Vec<u8>,
+}
+
+impl Write for ChunkSink {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = CHUNK - self.buf.len();
+        let take = room.min(data.len());
+        self.buf.extend_from_slice(&data[..take]);
+        if self.buf.len() == CHUNK {
+            self.send()?;
+        }
+        Ok(take)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl ChunkSink {
+    fn send(&mut self) -> io::Result<()> {
+        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        self.tx
+            .blocking_send(full)
+            .map_err(|_| io::Error::other("the chunk writer stopped"))
+    }
+
+    fn close(mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.send()?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the output of a stripper goes: hashed and counted, then sealed.
+type Sealing = HashingWriter<age::stream::StreamWriter<ChunkSink>>;
+
+fn strip_into(
+    kind: strip::Kind,
+    spooled: &mut Spooled,
+    out: &mut Sealing,
+    limits: FileLimits,
+) -> Result<MetadataNote, strip::StripError> {
+    use strip::Kind;
+    match kind {
+        Kind::Jpeg => strip::jpeg(spooled.read_all(limits.max_file_bytes)?, out),
+        Kind::Png => strip::png(spooled.read_all(limits.max_file_bytes)?, out),
+        Kind::Webp => strip::webp(spooled.read_all(limits.max_file_bytes)?, out),
+        Kind::Pdf => strip::pdf(spooled.read_all(limits.max_file_bytes)?, out),
+        Kind::Ooxml => strip::ooxml(spooled.reader()?, out, strip::BOUNDS),
+        Kind::Other => {
+            io::copy(&mut spooled.reader()?, out)?;
+            Ok(MetadataNote::NotChecked)
+        }
+    }
+}
+
+struct Sealed {
+    note: MetadataNote,
+    size: u64,
+    sha256: [u8; 32],
+}
+
+/// Runs in a blocking thread: strip (or copy) the spool and seal it.
+fn seal_spool(
+    spooled: &mut Spooled,
+    kind: strip::Kind,
+    recipients: &[Recipient],
+    tx: tokio::sync::mpsc::Sender<Vec<u8>>,
+    limits: FileLimits,
+) -> Result<Result<Sealed, ()>, AttachError> {
+    let sink = ChunkSink {
+        tx,
+        buf: Vec::with_capacity(CHUNK),
+    };
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))?;
+    let mut out = HashingWriter::new(encryptor.wrap_output(sink)?);
+    let note = match strip_into(kind, spooled, &mut out, limits) {
+        Ok(n) => n,
+        Err(_) => return Ok(Err(())),
+    };
+    let (writer, size, sha256) = out.finish();
+    let mut writer = writer;
+    let padding = padded_size(size) - size;
+    io::copy(&mut io::repeat(0).take_bytes(padding), &mut writer)?;
+    writer.finish()?.close()?;
+    Ok(Ok(Sealed { note, size, sha256 }))
+}
+
+trait TakeBytes: io::Read + Sized {
+    fn take_bytes(self, n: u64) -> io::Take<Self> {
+        io::Read::take(self, n)
+    }
+}
+impl<R: io::Read> TakeBytes for R {}
+
+/// Seals one uploaded file into a pending attachment for `case_id`. When metadata
+/// removal fails (a damaged or hostile file) the file is stored as received and the
+/// note says so. Returns what the message will say about it.
+pub async fn store(
+    storage: &Storage,
+    spooled: Spooled,
+    name: &str,
+    content_type: &str,
+    case_id: &str,
+    recipients: Vec<Recipient>,
+    pending_until: i64,
+    limits: FileLimits,
+    timeout: std::time::Duration,
+) -> Result<AttachmentInfo, AttachError> {
+    let kind = strip::sniff(&spooled.head);
+    let mut spooled = Some(spooled);
+    for attempt_kind in [kind, strip::Kind::Other] {
+        let id = crypto::hex(&crypto::random_bytes::<16>());
+        storage
+            .begin_attachment(&id, case_id, pending_until)
+            .await?;
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(2);
+        let mut spool = spooled
+            .take()
+            .expect("the spool is back after each attempt");
+        let recips = recipients.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let r = seal_spool(&mut spool, attempt_kind, &recips, tx, limits);
+            (spool, r)
+        });
+        let work = async {
+            let mut idx = 0;
+            while let Some(chunk) = rx.recv().await {
+                storage.add_chunk(&id, idx, &chunk).await?;
+                idx += 1;
+            }
+            Ok::<_, AttachError>(())
+        };
+        let outcome = tokio::time::timeout(timeout, async {
+            let written = work.await;
+            let joined = task.await.map_err(|_| AttachError::Task)?;
+            Ok::<_, AttachError>((written, joined))
+        })
+        .await;
+        let (written, (spool, sealed)) = match outcome {
+            Ok(Ok(x)) => x,
+            Ok(Err(e)) => {
+                storage.drop_attachment(&id).await?;
+                return Err(e);
+            }
+            Err(_) => {
+                storage.drop_attachment(&id).await?;
+                return Err(AttachError::Timeout);
+            }
+        };
+        spooled = Some(spool);
+        if let Err(e) = written {
+            storage.drop_attachment(&id).await?;
+            return Err(e);
+        }
+        match sealed {
+            Ok(Ok(s)) => {
+                let note = if attempt_kind != kind {
+                    MetadataNote::CouldNotCheck
+                } else {
+                    s.note
+                };
+                return Ok(AttachmentInfo {
+                    id,
+                    name: safe_name(name),
+                    content_type: safe_content_type(content_type),
+                    size: s.size,
+                    sha256: crypto::hex(&s.sha256),
+                    metadata: note,
+                });
+            }
+            Ok(Err(())) => {
+                // Metadata removal failed: start again, storing the file as received.
+                storage.drop_attachment(&id).await?;
+            }
+            Err(e) => {
+                storage.drop_attachment(&id).await?;
+                return Err(e);
+            }
+        }
+    }
+    unreachable!("copying as received cannot fail to strip")
+}
+
+fn safe_content_type(raw: &str) -> String {
+    let t: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '+' | '-'))
+        .take(100)
+        .collect();
+    if t.is_empty() {
+        "application/octet-stream".to_owned()
+    } else {
+        t
+    }
+}
+
+/// Stores an age file sealed elsewhere (by the desk) as a pending attachment,
+/// chunk by chunk from a stream of body pieces.
+pub async fn store_sealed<S>(
+    storage: &Storage,
+    mut body: S,
+    case_id: &str,
+    pending_until: i64,
+    max_bytes: u64,
+) -> Result<Option<String>, AttachError>
+where
+    S: Stream<Item = io::Result<bytes_like::Bytes>> + Unpin,
+{
+    let id = crypto::hex(&crypto::random_bytes::<16>());
+    storage
+        .begin_attachment(&id, case_id, pending_until)
+        .await?;
+    let mut buf = Vec::with_capacity(CHUNK);
+    let mut idx = 0;
+    let mut total = 0u64;
+    let mut first = Vec::new();
+    while let Some(piece) = body.next().await {
+        let piece = match piece {
+            Ok(p) => p,
+            Err(e) => {
+                storage.drop_attachment(&id).await?;
+                return Err(e.into());
+            }
+        };
+        total += piece.len() as u64;
+        if total > max_bytes {
+            storage.drop_attachment(&id).await?;
+            return Ok(None);
+        }
+        if first.len() < 4096 {
+            first.extend_from_slice(&piece[..piece.len().min(4096 - first.len())]);
+        }
+        buf.extend_from_slice(&piece);
+        while buf.len() >= CHUNK {
+            let rest = buf.split_off(CHUNK);
+            storage.add_chunk(&id, idx, &buf).await?;
+            idx += 1;
+            buf = rest;
+        }
+    }
+    if !buf.is_empty() {
+        storage.add_chunk(&id, idx, &buf).await?;
+    }
+    if !first.starts_with(b"age-encryption.org/v1\n") {
+        storage.drop_attachment(&id).await?;
+        return Ok(None);
+    }
+    Ok(Some(id))
+}
+
+/// The stored chunks of an attachment as a stream, for downloads.
+pub fn chunks(storage: Storage, id: String, count: i64) -> impl Stream<Item = io::Result<Vec<u8>>> {
+    futures::stream::iter(0..count).then(move |idx| {
+        let storage = storage.clone();
+        let id = id.clone();
+        async move {
+            storage
+                .chunk(&id, idx)
+                .await
+                .map_err(io::Error::other)?
+                .ok_or_else(|| io::Error::other("a chunk is missing"))
+        }
+    })
+}
+
+/// Decrypts a stream of age ciphertext with `identity`, yielding at most `size`
+/// bytes (the padding is dropped).
+pub fn decrypt<S>(
+    ciphertext: S,
+    identity: Identity,
+    size: u64,
+) -> impl Stream<Item = io::Result<Vec<u8>>>
+where
+    S: Stream<Item = io::Result<Vec<u8>>> + Unpin + Send + 'static,
+{
+    let reader = ciphertext.into_async_read();
+    futures::stream::once(async move {
+        let decryptor = age::Decryptor::new_async_buffered(reader)
+            .await
+            .map_err(io::Error::other)?;
+        decryptor
+            .decrypt_async(std::iter::once(&identity as &dyn age::Identity))
+            .map_err(io::Error::other)
+    })
+    .map(move |opened| {
+        let state = opened.map(|r| (r, size));
+        futures::stream::try_unfold(state, |state| async move {
+            let (mut reader, left) = match state {
+                Ok(s) => s,
+                Err(e) => return Err(e),
+            };
+            if left == 0 {
+                return Ok(None);
+            }
+            let mut buf = vec![0u8; (64 * 1024).min(left as usize)];
+            let n = reader.read(&mut buf).await?;
+            if n == 0 {
+                return Err(io::Error::other("the file ended early"));
+            }
+            buf.truncate(n);
+            Ok(Some((buf, Ok((reader, left - n as u64)))))
+        })
+    })
+    .flatten()
+}
+
+/// Recipients as strings from the API, parsed.
+pub fn parse_recipients(list: &[String]) -> Option<Vec<Recipient>> {
+    list.iter().map(|r| Recipient::from_str(r).ok()).collect()
+}
+
+mod bytes_like {
+    pub use axum::body::Bytes;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_names_lose_paths_controls_and_direction_overrides() {
+        assert_eq!(safe_name("../../x"), "x");
+        assert_eq!(safe_name("C:\\Users\\anna\\brief.docx"), "brief.docx");
+        assert_eq!(safe_name("foto\u{202E}gpj.exe"), "fotogpj.exe");
+        assert_eq!(safe_name("a\u{0}b\nc"), "abc");
+        assert_eq!(safe_name(".."), "file");
+        assert_eq!(safe_name(&"é".repeat(300)).chars().count(), 120);
+        assert_eq!(
+            safe_name("Verslag overleg wijkteam Zuid.pdf"),
+            "Verslag overleg wijkteam Zuid.pdf"
+        );
+    }
+
+    #[test]
+    fn stored_sizes_are_padded_to_buckets() {
+        assert_eq!(padded_size(1), 4096);
+        assert_eq!(padded_size(5000), 8192);
+        assert_eq!(padded_size(1 << 20), 1 << 20);
+        assert_eq!(padded_size((1 << 20) + 1), 2 << 20);
+        assert_eq!(padded_size(25 * (1 << 20) - 7), 25 << 20);
+    }
+}

@@ -1,0 +1,312 @@
+//! Removal of identifying metadata before a file is sealed: images at segment level
+//! (img-parts, no pixel decoding), Office Open XML document properties (zip, other
+//! entries copied raw so they are never decompressed), PDF Info dictionary and XMP
+//! (lopdf). Every path has hard bounds; anything unexpected is an error and the
+//! caller stores the file as received with a warning.
+
+use std::io::{self, Read, Seek, Write};
+
+use img_parts::{Bytes, ImageEXIF};
+use serde::{Deserialize, Serialize};
+
+/// What happened to a file's metadata, shown to the reporter and the committee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum MetadataNote {
+    /// These kinds of metadata were found and removed.
+    Removed { what: Vec<Removed> },
+    /// The file was checked and held none of the metadata we remove.
+    NothingFound,
+    /// A kind of file we cannot check: it may still hold information about its maker.
+    NotChecked,
+    /// The file could not be read (damaged, encrypted or too complex): stored as received.
+    CouldNotCheck,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Removed {
+    Exif,
+    Xmp,
+    Iptc,
+    Comments,
+    TextChunks,
+    Author,
+    LastEditor,
+    Company,
+    DocumentProperties,
+    PdfInfo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Jpeg,
+    Png,
+    Webp,
+    Ooxml,
+    Pdf,
+    Other,
+}
+
+/// Recognises the kinds we clean by their first bytes (the name can lie).
+pub fn sniff(head: &[u8]) -> Kind {
+    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Kind::Jpeg
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Kind::Png
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Kind::Webp
+    } else if head.starts_with(b"PK\x03\x04") {
+        Kind::Ooxml
+    } else if head.starts_with(b"%PDF-") {
+        Kind::Pdf
+    } else {
+        Kind::Other
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StripError {
+    #[error("cannot parse the image: {0}")]
+    Image(#[from] img_parts::Error),
+    #[error("cannot read the zip archive: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("cannot read the PDF: {0}")]
+    Pdf(#[from] lopdf::Error),
+    #[error("I/O: {0}")]
+    Io(#[from] io::Error),
+    #[error("the file exceeds a safety bound: {0}")]
+    Bound(&'static str),
+    #[error("not an Office document")]
+    NotOffice,
+}
+
+/// Bounds for the parsers that look inside files.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub max_zip_entries: usize,
+    /// Largest document-properties part read from a zip.
+    pub max_part_bytes: u64,
+}
+
+pub const BOUNDS: Bounds = Bounds {
+    max_zip_entries: 5_000,
+    max_part_bytes: 1 << 20,
+};
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// JPEG: drop APP1 (EXIF with any GPS position, XMP), APP13 (IPTC/Photoshop) and
+/// comments; keep JFIF, ICC colour profiles and Adobe colour data so it displays the same.
+pub fn jpeg(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripError> {
+    let mut image = img_parts::jpeg::Jpeg::from_bytes(Bytes::from(data))?;
+    let mut removed = Vec::new();
+    for s in image.segments() {
+        let c = s.contents();
+        match s.marker() {
+            0xE1 if c.starts_with(b"Exif") => removed.push(Removed::Exif),
+            0xE1 => removed.push(Removed::Xmp),
+            0xED => removed.push(Removed::Iptc),
+            0xFE => removed.push(Removed::Comments),
+            _ => {}
+        }
+    }
+    image
+        .segments_mut()
+        .retain(|s| !matches!(s.marker(), 0xE1 | 0xED | 0xFE));
+    image.encoder().write_to(out)?;
+    Ok(note(removed))
+}
+
+/// PNG: drop text chunks (which carry XMP and comments), EXIF and the time stamp.
+pub fn png(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripError> {
+    let mut image = img_parts::png::Png::from_bytes(Bytes::from(data))?;
+    let mut removed = Vec::new();
+    for c in image.chunks() {
+        match &c.kind() {
+            b"eXIf" => removed.push(Removed::Exif),
+            b"iTXt" if contains(c.contents(), b"XML:com.adobe.xmp") => removed.push(Removed::Xmp),
+            b"tEXt" | b"zTXt" | b"iTXt" => removed.push(Removed::TextChunks),
+            _ => {}
+        }
+    }
+    image
+        .chunks_mut()
+        .retain(|c| !matches!(&c.kind(), b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME"));
+    image.encoder().write_to(out)?;
+    Ok(note(removed))
+}
+
+/// WebP: drop the EXIF and XMP chunks.
+pub fn webp(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripError> {
+    use img_parts::webp::{CHUNK_EXIF, CHUNK_XMP, WebP};
+    let mut image = WebP::from_bytes(Bytes::from(data))?;
+    let mut removed = Vec::new();
+    if image.has_chunk(CHUNK_EXIF) {
+        removed.push(Removed::Exif);
+    }
+    if image.has_chunk(CHUNK_XMP) {
+        removed.push(Removed::Xmp);
+    }
+    image.set_exif(None);
+    image.remove_chunks_by_id(CHUNK_XMP);
+    image.encoder().write_to(out)?;
+    Ok(note(removed))
+}
+
+const CORE_XML: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    "\n",
+    r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+    r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
+    r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>"#
+);
+const APP_XML: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    "\n",
+    r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>"#
+);
+const CUSTOM_XML: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    "\n",
+    r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>"#
+);
+
+/// Office Open XML (docx, xlsx, pptx): the document-properties parts are replaced by
+/// empty ones; every other entry is copied compressed, never inflated, so a zip bomb
+/// costs nothing here.
+pub fn ooxml<R: Read + Seek>(
+    input: R,
+    out: &mut impl Write,
+    bounds: Bounds,
+) -> Result<MetadataNote, StripError> {
+    let mut archive = zip::ZipArchive::new(input)?;
+    if archive.len() > bounds.max_zip_entries {
+        return Err(StripError::Bound("too many entries in the archive"));
+    }
+    let names: Vec<String> = (0..archive.len())
+        .map(|i| {
+            archive
+                .by_index_raw(i)
+                .and_then(|f| f.name().map(|n| n.into_owned()))
+        })
+        .collect::<Result<_, _>>()?;
+    if !names.iter().any(|n| n == "[Content_Types].xml") {
+        return Err(StripError::NotOffice);
+    }
+    let mut writer = zip::ZipWriter::new_stream(out);
+    let mut removed = Vec::new();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (i, name) in names.iter().enumerate() {
+        let replacement = match name.as_str() {
+            "docProps/core.xml" => Some(CORE_XML),
+            "docProps/app.xml" => Some(APP_XML),
+            "docProps/custom.xml" => Some(CUSTOM_XML),
+            _ => None,
+        };
+        match replacement {
+            Some(text) => {
+                let mut part = Vec::new();
+                let file = archive.by_index(i)?;
+                if file.size() > bounds.max_part_bytes {
+                    return Err(StripError::Bound("a document-properties part is too large"));
+                }
+                file.take(bounds.max_part_bytes).read_to_end(&mut part)?;
+                if contains(&part, b"creator>") && contains(&part, b"<dc:creator") {
+                    removed.push(Removed::Author);
+                }
+                if contains(&part, b"lastModifiedBy>") {
+                    removed.push(Removed::LastEditor);
+                }
+                if contains(&part, b"<Company>") || contains(&part, b"<Manager>") {
+                    removed.push(Removed::Company);
+                }
+                if name == "docProps/custom.xml" && contains(&part, b"<property") {
+                    removed.push(Removed::DocumentProperties);
+                }
+                writer.start_file(name.as_str(), options)?;
+                writer.write_all(text.as_bytes())?;
+            }
+            None => writer.raw_copy_file(archive.by_index_raw(i)?)?,
+        }
+    }
+    writer.finish()?;
+    Ok(note(removed))
+}
+
+/// PDF: removes the Info dictionary (author, creator, producer, dates) and the
+/// document's XMP metadata stream, then drops objects nothing refers to any more.
+pub fn pdf(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripError> {
+    let mut doc = lopdf::Document::load_mem(&data)?;
+    drop(data);
+    if doc.is_encrypted() {
+        return Err(StripError::Bound("encrypted PDF"));
+    }
+    let mut removed = Vec::new();
+    if doc.trailer.remove(b"Info").is_some() {
+        removed.push(Removed::PdfInfo);
+    }
+    if doc.catalog_mut()?.remove(b"Metadata").is_some() {
+        removed.push(Removed::Xmp);
+    }
+    doc.prune_objects();
+    doc.save_to(out)?;
+    Ok(note(removed))
+}
+
+fn note(mut removed: Vec<Removed>) -> MetadataNote {
+    removed.dedup();
+    let mut unique = Vec::new();
+    for r in removed {
+        if !unique.contains(&r) {
+            unique.push(r);
+        }
+    }
+    if unique.is_empty() {
+        MetadataNote::NothingFound
+    } else {
+        MetadataNote::Removed { what: unique }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_kinds_are_recognised_by_content_not_name() {
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest"), Kind::Jpeg);
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nxxxx"), Kind::Png);
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Kind::Webp);
+        assert_eq!(sniff(b"PK\x03\x04rest"), Kind::Ooxml);
+        assert_eq!(sniff(b"%PDF-1.7"), Kind::Pdf);
+        assert_eq!(sniff(b"hello"), Kind::Other);
+    }
+
+    #[test]
+    fn a_truncated_jpeg_is_an_error_not_a_panic() {
+        let mut out = Vec::new();
+        assert!(jpeg(vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00], &mut out).is_err());
+    }
+
+    #[test]
+    fn a_zip_that_is_not_office_is_refused() {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            w.start_file("a.txt", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(b"x").unwrap();
+            w.finish().unwrap();
+        }
+        buf.set_position(0);
+        let mut out = Vec::new();
+        assert!(matches!(
+            ooxml(buf, &mut out, BOUNDS),
+            Err(StripError::NotOffice)
+        ));
+    }
+}

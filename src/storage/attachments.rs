@@ -1,0 +1,159 @@
+//! Attachment ciphertext in chunk rows. A new attachment is pending until the
+//! message that lists it is stored; pending rows nobody claimed are removed.
+
+use sqlx::Row;
+
+use super::{Result, Storage};
+
+#[derive(Debug, Clone)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub case_id: Option<String>,
+    pub seq: Option<i64>,
+    pub chunk_count: i64,
+    pub stored_bytes: i64,
+}
+
+impl Storage {
+    /// Starts a pending attachment meant for `case_id`, to be claimed by `until`.
+    pub async fn begin_attachment(&self, id: &str, case_id: &str, until: i64) -> Result<()> {
+        sqlx::query(
+            "insert into attachments (id, pending_case, pending_until) values ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(case_id)
+        .bind(until)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Appends one chunk of ciphertext to a pending attachment.
+    pub async fn add_chunk(&self, id: &str, idx: i64, data: &[u8]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("insert into attachment_chunks (attachment_id, idx, data) values ($1, $2, $3)")
+            .bind(id)
+            .bind(idx)
+            .bind(data.to_vec())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "update attachments set chunk_count = chunk_count + 1, stored_bytes = stored_bytes + $1 \
+             where id = $2",
+        )
+        .bind(data.len() as i64)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes an attachment and its chunks (an upload that failed or was refused).
+    pub async fn drop_attachment(&self, id: &str) -> Result<()> {
+        sqlx::query("delete from attachment_chunks where attachment_id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("delete from attachments where id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes pending attachments whose time ran out (aborted uploads, crashes).
+    pub async fn purge_pending_attachments(&self, now: i64) -> Result<u64> {
+        sqlx::query(
+            "delete from attachment_chunks where attachment_id in \
+             (select id from attachments where case_id is null and pending_until < $1)",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query("delete from attachments where case_id is null and pending_until < $1")
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
+
+    pub async fn attachment(&self, id: &str) -> Result<Option<AttachmentRow>> {
+        let row = sqlx::query(
+            "select id, case_id, seq, chunk_count, stored_bytes from attachments where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(AttachmentRow {
+                id: r.try_get("id")?,
+                case_id: r.try_get("case_id")?,
+                seq: r.try_get("seq")?,
+                chunk_count: r.try_get("chunk_count")?,
+                stored_bytes: r.try_get("stored_bytes")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Attachments of a case's messages: (seq, attachment).
+    pub async fn attachments_of_case(&self, case_id: &str) -> Result<Vec<AttachmentRow>> {
+        let rows = sqlx::query(
+            "select id, case_id, seq, chunk_count, stored_bytes from attachments \
+             where case_id = $1 order by seq, id",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AttachmentRow {
+                    id: r.try_get("id")?,
+                    case_id: r.try_get("case_id")?,
+                    seq: r.try_get("seq")?,
+                    chunk_count: r.try_get("chunk_count")?,
+                    stored_bytes: r.try_get("stored_bytes")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn chunk(&self, id: &str, idx: i64) -> Result<Option<Vec<u8>>> {
+        Ok(sqlx::query_scalar(
+            "select data from attachment_chunks where attachment_id = $1 and idx = $2",
+        )
+        .bind(id)
+        .bind(idx)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+}
+
+/// Claims pending attachments for a message inside its transaction; false when one
+/// is missing, already claimed or meant for another case.
+pub(super) async fn claim(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: &str,
+    seq: i64,
+    ids: &[String],
+) -> Result<bool> {
+    for id in ids {
+        let claimed = sqlx::query(
+            "update attachments set case_id = $1, seq = $2, pending_case = null, pending_until = null \
+             where id = $3 and case_id is null and pending_case = $1",
+        )
+        .bind(case_id)
+        .bind(seq)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if claimed != 1 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
