@@ -205,6 +205,19 @@ pub fn x25519_stanza_count(file: &[u8]) -> Option<usize> {
     )
 }
 
+/// Opens an age file without removing message padding (attachments are padded with
+/// zeros after their content; their size is in the message that lists them).
+pub fn open_raw(
+    ciphertext: &[u8],
+    identity: &dyn age::Identity,
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let decryptor = age::Decryptor::new(ciphertext)?;
+    let mut reader = decryptor.decrypt(std::iter::once(identity))?;
+    let mut out = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
+    reader.read_to_end(&mut out)?;
+    Ok(out)
+}
+
 /// An age X25519 identity from 32 secret bytes. age has no raw-bytes constructor, so
 /// the bytes go through the Bech32 form that `AGE-SECRET-KEY-1…` strings use.
 pub fn identity_from_bytes(secret: &[u8; 32]) -> Identity {

@@ -274,6 +274,9 @@ async fn housekeeping(state: web::SharedState, limits: ratelimit::Limits) {
                 .purge_expired(now.unix_timestamp(), now.date())
                 .await?;
             storage.purge_member_auth(now.unix_timestamp()).await?;
+            storage
+                .purge_pending_attachments(now.unix_timestamp())
+                .await?;
             storage.purge_closed(now.date()).await
         }
         .await;

@@ -118,13 +118,10 @@ impl ChunkSink {
     }
 }
 
-/// Where the output of a stripper goes: hashed and counted, then sealed.
-type Sealing = HashingWriter<age::stream::StreamWriter<ChunkSink>>;
-
-fn strip_into(
+fn strip_into<W: Write>(
     kind: strip::Kind,
     spooled: &mut Spooled,
-    out: &mut Sealing,
+    out: &mut HashingWriter<W>,
     limits: FileLimits,
 ) -> Result<MetadataNote, strip::StripError> {
     use strip::Kind;
@@ -147,7 +144,30 @@ struct Sealed {
     sha256: [u8; 32],
 }
 
-/// Runs in a blocking thread: strip (or copy) the spool and seal it.
+/// Strips (or copies) the spool and seals the result, padded, into `sink`.
+/// `Ok(Err(()))` means metadata removal failed and nothing usable was written.
+fn seal_into<W: Write>(
+    spooled: &mut Spooled,
+    kind: strip::Kind,
+    recipients: &[Recipient],
+    sink: W,
+    limits: FileLimits,
+) -> Result<Result<(Sealed, W), ()>, AttachError> {
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))?;
+    let mut out = HashingWriter::new(encryptor.wrap_output(sink)?);
+    let note = match strip_into(kind, spooled, &mut out, limits) {
+        Ok(n) => n,
+        Err(_) => return Ok(Err(())),
+    };
+    let (mut writer, size, sha256) = out.finish();
+    let padding = padded_size(size) - size;
+    io::copy(&mut io::repeat(0).take_bytes(padding), &mut writer)?;
+    let sink = writer.finish()?;
+    Ok(Ok((Sealed { note, size, sha256 }, sink)))
+}
+
+/// Runs in a blocking thread: seal the spool into chunk rows via the channel.
 fn seal_spool(
     spooled: &mut Spooled,
     kind: strip::Kind,
@@ -159,19 +179,46 @@ fn seal_spool(
         tx,
         buf: Vec::with_capacity(CHUNK),
     };
-    let encryptor =
-        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))?;
-    let mut out = HashingWriter::new(encryptor.wrap_output(sink)?);
-    let note = match strip_into(kind, spooled, &mut out, limits) {
-        Ok(n) => n,
-        Err(_) => return Ok(Err(())),
-    };
-    let (writer, size, sha256) = out.finish();
-    let mut writer = writer;
-    let padding = padded_size(size) - size;
-    io::copy(&mut io::repeat(0).take_bytes(padding), &mut writer)?;
-    writer.finish()?.close()?;
-    Ok(Ok(Sealed { note, size, sha256 }))
+    match seal_into(spooled, kind, recipients, sink, limits)? {
+        Ok((sealed, sink)) => {
+            sink.close()?;
+            Ok(Ok(sealed))
+        }
+        Err(()) => Ok(Err(())),
+    }
+}
+
+/// Cleans and seals a spooled file into memory (the desk, for files members send):
+/// the same metadata removal as on the portal. Returns the age file and what the
+/// message should say about it (its `id` is filled in after upload).
+pub fn seal_to_vec(
+    mut spooled: Spooled,
+    name: &str,
+    content_type: &str,
+    recipients: &[Recipient],
+    limits: FileLimits,
+) -> Result<(Vec<u8>, AttachmentInfo), AttachError> {
+    let kind = strip::sniff(&spooled.head);
+    for attempt in [kind, strip::Kind::Other] {
+        if let Ok((sealed, out)) = seal_into(&mut spooled, attempt, recipients, Vec::new(), limits)?
+        {
+            let metadata = if attempt != kind {
+                MetadataNote::CouldNotCheck
+            } else {
+                sealed.note
+            };
+            let info = AttachmentInfo {
+                id: String::new(),
+                name: safe_name(name),
+                content_type: safe_content_type(content_type),
+                size: sealed.size,
+                sha256: crypto::hex(&sealed.sha256),
+                metadata,
+            };
+            return Ok((out, info));
+        }
+    }
+    unreachable!("copying as received cannot fail to strip")
 }
 
 trait TakeBytes: io::Read + Sized {
@@ -184,17 +231,32 @@ impl<R: io::Read> TakeBytes for R {}
 /// Seals one uploaded file into a pending attachment for `case_id`. When metadata
 /// removal fails (a damaged or hostile file) the file is stored as received and the
 /// note says so. Returns what the message will say about it.
+/// Where a file goes and how it may be processed.
+pub struct Target<'a> {
+    pub case_id: &'a str,
+    pub recipients: Vec<Recipient>,
+    /// When an unclaimed pending attachment may be removed (Unix seconds).
+    pub pending_until: i64,
+    pub limits: FileLimits,
+    /// How long cleaning and sealing may take.
+    pub timeout: std::time::Duration,
+}
+
 pub async fn store(
     storage: &Storage,
     spooled: Spooled,
     name: &str,
     content_type: &str,
-    case_id: &str,
-    recipients: Vec<Recipient>,
-    pending_until: i64,
-    limits: FileLimits,
-    timeout: std::time::Duration,
+    target: &Target<'_>,
 ) -> Result<AttachmentInfo, AttachError> {
+    let Target {
+        case_id,
+        pending_until,
+        limits,
+        timeout,
+        ..
+    } = *target;
+    let recipients = &target.recipients;
     let kind = strip::sniff(&spooled.head);
     let mut spooled = Some(spooled);
     for attempt_kind in [kind, strip::Kind::Other] {
@@ -291,7 +353,7 @@ pub async fn store_sealed<S>(
     case_id: &str,
     pending_until: i64,
     max_bytes: u64,
-) -> Result<Option<String>, AttachError>
+) -> Result<Option<(String, Vec<u8>)>, AttachError>
 where
     S: Stream<Item = io::Result<bytes_like::Bytes>> + Unpin,
 {
@@ -334,7 +396,7 @@ where
         storage.drop_attachment(&id).await?;
         return Ok(None);
     }
-    Ok(Some(id))
+    Ok(Some((id, first)))
 }
 
 /// The stored chunks of an attachment as a stream, for downloads.

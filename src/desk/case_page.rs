@@ -5,19 +5,21 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::SharedDesk;
-use super::client::{Opened, Portal, PortalError};
+use super::client::{DESK_FILE_LIMITS, Opened, Portal, PortalError};
 use super::inbox::member_name;
 use super::layout::{form, page, portal_error, require_portal};
+use crate::attachments::AttachmentInfo;
 use crate::case::{self, Body, CloseReason, Status};
 use crate::i18n::Texts;
 use crate::web::api::{CaseDetail, MemberInfo};
+use crate::web::upload;
 use crate::web::urlencoded::{self, first};
 
 #[derive(Deserialize, Default)]
@@ -27,6 +29,7 @@ pub struct CaseQuery {
 }
 
 struct Shown {
+    attachments: Vec<AttachmentInfo>,
     seq: i64,
     author: String,
     written_on: time::Date,
@@ -76,9 +79,9 @@ async fn render_case(
     let mut thread = Vec::new();
     let mut notes = Vec::new();
     for m in &detail.messages {
-        let body = match portal.open(&detail.case.id, m.seq, &m.ciphertext) {
-            Ok(Opened::Body(b)) => Some(*b),
-            Ok(Opened::NotForMe) => None,
+        let (body, attachments) = match portal.open(&detail.case.id, m.seq, &m.ciphertext) {
+            Ok(Opened::Envelope(env)) => (Some(env.body), env.attachments),
+            Ok(Opened::NotForMe) => (None, Vec::new()),
             Err(e) => return portal_error(state, &e),
         };
         let d = state.texts();
@@ -89,6 +92,7 @@ async fn render_case(
                 .to_owned(),
         };
         let shown = Shown {
+            attachments,
             seq: m.seq,
             author,
             written_on: m.written_on,
@@ -158,19 +162,23 @@ fn case_body(
         }
         section aria-labelledby="thread-heading" {
             h2 id="thread-heading" { (d.thread_heading) }
-            ol class="thread" id="thread" { @for m in thread { li { (shown_message(state, t, m, "message-committee")) } } }
+            ol class="thread" id="thread" { @for m in thread { li { (shown_message(state, t, m, "message-committee", &c.id)) } } }
         }
         section aria-labelledby="reply-heading" {
             h2 id="reply-heading" { (d.reply_heading) }
             @if c.status == Status::Closed {
                 p { (d.closed_no_reply) }
             } @else {
-                form method="post" action=(action("reply")) {
+                form method="post" action=(action("reply")) enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(csrf);
                     div class="field" {
                         label for="reply" { (d.reply_label) }
                         p class="hint" id="reply-hint" { (d.reply_hint) }
                         textarea id="reply" name="text" rows="6" aria-describedby="reply-hint" {}
+                    }
+                    div class="field" {
+                        label for="files" { (t.files_label) " " span class="optional" { (t.optional) } }
+                        input type="file" id="files" name="files" multiple;
                     }
                     button type="submit" class="button" { (d.reply_button) }
                 }
@@ -179,7 +187,7 @@ fn case_body(
         section aria-labelledby="notes-heading" class="notes" {
             h2 id="notes-heading" { (d.notes_heading) }
             @if notes.is_empty() { p { (d.no_notes) } }
-            ol class="thread" id="notes" { @for m in notes { li { (shown_message(state, t, m, "message-note")) } } }
+            ol class="thread" id="notes" { @for m in notes { li { (shown_message(state, t, m, "message-note", &c.id)) } } }
             form method="post" action=(action("note")) {
                 input type="hidden" name="csrf" value=(csrf);
                 div class="field" {
@@ -262,7 +270,7 @@ fn format_time(at: i64) -> String {
         .unwrap_or_default()
 }
 
-fn shown_message(state: &SharedDesk, t: &Texts, m: &Shown, class: &str) -> Markup {
+fn shown_message(state: &SharedDesk, t: &Texts, m: &Shown, class: &str, case_id: &str) -> Markup {
     let d = state.texts();
     let class = if m.author == d.author_reporter {
         "message message-reporter"
@@ -280,6 +288,7 @@ fn shown_message(state: &SharedDesk, t: &Texts, m: &Shown, class: &str) -> Marku
                 Some(Body::Text { text }) => { div class="message-text" { (text) } }
                 None => { p class="hint" { (d.not_for_me) } }
             }
+            (upload::file_list(t, &m.attachments, Some(&|a: &str| format!("/case/{case_id}/files/{a}"))))
         }
     }
 }
@@ -334,6 +343,15 @@ where
         Ok(p) => p,
         Err(r) => return r,
     };
+    act_on(state, id, pairs, f).await
+}
+
+/// Runs an action whose form was already read and checked.
+async fn act_on<F, Fut>(state: SharedDesk, id: String, pairs: urlencoded::Pairs, f: F) -> Response
+where
+    F: FnOnce(Arc<Portal>, urlencoded::Pairs) -> Fut,
+    Fut: std::future::Future<Output = Result<Result<(), &'static str>, PortalError>>,
+{
     let (portal, _) = match require_portal(&state).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -396,15 +414,24 @@ pub async fn assign(
     .await
 }
 
-async fn write(state: SharedDesk, id: String, body: Bytes, note: bool) -> Response {
+async fn write(state: SharedDesk, id: String, request: Request, note: bool) -> Response {
     let empty = state.texts().err_empty;
     let case_id = id.clone();
-    act(state, id, body, move |p, pairs| async move {
+    let upload = match upload::read_with(request, DESK_FILE_LIMITS, None, 1 << 20).await {
+        Ok(u) => u,
+        Err(e) => return e.page(state.lang, DESK_FILE_LIMITS),
+    };
+    let sent = first(&upload.pairs, "csrf");
+    if !crate::crypto::ct_eq(sent.as_bytes(), state.csrf().as_bytes()) {
+        return super::layout::forbidden(&state);
+    }
+    let files = if note { Vec::new() } else { upload.files };
+    act_on(state, id, upload.pairs, move |p, pairs| async move {
         let text = first(&pairs, "text").trim().to_owned();
-        if text.is_empty() {
+        if text.is_empty() && files.is_empty() {
             return Ok(Err(empty));
         }
-        p.write(&case_id, &text, note).await.map(|_| Ok(()))
+        p.write(&case_id, &text, note, files).await.map(|_| Ok(()))
     })
     .await
 }
@@ -412,17 +439,17 @@ async fn write(state: SharedDesk, id: String, body: Bytes, note: bool) -> Respon
 pub async fn reply(
     State(state): State<SharedDesk>,
     Path(id): Path<String>,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    write(state, id, body, false).await
+    write(state, id, request, false).await
 }
 
 pub async fn note(
     State(state): State<SharedDesk>,
     Path(id): Path<String>,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    write(state, id, body, true).await
+    write(state, id, request, true).await
 }
 
 pub async fn export(
@@ -457,4 +484,49 @@ fn url_component(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A file of a case: the ciphertext comes from the portal and is decrypted here,
+/// on the member's computer, as it streams to the browser.
+pub async fn download(
+    State(state): State<SharedDesk>,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Response {
+    let (portal, _) = match require_portal(&state).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let detail = match portal.case(&id).await {
+        Ok(d) => d,
+        Err(e) => return portal_error(&state, &e),
+    };
+    let Some(seq) = detail
+        .attachments
+        .iter()
+        .find(|a| a.id == attachment)
+        .map(|a| a.seq)
+    else {
+        return super::layout::not_found(State(state)).await;
+    };
+    let info = detail
+        .messages
+        .iter()
+        .filter(|m| m.seq == seq)
+        .find_map(
+            |m| match portal.open(&detail.case.id, m.seq, &m.ciphertext) {
+                Ok(Opened::Envelope(env)) => {
+                    env.attachments.into_iter().find(|a| a.id == attachment)
+                }
+                _ => None,
+            },
+        );
+    let Some(info) = info else {
+        return super::layout::not_found(State(state)).await;
+    };
+    let stream = match portal.attachment_ciphertext(&id, &attachment).await {
+        Ok(s) => s,
+        Err(e) => return portal_error(&state, &e),
+    };
+    let plain = crate::attachments::decrypt(stream, portal.identity().clone(), info.size);
+    upload::download_response(&info.name, axum::body::Body::from_stream(plain))
 }

@@ -10,9 +10,11 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use tokio::sync::RwLock;
 
+use crate::attachments::FileLimits;
 use crate::case::{Body, Envelope, EnvelopeError};
 use crate::crypto::{self, CryptoError, Identity, Recipient};
 use crate::web::api::{CaseDetail, CaseInfo, ChallengeResponse, HistoryEntry, MemberInfo};
+use crate::web::upload::Incoming;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
@@ -50,6 +52,13 @@ pub struct MemberBrief {
     pub name: String,
 }
 
+/// What a member may attach to one reply (the portal checks again).
+pub const DESK_FILE_LIMITS: FileLimits = FileLimits {
+    max_files: 10,
+    max_file_bytes: 25 * 1024 * 1024,
+    max_message_bytes: 100 * 1024 * 1024,
+};
+
 pub struct Portal {
     base: String,
     http: reqwest::Client,
@@ -59,7 +68,7 @@ pub struct Portal {
 
 /// What a sealed message turned out to be for this member.
 pub enum Opened {
-    Body(Box<Body>),
+    Envelope(Box<Envelope>),
     /// Sealed before this member joined, or to other keys.
     NotForMe,
 }
@@ -240,19 +249,55 @@ impl Portal {
     /// Seals a text on this computer and uploads it: a reply reaches the committee
     /// and the reporter, a note the committee only. Retries when another member
     /// took the sequence number meanwhile.
-    pub async fn write(&self, id: &str, text: &str, note: bool) -> Result<i64, PortalError> {
-        for _ in 0..5 {
-            let detail = self.case(id).await?;
-            let mut recipients = Vec::new();
-            for r in &detail.seal_to.committee {
-                recipients.push(Recipient::from_str(r).map_err(|_| PortalError::Decode)?);
-            }
-            if !note {
-                recipients.push(
-                    Recipient::from_str(&detail.seal_to.reporter)
-                        .map_err(|_| PortalError::Decode)?,
-                );
-            }
+    pub async fn write(
+        &self,
+        id: &str,
+        text: &str,
+        note: bool,
+        files: Vec<Incoming>,
+    ) -> Result<i64, PortalError> {
+        let detail = self.case(id).await?;
+        let mut recipients = Vec::new();
+        for r in &detail.seal_to.committee {
+            recipients.push(Recipient::from_str(r).map_err(|_| PortalError::Decode)?);
+        }
+        if !note {
+            recipients.push(
+                Recipient::from_str(&detail.seal_to.reporter).map_err(|_| PortalError::Decode)?,
+            );
+        }
+        let mut infos = Vec::new();
+        for f in files {
+            let to = recipients.clone();
+            let (sealed, mut info) = tokio::task::spawn_blocking(move || {
+                crate::attachments::seal_to_vec(
+                    f.spooled,
+                    &f.name,
+                    &f.content_type,
+                    &to,
+                    DESK_FILE_LIMITS,
+                )
+            })
+            .await
+            .map_err(|_| PortalError::Decode)?
+            .map_err(|e| PortalError::Refused {
+                status: 0,
+                message: e.to_string(),
+            })?;
+            info.id = self.upload_attachment(id, sealed).await?;
+            infos.push(info);
+        }
+        let ids = infos
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        for attempt in 0..5 {
+            let detail = if attempt == 0 {
+                detail.clone()
+            } else {
+                self.case(id).await?
+            };
             let seq = detail.next_seq;
             let envelope = Envelope::new(
                 &detail.case.id,
@@ -260,14 +305,15 @@ impl Portal {
                 Body::Text {
                     text: text.to_owned(),
                 },
-            );
+            )
+            .with_attachments(infos.clone());
             let sealed = crypto::seal_for(&envelope.to_bytes(), &recipients)?;
             let kind = if note { "note" } else { "reply" };
             let case_id = path_segment(id);
             let response = self
                 .send(|c, b| {
                     c.post(format!(
-                        "{b}/api/v1/cases/{case_id}/messages?kind={kind}&seq={seq}"
+                        "{b}/api/v1/cases/{case_id}/messages?kind={kind}&seq={seq}&attachments={ids}"
                     ))
                     .header("content-type", "application/octet-stream")
                     .body(sealed.clone())
@@ -289,6 +335,50 @@ impl Portal {
         Err(PortalError::Busy)
     }
 
+    async fn upload_attachment(&self, id: &str, sealed: Vec<u8>) -> Result<String, PortalError> {
+        #[derive(Deserialize)]
+        struct Created {
+            id: String,
+        }
+        let case_id = path_segment(id);
+        let created: Created = decode(
+            self.send(|c, b| {
+                c.post(format!("{b}/api/v1/cases/{case_id}/attachments"))
+                    .header("content-type", "application/octet-stream")
+                    .body(sealed.clone())
+            })
+            .await?,
+        )
+        .await?;
+        Ok(created.id)
+    }
+
+    /// The ciphertext of an attachment as a stream from the portal.
+    pub async fn attachment_ciphertext(
+        &self,
+        id: &str,
+        attachment: &str,
+    ) -> Result<
+        impl futures::Stream<Item = std::io::Result<Vec<u8>>> + Unpin + Send + 'static,
+        PortalError,
+    > {
+        use futures::StreamExt;
+        let (case_id, att) = (path_segment(id), path_segment(attachment));
+        let response = self
+            .send(|c, b| c.get(format!("{b}/api/v1/cases/{case_id}/attachments/{att}")))
+            .await?;
+        if !response.status().is_success() {
+            return Err(PortalError::Refused {
+                status: response.status().as_u16(),
+                message: error_message(response).await,
+            });
+        }
+        Ok(response
+            .bytes_stream()
+            .map(|r| r.map(|b| b.to_vec()).map_err(std::io::Error::other))
+            .boxed())
+    }
+
     /// Opens a message of a case with this member's identity.
     pub fn open(
         &self,
@@ -300,9 +390,9 @@ impl Portal {
             .decode(ciphertext_b64)
             .map_err(|_| PortalError::Decode)?;
         match crypto::open(&sealed, &self.identity) {
-            Ok(plain) => Ok(Opened::Body(Box::new(
-                Envelope::from_bytes(&plain, case_id, seq)?.body,
-            ))),
+            Ok(plain) => Ok(Opened::Envelope(Box::new(Envelope::from_bytes(
+                &plain, case_id, seq,
+            )?))),
             Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys)) => Ok(Opened::NotForMe),
             Err(e) => Err(e.into()),
         }

@@ -78,6 +78,30 @@ pub async fn export_case(
             sha256: crypto::hex(&crypto::sha256(&bytes)),
         });
     }
+    for a in &detail.attachments {
+        use futures::StreamExt;
+        let mut stream = portal.attachment_ciphertext(case_id, &a.id).await?;
+        let name = format!("{:03}-file-{}.age", a.seq, a.id);
+        let mut file = std::fs::File::create(target.join(&name))?;
+        let mut hasher = crypto::HashingWriter::new(&mut file);
+        while let Some(piece) = stream.next().await {
+            std::io::Write::write_all(&mut hasher, &piece?)?;
+        }
+        let (_, _, sha256) = hasher.finish();
+        files.push(ManifestFile {
+            file: name,
+            seq: a.seq,
+            author_kind: "attachment".to_owned(),
+            written_on: detail
+                .messages
+                .iter()
+                .find(|m| m.seq == a.seq)
+                .map(|m| m.written_on.to_string())
+                .unwrap_or_default(),
+            recipients_fp: String::new(),
+            sha256: crypto::hex(&sha256),
+        });
+    }
     let manifest = Manifest {
         format: "meldpunt case export v1",
         reference: &c.reference,
@@ -89,7 +113,7 @@ pub async fn export_case(
         closed_on: c.closed_on.map(|d| d.to_string()),
         close_reason: c.close_reason.map(|r| r.key()),
         exported_on: time::OffsetDateTime::now_utc().date().to_string(),
-        how_to_read: "age -d -i YOUR-IDENTITY FILE.age; the plaintext is a 4-byte big-endian length, a JSON document and zero padding",
+        how_to_read: "age -d -i YOUR-IDENTITY FILE.age. A message is a 4-byte big-endian length, a JSON document (listing its files with name, size and SHA-256) and zero padding; a file (NNN-file-ID.age) is the file followed by zero padding up to the size its message gives.",
         files,
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;

@@ -140,6 +140,10 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
         return layout::forbidden(&state);
     }
     let mut response = next.run(request).await;
+    let sandboxed = response
+        .extensions()
+        .get::<crate::web::upload::Sandboxed>()
+        .is_some();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -147,6 +151,12 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
+    if sandboxed {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; sandbox; frame-ancestors 'none'"),
+        );
+    }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert(
@@ -168,6 +178,7 @@ pub fn router(state: SharedDesk) -> Router {
         .route("/case/{id}/reply", post(case_page::reply))
         .route("/case/{id}/note", post(case_page::note))
         .route("/case/{id}/export", post(case_page::export))
+        .route("/case/{id}/files/{attachment}", get(case_page::download))
         .route("/stats", get(stats::stats))
         .route("/sign-out", post(pages::sign_out))
         .route(
@@ -179,6 +190,8 @@ pub fn router(state: SharedDesk) -> Router {
             get(|| async { crate::web::static_files::favicon().await }),
         )
         .fallback(layout::not_found)
+        // Replies may carry files; the handler bounds them while reading.
+        .layer(axum::extract::DefaultBodyLimit::max(110 * 1024 * 1024))
         .layer(from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }

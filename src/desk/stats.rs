@@ -62,7 +62,7 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
                 .messages
                 .first()
                 .and_then(|m| match portal.open(&c.id, m.seq, &m.ciphertext) {
-                    Ok(Opened::Body(b)) => match *b {
+                    Ok(Opened::Envelope(env)) => match env.body {
                         Body::Report(r) => Some(r),
                         Body::Text { .. } => None,
                     },

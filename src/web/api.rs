@@ -300,6 +300,15 @@ pub struct CaseDetail {
     pub messages: Vec<MessageInfo>,
     pub seal_to: SealTo,
     pub next_seq: i64,
+    /// Stored attachments by message; names and sizes are inside the messages.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct AttachmentRef {
+    pub id: String,
+    pub seq: i64,
 }
 
 /// Finds a case by id; anything else (malformed or unknown) is the same 404.
@@ -340,7 +349,15 @@ pub async fn case_detail(
         .count() as i64;
     let next_seq = messages.iter().map(|m| m.seq).max().unwrap_or(0) + 1;
     audit(&state, &member, "read", Some(&case.reference)).await?;
+    let attachments = state
+        .storage
+        .attachments_of_case(&case.id)
+        .await?
+        .into_iter()
+        .filter_map(|a| a.seq.map(|seq| AttachmentRef { id: a.id, seq }))
+        .collect();
     Ok(Json(CaseDetail {
+        attachments,
         case: case_info(&case, unread),
         seal_to: seal_to(&state, &case).await?,
         next_seq,
@@ -363,6 +380,9 @@ pub async fn case_detail(
 pub struct PostMessageQuery {
     kind: String,
     seq: i64,
+    /// Comma-separated ids of attachments uploaded for this case, claimed with the message.
+    #[serde(default)]
+    attachments: String,
 }
 
 /// Stores a reply (sealed to committee and reporter) or a note (committee only)
@@ -394,6 +414,23 @@ pub async fn post_message(
     if q.seq < 1 {
         return Err(ApiError::BadRequest("seq must be positive"));
     }
+    let attachment_ids: Vec<String> = q
+        .attachments
+        .split(',')
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if attachment_ids.len() > state.file_limits.max_files {
+        return Err(ApiError::BadRequest("too many attachments"));
+    }
+    for a in &attachment_ids {
+        let pending = state.storage.attachment(a).await?;
+        if pending.is_none_or(|p| p.case_id.is_some()) {
+            return Err(ApiError::BadRequest(
+                "an attachment is unknown or already used",
+            ));
+        }
+    }
     let today = state.now().date();
     let message = NewMessage {
         seq: q.seq,
@@ -402,7 +439,7 @@ pub async fn post_message(
         written_on: today,
         recipients_fp: committee.fingerprint(),
         ciphertext: &body,
-        attachments: &[],
+        attachments: &attachment_ids,
     };
     match state
         .storage
@@ -560,4 +597,64 @@ pub async fn history(
             })
             .collect(),
     ))
+}
+
+/// Receives a file the desk sealed to the committee and the reporter, streamed into
+/// chunk rows of a pending attachment that a reply then claims.
+pub async fn upload_attachment(
+    State(state): State<SharedState>,
+    Member(member): Member,
+    Path(id): Path<String>,
+    body: axum::body::Body,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    use futures::TryStreamExt;
+    let case = find_case(&state, &id).await?;
+    if case.status == Status::Closed {
+        return Err(ApiError::Conflict("the case is closed"));
+    }
+    let committee = state.committee().await?;
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let until = state.now().unix_timestamp() + super::upload::PENDING_SECS;
+    // The sealed file is a little larger than the file: age adds 16 bytes per 64 KiB.
+    let max = state.file_limits.max_file_bytes + state.file_limits.max_file_bytes / 1024 + 65_536;
+    let stored =
+        crate::attachments::store_sealed(&state.storage, Box::pin(stream), &case.id, until, max)
+            .await
+            .map_err(|e| ApiError::Internal(WebError::Upload(e.to_string())))?;
+    let Some((attachment, head)) = stored else {
+        return Err(ApiError::BadRequest(
+            "the body is not an age file within the size limit",
+        ));
+    };
+    if crypto::x25519_stanza_count(&head) != Some(committee.recipients().len() + 1) {
+        state.storage.drop_attachment(&attachment).await?;
+        return Err(ApiError::BadRequest(
+            "the file is not sealed to the committee and the reporter",
+        ));
+    }
+    audit(&state, &member, "attach", Some(&case.reference)).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": attachment }))))
+}
+
+/// The ciphertext of an attachment of a case, as stored.
+pub async fn download_attachment(
+    State(state): State<SharedState>,
+    Member(member): Member,
+    Path((id, attachment)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let case = find_case(&state, &id).await?;
+    let row = state
+        .storage
+        .attachment(&attachment)
+        .await?
+        .filter(|a| a.case_id.as_deref() == Some(case.id.as_str()))
+        .ok_or(ApiError::NotFound)?;
+    audit(&state, &member, "download", Some(&case.reference)).await?;
+    let chunks = crate::attachments::chunks(state.storage.clone(), row.id, row.chunk_count);
+    let mut r = Response::new(axum::body::Body::from_stream(chunks));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/octet-stream"),
+    );
+    Ok(r)
 }

@@ -20,6 +20,8 @@ pub enum WebError {
     BadStoredRecipient,
     #[error("could not store after several attempts (concurrent writers)")]
     Contention,
+    #[error("storing an upload failed: {0}")]
+    Upload(String),
     #[error("there is no committee recipient to seal to (no active member, empty recipients file)")]
     NoRecipients,
 }

@@ -166,6 +166,14 @@ fn committee_api() -> Router<SharedState> {
         .route("/api/v1/cases/{id}/read", post(api::mark_read))
         .route("/api/v1/cases/{id}/exported", post(api::exported))
         .route("/api/v1/cases/{id}/history", get(api::history))
+        .route(
+            "/api/v1/cases/{id}/attachments",
+            post(api::upload_attachment),
+        )
+        .route(
+            "/api/v1/cases/{id}/attachments/{attachment}",
+            get(api::download_attachment),
+        )
 }
 
 pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSettings) -> Router {

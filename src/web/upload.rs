@@ -85,13 +85,29 @@ impl UploadError {
 
 /// Reads the form of a request: multipart (with files) or urlencoded.
 pub async fn read(state: &SharedState, request: Request) -> Result<Upload, UploadError> {
+    read_with(
+        request,
+        state.file_limits,
+        state.spool_dir.as_deref(),
+        state.max_body_bytes,
+    )
+    .await
+}
+
+/// The same for the desk, which has no portal state.
+pub async fn read_with(
+    request: Request,
+    limits: FileLimits,
+    spool_dir: Option<&std::path::Path>,
+    max_body_bytes: usize,
+) -> Result<Upload, UploadError> {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !multipart {
-        let body = axum::body::to_bytes(request.into_body(), state.max_body_bytes)
+        let body = axum::body::to_bytes(request.into_body(), max_body_bytes)
             .await
             .map_err(|_| UploadError::BodyTooLarge)?;
         let pairs =
@@ -104,7 +120,6 @@ pub async fn read(state: &SharedState, request: Request) -> Result<Upload, Uploa
     let mut form = Multipart::from_request(request, &())
         .await
         .map_err(|_| UploadError::Malformed)?;
-    let limits = state.file_limits;
     let mut pairs = Vec::new();
     let mut files = Vec::new();
     let mut total: u64 = 0;
@@ -120,7 +135,7 @@ pub async fn read(state: &SharedState, request: Request) -> Result<Upload, Uploa
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_owned();
-            let spooled = spool_field(state, field, &mut total, limits).await?;
+            let spooled = spool_field(spool_dir, field, &mut total, limits).await?;
             // A file input with nothing chosen still sends an empty part.
             if spooled.len == 0 && file_name.is_empty() {
                 continue;
@@ -167,12 +182,12 @@ fn classify(e: &axum::extract::multipart::MultipartError) -> UploadError {
 }
 
 async fn spool_field(
-    state: &SharedState,
+    spool_dir: Option<&std::path::Path>,
     mut field: axum::extract::multipart::Field<'_>,
     total: &mut u64,
     limits: FileLimits,
 ) -> Result<Spooled, UploadError> {
-    let mut spool = Spool::new(state.spool_dir.as_deref()).map_err(UploadError::Spool)?;
+    let mut spool = Spool::new(spool_dir).map_err(UploadError::Spool)?;
     loop {
         let chunk = match field.chunk().await {
             Ok(Some(c)) => c,
@@ -309,21 +324,18 @@ pub async fn seal_files(
     case_id: &str,
     recipients: &[crate::crypto::Recipient],
 ) -> Result<Vec<AttachmentInfo>, crate::attachments::AttachError> {
-    let until = state.now().unix_timestamp() + PENDING_SECS;
+    let target = crate::attachments::Target {
+        case_id,
+        recipients: recipients.to_vec(),
+        pending_until: state.now().unix_timestamp() + PENDING_SECS,
+        limits: state.file_limits,
+        timeout: STRIP_TIMEOUT,
+    };
     let mut stored: Vec<AttachmentInfo> = Vec::with_capacity(files.len());
     for f in files {
-        let result = crate::attachments::store(
-            &state.storage,
-            f.spooled,
-            &f.name,
-            &f.content_type,
-            case_id,
-            recipients.to_vec(),
-            until,
-            state.file_limits,
-            STRIP_TIMEOUT,
-        )
-        .await;
+        let result =
+            crate::attachments::store(&state.storage, f.spooled, &f.name, &f.content_type, &target)
+                .await;
         match result {
             Ok(info) => stored.push(info),
             Err(e) => {
