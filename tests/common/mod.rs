@@ -76,6 +76,8 @@ pub struct Options {
     pub global_rate_burst: u32,
     /// Replaces the generated recipients file content when set.
     pub recipients_text: Option<String>,
+    /// A database URL to use instead of a fresh one (the caller owns it).
+    pub database_url: Option<String>,
 }
 
 impl Default for Options {
@@ -85,6 +87,7 @@ impl Default for Options {
             rate_burst: 10_000,
             global_rate_burst: 10_000,
             recipients_text: None,
+            database_url: None,
         }
     }
 }
@@ -97,6 +100,7 @@ pub struct TestApp {
     pub backend: Backend,
     pg_admin: Option<(String, String)>,
     child: Child,
+    args: Vec<std::ffi::OsString>,
     pub client: reqwest::Client,
 }
 
@@ -196,12 +200,13 @@ impl TestApp {
             .clone()
             .unwrap_or_else(|| format!("# test committee\n{}\n", committee.to_public()));
         std::fs::write(&recipients, text).unwrap();
-        let (database_url, pg_admin) = match &backend {
-            Backend::Sqlite => (
+        let (database_url, pg_admin) = match (&backend, &opts.database_url) {
+            (_, Some(url)) => (url.clone(), None),
+            (Backend::Sqlite, None) => (
                 format!("sqlite://{}", dir.path().join("db/meldpunt.db").display()),
                 None,
             ),
-            Backend::Postgres(admin) => {
+            (Backend::Postgres(admin), None) => {
                 let name = format!("meldpunt_t_{}", crypto::hex(&crypto::random_bytes::<8>()));
                 let pool = sqlx::AnyPool::connect(admin).await.unwrap();
                 sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
@@ -213,27 +218,29 @@ impl TestApp {
                 (format!("{base}/{name}"), Some((admin.clone(), name)))
             }
         };
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_meldpunt"));
-        cmd.arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .args(["--database-url", &database_url])
-            .arg("--recipients")
-            .arg(&recipients)
-            .arg("--data-dir")
-            .arg(dir.path().join("data"))
-            .args(["--rate-burst", &opts.rate_burst.to_string()])
-            .args(["--rate-period-ms", "60000"])
-            .args(["--global-rate-burst", &opts.global_rate_burst.to_string()])
-            .args(["--global-rate-period-ms", "60000"])
-            .args(&opts.extra_args)
-            .env("RUST_LOG", "trace")
-            .env_remove("DATABASE_URL")
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
-            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap());
-        let child = cmd.spawn().expect("the meldpunt binary starts");
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "serve".into(),
+            "--listen".into(),
+            "127.0.0.1:0".into(),
+            "--database-url".into(),
+            database_url.clone().into(),
+            "--recipients".into(),
+            recipients.into(),
+            "--data-dir".into(),
+            dir.path().join("data").into(),
+            "--rate-burst".into(),
+            opts.rate_burst.to_string().into(),
+            "--rate-period-ms".into(),
+            "60000".into(),
+            "--global-rate-burst".into(),
+            opts.global_rate_burst.to_string().into(),
+            "--global-rate-period-ms".into(),
+            "60000".into(),
+        ];
+        args.extend(opts.extra_args.iter().map(Into::into));
+        let child = launch(dir.path(), &args);
         let mut app = TestApp {
+            args,
             base: String::new(),
             committee,
             database_url,
@@ -248,6 +255,19 @@ impl TestApp {
         };
         app.base = app.wait_for_address().await;
         app
+    }
+
+    /// Kills the server (SIGKILL, as a crash would) and starts it again on the same
+    /// database and files; the new process listens on a new port.
+    pub async fn restart(&mut self) {
+        self.stop();
+        self.child = launch(self.dir.path(), &self.args);
+        self.base = self.wait_for_address().await;
+    }
+
+    /// The server's process id, e.g. to read its memory use.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     async fn wait_for_address(&mut self) -> String {
@@ -453,6 +473,30 @@ impl Drop for TestApp {
             .join();
         }
     }
+}
+
+/// Starts `meldpunt` with `args` in `dir`; its output is appended to the log files
+/// there, so logs of restarts accumulate and can be scanned.
+fn launch(dir: &Path, args: &[std::ffi::OsString]) -> Child {
+    let log = |name: &str| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(name))
+            .unwrap()
+    };
+    // A restart must not find the previous process's address line first.
+    let _ = std::fs::remove_file(dir.join("stdout.log"));
+    Command::new(env!("CARGO_BIN_EXE_meldpunt"))
+        .args(args)
+        .env("RUST_LOG", "trace")
+        .env_remove("DATABASE_URL")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(log("stdout.log"))
+        .stderr(log("stderr.log"))
+        .spawn()
+        .expect("the meldpunt binary starts")
 }
 
 async fn into_resp(r: reqwest::Response) -> Resp {

@@ -1,0 +1,186 @@
+//! Faults: with the disk full or the database unreachable a submission gets a clear
+//! 503 page and never a pickup code; once the database is back the portal recovers
+//! without a restart.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use common::{Backend, Options, TestApp, form_token, full_report};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+/// Sends a report and returns the answer's status and whether it shows a code.
+async fn try_report(app: &TestApp) -> (u16, bool, String) {
+    let form = app.get("/report", None).await;
+    if form.status != 200 {
+        return (form.status, false, form.body);
+    }
+    let mut pairs = vec![("form_token".to_owned(), form_token(&form.html()))];
+    pairs.extend(full_report("Tijdens een storing"));
+    let r = app.post_form("/report", &pairs, None).await;
+    let shows_code = r
+        .html()
+        .select(&scraper::Selector::parse("#pickup-code").unwrap())
+        .next()
+        .is_some();
+    (r.status, shows_code, r.body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_gives_a_clear_503_and_the_portal_recovers_when_space_returns() {
+    let mount = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(mount.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but a tmpfs cannot be mounted (the disk-full test needs root)"
+        );
+        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&self.0)
+                .status();
+        }
+    }
+    let _unmount = Unmount(mount.path().to_owned());
+    let db = mount.path().join("meldpunt.db");
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            database_url: Some(format!("sqlite://{}", db.display())),
+            ..Default::default()
+        },
+    )
+    .await;
+    let (status, _, _) = try_report(&app).await;
+    assert_eq!(status, 200);
+
+    // Fill the disk, then report.
+    let filler = mount.path().join("filler");
+    let _ = std::fs::write(&filler, vec![0u8; 4 * 1024 * 1024]);
+    let mut saw_503 = false;
+    for _ in 0..5 {
+        let (status, shows_code, body) = try_report(&app).await;
+        assert!(
+            !shows_code || status == 200,
+            "a code is shown only for a stored report"
+        );
+        if status == 503 {
+            assert!(!shows_code);
+            assert!(!body.to_lowercase().contains("sqlite") && !body.contains("database is full"));
+            saw_503 = true;
+            break;
+        }
+    }
+    assert!(saw_503, "a full disk answers 503");
+    assert_eq!(
+        app.get("/healthz", None).await.status,
+        200,
+        "reads still work"
+    );
+
+    // Space returns: the same process stores again.
+    std::fs::remove_file(&filler).unwrap();
+    let (status, shows_code, _) = try_report(&app).await;
+    assert_eq!((status, shows_code), (200, true));
+}
+
+/// A TCP proxy in front of PostgreSQL that the test can cut and restore.
+async fn proxy(target: String, up: Arc<AtomicBool>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut inbound, _)) = listener.accept().await else {
+                return;
+            };
+            if !up.load(Ordering::SeqCst) {
+                let _ = inbound.shutdown().await;
+                continue;
+            }
+            let target = target.clone();
+            let up = up.clone();
+            tokio::spawn(async move {
+                let Ok(mut outbound) = TcpStream::connect(&target).await else {
+                    return;
+                };
+                let (mut ri, mut wi) = inbound.split();
+                let (mut ro, mut wo) = outbound.split();
+                let cut = async {
+                    while up.load(Ordering::SeqCst) {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                };
+                tokio::select! {
+                    _ = tokio::io::copy(&mut ri, &mut wo) => {}
+                    _ = tokio::io::copy(&mut ro, &mut wi) => {}
+                    () = cut => {}
+                }
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_database_gives_a_clear_503_and_the_portal_recovers_without_restart() {
+    let Some(Backend::Postgres(admin)) = Backend::postgres().await else {
+        return;
+    };
+    // A fresh database for this test, reached only through the proxy.
+    let probe = TestApp::spawn(Backend::Postgres(admin.clone())).await;
+    let direct = probe.database_url.clone();
+    let (prefix, rest) = direct
+        .split_once("@127.0.0.1:5432")
+        .expect("the default local server");
+    let up = Arc::new(AtomicBool::new(true));
+    let port = proxy("127.0.0.1:5432".into(), up.clone()).await;
+    let via_proxy = format!("{prefix}@127.0.0.1:{port}{rest}");
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            database_url: Some(via_proxy),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(try_report(&app).await.0, 200);
+
+    up.store(false, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let r = app.get("/healthz", None).await;
+    assert_eq!(r.status, 503);
+    let (status, shows_code, body) = try_report(&app).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(!shows_code);
+    let page = scraper::Html::parse_document(&body);
+    assert_eq!(common::texts(&page, "h1").len(), 1);
+    assert!(!body.contains("sqlx") && !body.contains("connection"));
+
+    up.store(true, Ordering::SeqCst);
+    let mut recovered = false;
+    for _ in 0..50 {
+        if try_report(&app).await.1 {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        recovered,
+        "the same process stores again once the database is back"
+    );
+    drop(probe);
+}
