@@ -6,7 +6,7 @@ pub mod form_token;
 mod layout;
 mod pages;
 pub mod ratelimit;
-mod report_form;
+pub mod report_form;
 mod security;
 mod session;
 pub mod static_files;
