@@ -1,4 +1,5 @@
--- a case: plaintext only what the workflow needs, dates to the day
+-- a case: plaintext only what the workflow needs, dates to the day; without rowid,
+-- so rows are kept in the order of their random ids, not in the order they arrived
 create table cases (
     id text primary key,
     reference text not null unique,
@@ -12,4 +13,4 @@ create table cases (
     closed_on text,
     last_activity_on text not null,
     purge_on text
-);
+) without rowid;

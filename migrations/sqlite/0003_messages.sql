@@ -7,4 +7,4 @@ create table messages (
     recipients_fp text not null,
     ciphertext blob not null,
     primary key (case_id, seq)
-);
+) without rowid;

@@ -4,4 +4,4 @@ create table reporter_sessions (
     id blob primary key,
     sealed_state blob not null,
     expires_at integer not null
-);
+) without rowid;

@@ -2,4 +2,4 @@
 create table used_form_tokens (
     nonce blob primary key,
     forget_on text not null
-);
+) without rowid;

@@ -9,13 +9,13 @@ create table attachments (
     stored_bytes integer not null default 0,
     pending_case text,
     pending_until integer
-);
+) without rowid;
 
 create table attachment_chunks (
     attachment_id text not null references attachments (id) on delete cascade,
     idx integer not null,
     data blob not null,
     primary key (attachment_id, idx)
-);
+) without rowid;
 
 create index attachments_by_message on attachments (case_id, seq);

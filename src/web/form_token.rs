@@ -74,11 +74,15 @@ pub fn verify(
     if now - issued_at > ttl_secs {
         return Err(TokenError::Expired);
     }
-    let expires = OffsetDateTime::from_unix_timestamp(issued_at + ttl_secs)
-        .map_err(|_| TokenError::Invalid)?;
+    // Counted from the day of use, not from when the form was opened, so the stored
+    // day says nothing about the time of day (the case is dated to that day anyway).
+    let today = OffsetDateTime::from_unix_timestamp(now)
+        .map_err(|_| TokenError::Invalid)?
+        .date();
+    let days = ttl_secs.div_euclid(86_400) + 2;
     Ok(Verified {
         nonce: nonce.try_into().expect("sixteen bytes"),
-        forget_on: expires.date().next_day().unwrap_or(expires.date()),
+        forget_on: today + time::Duration::days(days),
     })
 }
 
