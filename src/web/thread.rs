@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -533,8 +533,13 @@ pub async fn sign_out(
     }
     let mut response =
         message_page(lang, StatusCode::OK, t.signed_out_title, t.signed_out_text).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, state.cookie.clear());
+    let headers = response.headers_mut();
+    headers.insert(header::SET_COOKIE, state.cookie.clear());
+    // Browsers may keep no-store pages in the back/forward cache; this drops the
+    // thread from it, so Back after signing out does not show it again.
+    headers.insert(
+        HeaderName::from_static("clear-site-data"),
+        HeaderValue::from_static("\"cache\""),
+    );
     Ok(response)
 }
