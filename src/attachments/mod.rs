@@ -17,8 +17,9 @@ use crate::storage::{Storage, StorageError};
 pub use spool::{Spool, Spooled};
 pub use strip::{MetadataNote, Removed};
 
-/// Plaintext bytes per stored chunk row (before age's own framing).
-const CHUNK: usize = 1 << 20;
+/// Ciphertext bytes per stored chunk row. Small enough that the few chunks in flight
+/// between the sealing thread and the database cost little memory.
+const CHUNK: usize = 256 * 1024;
 
 #[derive(Debug, Clone, Copy)]
 pub struct FileLimits {
@@ -264,7 +265,7 @@ pub async fn store(
         storage
             .begin_attachment(&id, case_id, pending_until)
             .await?;
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(2);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(1);
         let mut spool = spooled
             .take()
             .expect("the spool is back after each attempt");
@@ -276,7 +277,7 @@ pub async fn store(
         let work = async {
             let mut idx = 0;
             while let Some(chunk) = rx.recv().await {
-                storage.add_chunk(&id, idx, &chunk).await?;
+                storage.add_chunk(&id, idx, chunk).await?;
                 idx += 1;
             }
             Ok::<_, AttachError>(())
@@ -384,13 +385,12 @@ where
         buf.extend_from_slice(&piece);
         while buf.len() >= CHUNK {
             let rest = buf.split_off(CHUNK);
-            storage.add_chunk(&id, idx, &buf).await?;
+            storage.add_chunk(&id, idx, std::mem::replace(&mut buf, rest)).await?;
             idx += 1;
-            buf = rest;
         }
     }
     if !buf.is_empty() {
-        storage.add_chunk(&id, idx, &buf).await?;
+        storage.add_chunk(&id, idx, buf).await?;
     }
     if !first.starts_with(b"age-encryption.org/v1\n") {
         storage.drop_attachment(&id).await?;

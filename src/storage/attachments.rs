@@ -29,19 +29,20 @@ impl Storage {
     }
 
     /// Appends one chunk of ciphertext to a pending attachment.
-    pub async fn add_chunk(&self, id: &str, idx: i64, data: &[u8]) -> Result<()> {
+    pub async fn add_chunk(&self, id: &str, idx: i64, data: Vec<u8>) -> Result<()> {
+        let len = data.len() as i64;
         let mut tx = self.pool.begin().await?;
         sqlx::query("insert into attachment_chunks (attachment_id, idx, data) values ($1, $2, $3)")
             .bind(id)
             .bind(idx)
-            .bind(data.to_vec())
+            .bind(data)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
             "update attachments set chunk_count = chunk_count + 1, stored_bytes = stored_bytes + $1 \
              where id = $2",
         )
-        .bind(data.len() as i64)
+        .bind(len)
         .bind(id)
         .execute(&mut *tx)
         .await?;
