@@ -280,11 +280,12 @@ impl Session {
     /// Runs the steps of a test; when one fails, the page it failed on is saved as
     /// `target/screenshots/FAILED-<name>.png` before the failure goes on.
     pub async fn guard(&self, name: &str, steps: impl Future<Output = ()>) {
+        let failed = screenshot_dir().join(format!("FAILED-{name}.png"));
+        let _ = std::fs::remove_file(&failed);
         if let Err(panic) = AssertUnwindSafe(steps).catch_unwind().await {
             if let Ok(png) = self.c.screenshot().await {
-                let path = screenshot_dir().join(format!("FAILED-{name}.png"));
-                let _ = std::fs::write(&path, png);
-                eprintln!("screenshot of the failing page: {}", path.display());
+                let _ = std::fs::write(&failed, png);
+                eprintln!("screenshot of the failing page: {}", failed.display());
             }
             if let Ok(url) = self.c.current_url().await {
                 eprintln!("failing page: {url}");
@@ -653,7 +654,19 @@ pub struct Audit {
 }
 
 impl Audit {
+    /// Starts an audit; the screenshots of an earlier run in this language go.
     pub fn new(axe: String, lang: &'static str) -> Audit {
+        let prefix = format!("{lang}-");
+        for entry in std::fs::read_dir(screenshot_dir())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&prefix) && name.ends_with(".png") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         Audit {
             axe,
             lang,
