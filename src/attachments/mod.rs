@@ -385,7 +385,9 @@ where
         buf.extend_from_slice(&piece);
         while buf.len() >= CHUNK {
             let rest = buf.split_off(CHUNK);
-            storage.add_chunk(&id, idx, std::mem::replace(&mut buf, rest)).await?;
+            storage
+                .add_chunk(&id, idx, std::mem::replace(&mut buf, rest))
+                .await?;
             idx += 1;
         }
     }

@@ -112,6 +112,11 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
     {
         return layout::forbidden(&state);
     }
+    // The stylesheet and icon are public and harmless: the "open the desk with the
+    // link" page a visitor without the launch cookie sees can then be styled.
+    if request.uri().path().starts_with("/static/") && request.method() == axum::http::Method::GET {
+        return next.run(request).await;
+    }
     let expected = crypto::hex(&state.launch);
     if let Some(query) = request.uri().query()
         && let Some(token) = query.split('&').find_map(|p| p.strip_prefix("launch="))
