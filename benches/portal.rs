@@ -46,6 +46,10 @@ fn start(args: &[&str]) -> Server {
         .spawn()
         .unwrap();
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut server = Server {
+        child,
+        base: String::new(),
+    };
     loop {
         let mut line = String::new();
         std::io::BufRead::read_line(&mut out, &mut line).unwrap();
@@ -54,10 +58,9 @@ fn start(args: &[&str]) -> Server {
             "open the desk in your browser: ",
         ] {
             if let Some(url) = line.trim().strip_prefix(prefix) {
-                return Server {
-                    child,
-                    base: url.trim_end_matches('/').to_owned(),
-                };
+                // Dropping `server` kills and waits for the process on every path.
+                server.base = url.trim_end_matches('/').to_owned();
+                return server;
             }
         }
         assert!(!line.is_empty(), "the process ended before it listened");
@@ -139,41 +142,8 @@ async fn floor(url: &str, committee: &RecipientSet) -> f64 {
     let until = Instant::now() + Duration::from_secs(secs());
     let started = Instant::now();
     let mut n = 0u64;
-    let today = time::OffsetDateTime::now_utc().date();
     while Instant::now() < until {
-        let derived = PickupCode::generate().derive(&secrets.salt);
-        let id = crypto::hex(&crypto::random_bytes::<16>());
-        let env = Envelope::new(&id, 1, Body::Report(report.clone()));
-        let ct = crypto::seal(&env.to_bytes(), committee, Some(&derived.recipient())).unwrap();
-        let nonce = crypto::random_bytes::<16>();
-        let reference = case::new_reference();
-        let recipient = derived.recipient().to_string();
-        storage
-            .insert_case(
-                &NewCase {
-                    id: &id,
-                    reference: &reference,
-                    lookup: &derived.lookup,
-                    reporter_recipient: &recipient,
-                    received_on: today,
-                    feedback_due_on: case::feedback_by(today, None),
-                    first_message: NewMessage {
-                        seq: 1,
-                        author_kind: AuthorKind::Reporter,
-                        member_id: None,
-                        written_on: today,
-                        recipients_fp: committee.fingerprint(),
-                        ciphertext: &ct,
-                        attachments: &[],
-                    },
-                },
-                &FormNonce {
-                    nonce: &nonce,
-                    forget_on: today,
-                },
-            )
-            .await
-            .unwrap();
+        seed_case(&storage, committee, &secrets.salt, report.clone()).await;
         n += 1;
     }
     n as f64 / started.elapsed().as_secs_f64()
@@ -261,6 +231,47 @@ async fn pickup(base: &str) -> (f64, f64) {
     (percentile(&l, 0.5), percentile(&l, 0.99))
 }
 
+/// Seals a report to `set` (and the reporter) and commits it as a new case, as the
+/// portal does for a submission; returns the case id and the reporter's recipient.
+async fn seed_case(
+    storage: &Storage,
+    set: &RecipientSet,
+    salt: &[u8],
+    report: Report,
+) -> (String, crypto::Recipient) {
+    let today = time::OffsetDateTime::now_utc().date();
+    let derived = PickupCode::generate().derive(salt);
+    let id = crypto::hex(&crypto::random_bytes::<16>());
+    let env = Envelope::new(&id, 1, Body::Report(report));
+    let ct = crypto::seal(&env.to_bytes(), set, Some(&derived.recipient())).unwrap();
+    let nonce = crypto::random_bytes::<16>();
+    let reference = case::new_reference();
+    let recipient = derived.recipient().to_string();
+    let new_case = NewCase {
+        id: &id,
+        reference: &reference,
+        lookup: &derived.lookup,
+        reporter_recipient: &recipient,
+        received_on: today,
+        feedback_due_on: case::feedback_by(today, None),
+        first_message: NewMessage {
+            seq: 1,
+            author_kind: AuthorKind::Reporter,
+            member_id: None,
+            written_on: today,
+            recipients_fp: set.fingerprint(),
+            ciphertext: &ct,
+            attachments: &[],
+        },
+    };
+    let form = FormNonce {
+        nonce: &nonce,
+        forget_on: today,
+    };
+    storage.insert_case(&new_case, &form).await.unwrap();
+    (id, derived.recipient())
+}
+
 async fn backend(name: &str, url: &str) {
     let dir = tempfile::tempdir().unwrap();
     let committee = Identity::generate();
@@ -323,48 +334,12 @@ async fn desk() {
     let t0 = Instant::now();
     let mut big_case = String::new();
     for n in 0..10_000 {
-        let derived = PickupCode::generate().derive(&secrets.salt);
-        let id = crypto::hex(&crypto::random_bytes::<16>());
-        let env = Envelope::new(
-            &id,
-            1,
-            Body::Report(Report {
-                what: format!("case {n}"),
-                ..Report::default()
-            }),
-        );
-        let ct = crypto::seal(&env.to_bytes(), &set, Some(&derived.recipient())).unwrap();
-        let reference = case::new_reference();
-        let recipient = derived.recipient().to_string();
-        let nonce = crypto::random_bytes::<16>();
-        storage
-            .insert_case(
-                &NewCase {
-                    id: &id,
-                    reference: &reference,
-                    lookup: &derived.lookup,
-                    reporter_recipient: &recipient,
-                    received_on: today,
-                    feedback_due_on: case::feedback_by(today, None),
-                    first_message: NewMessage {
-                        seq: 1,
-                        author_kind: AuthorKind::Reporter,
-                        member_id: None,
-                        written_on: today,
-                        recipients_fp: set.fingerprint(),
-                        ciphertext: &ct,
-                        attachments: &[],
-                    },
-                },
-                &FormNonce {
-                    nonce: &nonce,
-                    forget_on: today,
-                },
-            )
-            .await
-            .unwrap();
+        let report = Report {
+            what: format!("case {n}"),
+            ..Report::default()
+        };
+        let (id, reporter) = seed_case(&storage, &set, &secrets.salt, report).await;
         if n == 0 {
-            big_case = id.clone();
             for seq in 2..=20 {
                 let env = Envelope::new(
                     &id,
@@ -373,24 +348,19 @@ async fn desk() {
                         text: "y".repeat(2000),
                     },
                 );
-                let ct = crypto::seal(&env.to_bytes(), &set, Some(&derived.recipient())).unwrap();
-                storage
-                    .append_message(
-                        &id,
-                        &NewMessage {
-                            seq,
-                            author_kind: AuthorKind::Reporter,
-                            member_id: None,
-                            written_on: today,
-                            recipients_fp: set.fingerprint(),
-                            ciphertext: &ct,
-                            attachments: &[],
-                        },
-                        None,
-                    )
-                    .await
-                    .unwrap();
+                let ct = crypto::seal(&env.to_bytes(), &set, Some(&reporter)).unwrap();
+                let message = NewMessage {
+                    seq,
+                    author_kind: AuthorKind::Reporter,
+                    member_id: None,
+                    written_on: today,
+                    recipients_fp: set.fingerprint(),
+                    ciphertext: &ct,
+                    attachments: &[],
+                };
+                storage.append_message(&id, &message, None).await.unwrap();
             }
+            big_case = id;
         }
     }
     println!(
