@@ -40,6 +40,15 @@ use config::{Cli, Command, DeskArgs, ServeArgs};
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init();
+    // A panic's message may quote its input (a parser fed a reporter's file, a
+    // form value): report where it happened, never what it said.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("meldpunt: internal error at {place}; details withheld");
+    }));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

@@ -157,9 +157,14 @@ fn seal_into<W: Write>(
     let encryptor =
         age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))?;
     let mut out = HashingWriter::new(encryptor.wrap_output(sink)?);
-    let note = match strip_into(kind, spooled, &mut out, limits) {
-        Ok(n) => n,
-        Err(_) => return Ok(Err(())),
+    // The parsers are third-party code fed hostile files: a panic in one of them is a
+    // file we could not clean, stored as received, never a failed upload.
+    let stripped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        strip_into(kind, spooled, &mut out, limits)
+    }));
+    let note = match stripped {
+        Ok(Ok(n)) => n,
+        Ok(Err(_)) | Err(_) => return Ok(Err(())),
     };
     let (mut writer, size, sha256) = out.finish();
     let padding = padded_size(size) - size;
