@@ -34,6 +34,33 @@ pub enum Command {
     Audit(AuditCommand),
     /// Export a case as plain .age files plus a manifest, through the committee API.
     Export(ExportArgs),
+    /// Write a consistent copy of a SQLite database while the portal runs.
+    Backup(BackupArgs),
+    /// Restore a SQLite backup as the database of a new installation.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The file to write (must not exist). It holds ciphertext and metadata only.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// The backup file made by `meldpunt backup`.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Where to restore it (sqlite://PATH; must not exist yet).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/meldpunt.db"
+    )]
+    pub database_url: String,
 }
 
 #[derive(Debug, Clone, Args)]

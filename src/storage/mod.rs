@@ -182,6 +182,23 @@ fn sqlite_path(url: &str) -> Option<&str> {
 impl Storage {
     /// Connects, sets SQLite to WAL with full fsync, and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self> {
+        let storage = Self::open(url).await?;
+        let migrator = if url.starts_with("sqlite:") {
+            &SQLITE_MIGRATIONS
+        } else {
+            &POSTGRES_MIGRATIONS
+        };
+        migrator.run(&storage.pool).await?;
+        Ok(storage)
+    }
+
+    /// Closes the pool (a SQLite file is checkpointed and its WAL removed).
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    /// Connects without running migrations (to inspect a backup as it is).
+    pub async fn open(url: &str) -> Result<Self> {
         install_default_drivers();
         let sqlite = url.starts_with("sqlite:");
         if !sqlite && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
@@ -220,12 +237,6 @@ impl Storage {
             })
             .connect(&url)
             .await?;
-        let migrator = if sqlite {
-            &SQLITE_MIGRATIONS
-        } else {
-            &POSTGRES_MIGRATIONS
-        };
-        migrator.run(&pool).await?;
         Ok(Self { pool })
     }
 
@@ -254,6 +265,35 @@ impl Storage {
         value
             .try_into()
             .map_err(|_| StorageError::Corrupt("an installation secret"))
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` while it is in use
+    /// (`VACUUM INTO`): ciphertext and metadata only, like the database itself.
+    pub async fn backup_into(&self, path: &str) -> Result<()> {
+        sqlx::query("vacuum into $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// SQLite's own consistency check.
+    pub async fn integrity_ok(&self) -> Result<bool> {
+        let result: String = sqlx::query_scalar("pragma integrity_check")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(result == "ok")
+    }
+
+    /// Number of cases and messages, for what a restore reports.
+    pub async fn counts(&self) -> Result<(i64, i64)> {
+        let cases: i64 = sqlx::query_scalar("select count(*) from cases")
+            .fetch_one(&self.pool)
+            .await?;
+        let messages: i64 = sqlx::query_scalar("select count(*) from messages")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((cases, messages))
     }
 
     /// Whether the database answers; for health checks.
