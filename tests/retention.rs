@@ -1,0 +1,101 @@
+//! Retention (checklist #7): a closed case is deleted when its retention ends, its
+//! pickup code stops working, and its ciphertext does not linger in the database file.
+
+mod common;
+
+use common::{Backend, TestApp};
+use meldpunt::case::{self, CloseReason, Status};
+use meldpunt::storage::Storage;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_case_is_purged_after_retention_and_leaves_no_ciphertext_behind() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let code = app
+        .submit_code("", "Deze melding wordt na de bewaartermijn verwijderd")
+        .await;
+    let keep = app.submit_code("", "Deze blijft").await;
+    let storage = Storage::connect(&app.database_url).await.unwrap();
+    let salt = app.installation_salt().await;
+    let derived = meldpunt::pickup::PickupCode::parse(&code)
+        .unwrap()
+        .derive(&salt);
+    let case = storage
+        .case_by_lookup(&derived.lookup)
+        .await
+        .unwrap()
+        .unwrap();
+    let ciphertext = storage
+        .messages(&case.id)
+        .await
+        .unwrap()
+        .remove(0)
+        .ciphertext;
+    // A fragment of the sealed report, to look for in the file afterwards.
+    let fragment = ciphertext[ciphertext.len() / 2..ciphertext.len() / 2 + 64].to_vec();
+
+    // Closed today with 30 days of retention.
+    let today = time::OffsetDateTime::now_utc().date();
+    let closed = case::transition(
+        case.received_on,
+        None,
+        Status::Closed,
+        Some(CloseReason::OutOfScope),
+        today,
+        30,
+    )
+    .unwrap();
+    assert!(
+        storage
+            .set_workflow(&case.id, &closed, today)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        storage
+            .purge_closed(today + time::Duration::days(30))
+            .await
+            .unwrap(),
+        0,
+        "kept on its last day"
+    );
+    // The day after retention ends (an injected day for the housekeeping).
+    assert_eq!(
+        storage
+            .purge_closed(today + time::Duration::days(31))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(storage.case_by_id(&case.id).await.unwrap().is_none());
+    assert_eq!(app.count("cases").await, 1);
+    assert_eq!(
+        app.count("messages").await,
+        1,
+        "the messages went with their case"
+    );
+
+    // The code no longer opens anything (the same page as an unknown code); the other does.
+    let r = app
+        .post_form("/pickup", &[("code".into(), code.clone())], None)
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.session_cookie().is_none());
+    app.sign_in("", &keep).await;
+
+    // After a checkpoint the old ciphertext is not in the database file or its WAL.
+    let pool = app.db().await;
+    sqlx::query("pragma wal_checkpoint(truncate)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    storage.close().await;
+    let db = app.sqlite_path().unwrap();
+    for path in [db.clone(), db.with_extension("db-wal")] {
+        assert!(
+            !common::file_contains(&path, &fragment),
+            "{} still holds the purged ciphertext",
+            path.display()
+        );
+    }
+}
