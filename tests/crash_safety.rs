@@ -30,12 +30,9 @@ async fn client(base: String, n: usize, seen: Arc<Mutex<Vec<String>>>) {
         .build()
         .unwrap();
     for i in 0.. {
-        let form = match http.get(format!("{base}/report")).send().await {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("client {n}: GET {e}");
-                return;
-            }
+        // After a kill the connection fails: that client's round is over.
+        let Ok(form) = http.get(format!("{base}/report")).send().await else {
+            return;
         };
         let Ok(form) = form.text().await else { return };
         let token = form_token(&scraper::Html::parse_document(&form));
@@ -79,10 +76,18 @@ on_both_databases!(
             let clients: Vec<_> = (0..3)
                 .map(|n| tokio::spawn(client(app.base.clone(), n, seen.clone())))
                 .collect();
+            // Kill only after this round stored something, at a random moment after
+            // it, so every round tests a crash with work in flight however slow the
+            // machine is.
+            let before = seen.lock().unwrap().len();
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while seen.lock().unwrap().len() == before && std::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
             rng_state ^= rng_state << 13;
             rng_state ^= rng_state >> 7;
             rng_state ^= rng_state << 17;
-            tokio::time::sleep(Duration::from_millis(150 + rng_state % 500)).await;
+            tokio::time::sleep(Duration::from_millis(rng_state % 300)).await;
             app.restart().await;
             for c in clients {
                 let _ = c.await;
