@@ -1,212 +1,19 @@
-//! The committee API: JSON that only ever carries ciphertext and workflow metadata.
-//! Members sign in by answering an age challenge; every action is audited.
-
-use std::str::FromStr;
+//! Cases for members: list, read, write, status, assignment, history.
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::SharedState;
-use super::error::WebError;
+use super::{ApiError, ApiResult, Member, audit, find_case, seal_to};
 use crate::case::{self, AuthorKind, CloseReason, Status, TransitionError};
-use crate::crypto::{self, Recipient};
-use crate::storage::{CaseRow, MemberRow, NewMessage, Outcome};
-
-/// What the API answers when something is refused. The texts are fixed: they never
-/// say whether a case, member or challenge exists.
-#[derive(Debug)]
-pub enum ApiError {
-    BadRequest(&'static str),
-    Unauthorized,
-    NotFound,
-    Conflict(&'static str),
-    Internal(WebError),
-}
-
-impl From<WebError> for ApiError {
-    fn from(e: WebError) -> Self {
-        ApiError::Internal(e)
-    }
-}
-
-impl From<crate::storage::StorageError> for ApiError {
-    fn from(e: crate::storage::StorageError) -> Self {
-        ApiError::Internal(e.into())
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, message) = match self {
-            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "not signed in"),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not found"),
-            ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
-            ApiError::Internal(e) => return e.into_response(),
-        };
-        (status, Json(json!({ "error": message }))).into_response()
-    }
-}
-
-type ApiResult<T> = Result<T, ApiError>;
-
-/// The signed-in member of a request (from `Authorization: Bearer <token>`).
-pub struct Member(pub MemberRow);
-
-impl FromRequestParts<SharedState> for Member {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .and_then(crypto::unhex)
-            .filter(|t| t.len() == 32)
-            .ok_or(ApiError::Unauthorized)?;
-        let hash = crypto::sha256(&token);
-        let now = state.now().unix_timestamp();
-        state
-            .storage
-            .member_for_session(&hash, now, state.member_idle_secs)
-            .await?
-            .map(Member)
-            .ok_or(ApiError::Unauthorized)
-    }
-}
-
-async fn audit(
-    state: &SharedState,
-    member: &MemberRow,
-    action: &str,
-    case_ref: Option<&str>,
-) -> ApiResult<()> {
-    state
-        .storage
-        .audit(
-            state.now().unix_timestamp(),
-            Some(&member.id),
-            action,
-            case_ref,
-        )
-        .await?;
-    Ok(())
-}
-
-#[derive(Deserialize)]
-pub struct ChallengeRequest {
-    recipient: String,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct ChallengeResponse {
-    pub challenge: String,
-    pub sealed: String,
-}
-
-/// Seals a fresh nonce to the member's recipient. For a recipient that is not an
-/// active member the answer looks the same but can never be answered, so the API
-/// does not tell who is a member.
-pub async fn challenge(
-    State(state): State<SharedState>,
-    Json(req): Json<ChallengeRequest>,
-) -> ApiResult<Json<ChallengeResponse>> {
-    let recipient = Recipient::from_str(req.recipient.trim())
-        .map_err(|_| ApiError::BadRequest("not an age recipient"))?;
-    let id = crypto::random_bytes::<16>();
-    let nonce = crypto::random_bytes::<32>();
-    let member = state
-        .storage
-        .member_by_recipient(&recipient.to_string())
-        .await?;
-    if let Some(m) = member.filter(|m| m.active) {
-        let expires = state.now().unix_timestamp() + state.challenge_secs;
-        state
-            .storage
-            .create_challenge(&id, &m.id, &crypto::sha256(&nonce), expires)
-            .await?;
-    }
-    let sealed =
-        crypto::seal_to_one(crypto::hex(&nonce).as_bytes(), &recipient).map_err(WebError::from)?;
-    Ok(Json(ChallengeResponse {
-        challenge: crypto::hex(&id),
-        sealed: B64.encode(sealed),
-    }))
-}
-
-#[derive(Deserialize)]
-pub struct AnswerRequest {
-    challenge: String,
-    answer: String,
-}
-
-/// Checks the answer to a challenge (once, in time, in constant time) and issues a
-/// session token, stored only as a hash.
-pub async fn answer(
-    State(state): State<SharedState>,
-    Json(req): Json<AnswerRequest>,
-) -> ApiResult<Response> {
-    let id = crypto::unhex(&req.challenge).ok_or(ApiError::Unauthorized)?;
-    let Some((member_id, nonce_hash, expires_at)) = state.storage.take_challenge(&id).await? else {
-        return Err(ApiError::Unauthorized);
-    };
-    let answer = crypto::unhex(req.answer.trim()).unwrap_or_default();
-    let now = state.now().unix_timestamp();
-    if now >= expires_at || !crypto::ct_eq(&crypto::sha256(&answer), &nonce_hash) {
-        return Err(ApiError::Unauthorized);
-    }
-    let member = state
-        .storage
-        .member_by_id(&member_id)
-        .await?
-        .filter(|m| m.active)
-        .ok_or(ApiError::Unauthorized)?;
-    let token = crypto::random_bytes::<32>();
-    state
-        .storage
-        .create_member_session(
-            &crypto::sha256(&token),
-            &member.id,
-            now + state.member_idle_secs,
-        )
-        .await?;
-    audit(&state, &member, "sign-in", None).await?;
-    Ok(Json(json!({
-        "token": crypto::hex(&token),
-        "member": { "id": member.id, "name": member.name },
-        "idle_timeout_secs": state.member_idle_secs,
-    }))
-    .into_response())
-}
-
-pub async fn sign_out(
-    State(state): State<SharedState>,
-    Member(member): Member,
-    parts: axum::http::HeaderMap,
-) -> ApiResult<StatusCode> {
-    if let Some(token) = parts
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(crypto::unhex)
-    {
-        state
-            .storage
-            .end_member_session(&crypto::sha256(&token))
-            .await?;
-    }
-    audit(&state, &member, "sign-out", None).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
+use crate::crypto;
+use crate::storage::{CaseRow, NewMessage, Outcome};
+use crate::web::SharedState;
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct MemberInfo {
@@ -309,31 +116,6 @@ pub struct CaseDetail {
 pub struct AttachmentRef {
     pub id: String,
     pub seq: i64,
-}
-
-/// Finds a case by id; anything else (malformed or unknown) is the same 404.
-async fn find_case(state: &SharedState, id: &str) -> ApiResult<CaseRow> {
-    if id.len() != 32 || crypto::unhex(id).is_none() {
-        return Err(ApiError::NotFound);
-    }
-    state
-        .storage
-        .case_by_id(id)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
-async fn seal_to(state: &SharedState, case: &CaseRow) -> ApiResult<SealTo> {
-    let committee = state.committee().await?;
-    Ok(SealTo {
-        committee: committee
-            .recipients()
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        reporter: case.reporter_recipient.clone(),
-        fingerprint: committee.fingerprint().to_owned(),
-    })
 }
 
 pub async fn case_detail(
@@ -597,64 +379,4 @@ pub async fn history(
             })
             .collect(),
     ))
-}
-
-/// Receives a file the desk sealed to the committee and the reporter, streamed into
-/// chunk rows of a pending attachment that a reply then claims.
-pub async fn upload_attachment(
-    State(state): State<SharedState>,
-    Member(member): Member,
-    Path(id): Path<String>,
-    body: axum::body::Body,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    use futures::TryStreamExt;
-    let case = find_case(&state, &id).await?;
-    if case.status == Status::Closed {
-        return Err(ApiError::Conflict("the case is closed"));
-    }
-    let committee = state.committee().await?;
-    let stream = body.into_data_stream().map_err(std::io::Error::other);
-    let until = state.now().unix_timestamp() + super::upload::PENDING_SECS;
-    // The sealed file is a little larger than the file: age adds 16 bytes per 64 KiB.
-    let max = state.file_limits.max_file_bytes + state.file_limits.max_file_bytes / 1024 + 65_536;
-    let stored =
-        crate::attachments::store_sealed(&state.storage, Box::pin(stream), &case.id, until, max)
-            .await
-            .map_err(|e| ApiError::Internal(WebError::Upload(e.to_string())))?;
-    let Some((attachment, head)) = stored else {
-        return Err(ApiError::BadRequest(
-            "the body is not an age file within the size limit",
-        ));
-    };
-    if crypto::x25519_stanza_count(&head) != Some(committee.recipients().len() + 1) {
-        state.storage.drop_attachment(&attachment).await?;
-        return Err(ApiError::BadRequest(
-            "the file is not sealed to the committee and the reporter",
-        ));
-    }
-    audit(&state, &member, "attach", Some(&case.reference)).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": attachment }))))
-}
-
-/// The ciphertext of an attachment of a case, as stored.
-pub async fn download_attachment(
-    State(state): State<SharedState>,
-    Member(member): Member,
-    Path((id, attachment)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    let case = find_case(&state, &id).await?;
-    let row = state
-        .storage
-        .attachment(&attachment)
-        .await?
-        .filter(|a| a.case_id.as_deref() == Some(case.id.as_str()))
-        .ok_or(ApiError::NotFound)?;
-    audit(&state, &member, "download", Some(&case.reference)).await?;
-    let chunks = crate::attachments::chunks(state.storage.clone(), row.id, row.chunk_count);
-    let mut r = Response::new(axum::body::Body::from_stream(chunks));
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/octet-stream"),
-    );
-    Ok(r)
 }

@@ -1,0 +1,73 @@
+//! Attachments for members: upload of files sealed on the desk, download of ciphertext.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use serde_json::json;
+
+use super::{ApiError, ApiResult, Member, audit, find_case};
+use crate::case::Status;
+use crate::crypto;
+use crate::web::SharedState;
+use crate::web::error::WebError;
+
+/// Receives a file the desk sealed to the committee and the reporter, streamed into
+/// chunk rows of a pending attachment that a reply then claims.
+pub async fn upload_attachment(
+    State(state): State<SharedState>,
+    Member(member): Member,
+    Path(id): Path<String>,
+    body: axum::body::Body,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    use futures::TryStreamExt;
+    let case = find_case(&state, &id).await?;
+    if case.status == Status::Closed {
+        return Err(ApiError::Conflict("the case is closed"));
+    }
+    let committee = state.committee().await?;
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let until = state.now().unix_timestamp() + crate::web::upload::PENDING_SECS;
+    // The sealed file is a little larger than the file: age adds 16 bytes per 64 KiB.
+    let max = state.file_limits.max_file_bytes + state.file_limits.max_file_bytes / 1024 + 65_536;
+    let stored =
+        crate::attachments::store_sealed(&state.storage, Box::pin(stream), &case.id, until, max)
+            .await
+            .map_err(|e| ApiError::Internal(WebError::Upload(e.to_string())))?;
+    let Some((attachment, head)) = stored else {
+        return Err(ApiError::BadRequest(
+            "the body is not an age file within the size limit",
+        ));
+    };
+    if crypto::x25519_stanza_count(&head) != Some(committee.recipients().len() + 1) {
+        state.storage.drop_attachment(&attachment).await?;
+        return Err(ApiError::BadRequest(
+            "the file is not sealed to the committee and the reporter",
+        ));
+    }
+    audit(&state, &member, "attach", Some(&case.reference)).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": attachment }))))
+}
+
+/// The ciphertext of an attachment of a case, as stored.
+pub async fn download_attachment(
+    State(state): State<SharedState>,
+    Member(member): Member,
+    Path((id, attachment)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let case = find_case(&state, &id).await?;
+    let row = state
+        .storage
+        .attachment(&attachment)
+        .await?
+        .filter(|a| a.case_id.as_deref() == Some(case.id.as_str()))
+        .ok_or(ApiError::NotFound)?;
+    audit(&state, &member, "download", Some(&case.reference)).await?;
+    let chunks = crate::attachments::chunks(state.storage.clone(), row.id, row.chunk_count);
+    let mut r = Response::new(axum::body::Body::from_stream(chunks));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/octet-stream"),
+    );
+    Ok(r)
+}

@@ -1,0 +1,129 @@
+//! The committee API: JSON that only ever carries ciphertext and workflow metadata.
+//! Members sign in by answering an age challenge; every action is audited.
+
+use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::SharedState;
+use super::error::WebError;
+use crate::crypto;
+use crate::storage::{CaseRow, MemberRow};
+
+/// What the API answers when something is refused. The texts are fixed: they never
+/// say whether a case, member or challenge exists.
+#[derive(Debug)]
+pub enum ApiError {
+    BadRequest(&'static str),
+    Unauthorized,
+    NotFound,
+    Conflict(&'static str),
+    Internal(WebError),
+}
+
+impl From<WebError> for ApiError {
+    fn from(e: WebError) -> Self {
+        ApiError::Internal(e)
+    }
+}
+
+impl From<crate::storage::StorageError> for ApiError {
+    fn from(e: crate::storage::StorageError) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "not signed in"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not found"),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
+            ApiError::Internal(e) => return e.into_response(),
+        };
+        (status, Json(json!({ "error": message }))).into_response()
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// The signed-in member of a request (from `Authorization: Bearer <token>`).
+pub struct Member(pub MemberRow);
+
+impl FromRequestParts<SharedState> for Member {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(crypto::unhex)
+            .filter(|t| t.len() == 32)
+            .ok_or(ApiError::Unauthorized)?;
+        let hash = crypto::sha256(&token);
+        let now = state.now().unix_timestamp();
+        state
+            .storage
+            .member_for_session(&hash, now, state.member_idle_secs)
+            .await?
+            .map(Member)
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+async fn audit(
+    state: &SharedState,
+    member: &MemberRow,
+    action: &str,
+    case_ref: Option<&str>,
+) -> ApiResult<()> {
+    state
+        .storage
+        .audit(
+            state.now().unix_timestamp(),
+            Some(&member.id),
+            action,
+            case_ref,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Finds a case by id; anything else (malformed or unknown) is the same 404.
+async fn find_case(state: &SharedState, id: &str) -> ApiResult<CaseRow> {
+    if id.len() != 32 || crypto::unhex(id).is_none() {
+        return Err(ApiError::NotFound);
+    }
+    state
+        .storage
+        .case_by_id(id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+async fn seal_to(state: &SharedState, case: &CaseRow) -> ApiResult<SealTo> {
+    let committee = state.committee().await?;
+    Ok(SealTo {
+        committee: committee
+            .recipients()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        reporter: case.reporter_recipient.clone(),
+        fingerprint: committee.fingerprint().to_owned(),
+    })
+}
+
+mod auth;
+mod cases;
+mod files;
+
+pub use auth::*;
+pub use cases::*;
+pub use files::*;
