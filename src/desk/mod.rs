@@ -133,14 +133,8 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
         );
         return r;
     }
-    let has_cookie = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .any(|(n, v)| n == COOKIE && crypto::ct_eq(v.as_bytes(), expected.as_bytes()));
+    let has_cookie = crate::web::cookie(request.headers(), COOKIE)
+        .is_some_and(|v| crypto::ct_eq(v.as_bytes(), expected.as_bytes()));
     if !has_cookie {
         return layout::forbidden(&state);
     }
@@ -152,14 +146,12 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+        HeaderValue::from_static(crate::web::security::CSP),
     );
     if sandboxed {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; sandbox; frame-ancestors 'none'"),
+            HeaderValue::from_static(crate::web::security::SANDBOX_CSP),
         );
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

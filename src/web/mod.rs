@@ -7,7 +7,7 @@ mod layout;
 mod pages;
 pub mod ratelimit;
 pub mod report_form;
-mod security;
+pub mod security;
 mod session;
 pub mod static_files;
 mod thread;
@@ -29,7 +29,7 @@ use tower_governor::GovernorLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use report_form::TextLimits;
-pub use session::CookiePolicy;
+pub use session::{CookiePolicy, cookie};
 
 use crate::crypto::{Recipient, RecipientSet};
 use crate::i18n::Lang;

@@ -11,8 +11,12 @@ use super::SharedState;
 use super::layout::{Rendered, message_page};
 use crate::i18n::Lang;
 
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+/// The policy of every page: nothing but our own stylesheet and images.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
+
+/// The policy of a download: nothing may run or load, should a browser try to render it.
+pub const SANDBOX_CSP: &str = "default-src 'none'; sandbox; frame-ancestors 'none'";
 
 const FIXED: &[(&str, &str)] = &[
     ("content-security-policy", CSP),
@@ -61,7 +65,7 @@ pub async fn headers(State(state): State<SharedState>, request: Request, next: N
     {
         response.headers_mut().insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; sandbox; frame-ancestors 'none'"),
+            HeaderValue::from_static(SANDBOX_CSP),
         );
     }
     let h = response.headers_mut();

@@ -50,17 +50,22 @@ impl CookiePolicy {
 
     /// The session token from the request's cookies, when well-formed.
     pub fn read(&self, headers: &HeaderMap) -> Option<Zeroizing<String>> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(name, _)| *name == self.name())
-            .map(|(_, value)| value)
+        cookie(headers, self.name())
             .filter(|v| v.len() == 64 && crypto::unhex(v).is_some())
             .map(|v| Zeroizing::new(v.to_owned()))
     }
+}
+
+/// The value of the cookie `name` in a request's Cookie headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
 }
 
 /// An active reporter session: which case, and the key that opens its messages.

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -107,12 +107,7 @@ pub async fn sign_out(
     Member(member): Member,
     parts: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
-    if let Some(token) = parts
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(crypto::unhex)
-    {
+    if let Some(token) = super::bearer_token(&parts) {
         state
             .storage
             .end_member_session(&crypto::sha256(&token))

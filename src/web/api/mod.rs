@@ -51,6 +51,16 @@ impl IntoResponse for ApiError {
 
 type ApiResult<T> = Result<T, ApiError>;
 
+/// The 32-byte session token of `Authorization: Bearer <hex>`, when well-formed.
+fn bearer_token(headers: &axum::http::HeaderMap) -> Option<Vec<u8>> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(crypto::unhex)
+        .filter(|t| t.len() == 32)
+}
+
 /// The signed-in member of a request (from `Authorization: Bearer <token>`).
 pub struct Member(pub MemberRow);
 
@@ -58,14 +68,7 @@ impl FromRequestParts<SharedState> for Member {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .and_then(crypto::unhex)
-            .filter(|t| t.len() == 32)
-            .ok_or(ApiError::Unauthorized)?;
+        let token = bearer_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
         let hash = crypto::sha256(&token);
         let now = state.now().unix_timestamp();
         state
