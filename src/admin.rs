@@ -71,6 +71,29 @@ async fn find_member(
     }
 }
 
+/// A member's name as given to `member add`: 1 to 100 characters, none of them a
+/// control or direction character. Names are printed on terminals and written in
+/// the audit trail, where such characters could forge or hide lines.
+fn member_name(raw: &str) -> Result<String, AdminError> {
+    let name = raw.trim();
+    let forbidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AdminError::Usage(
+            "--name must be 1 to 100 characters".into(),
+        ));
+    }
+    if name.chars().any(forbidden) {
+        return Err(AdminError::Usage(
+            "--name may not hold control characters (line breaks, escapes) or direction marks"
+                .into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
     let now = OffsetDateTime::now_utc();
     match cmd {
@@ -79,12 +102,7 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
             name,
             recipient,
         } => {
-            let name = name.trim().to_owned();
-            if name.is_empty() || name.chars().count() > 100 {
-                return Err(AdminError::Usage(
-                    "--name must be 1 to 100 characters".into(),
-                ));
-            }
+            let name = member_name(&name)?;
             let recipient = recipient_argument(recipient.trim())?;
             let storage = Storage::connect(&db.database_url).await?;
             let id = crypto::hex(&crypto::random_bytes::<16>());

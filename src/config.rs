@@ -251,6 +251,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MELDPUNT_SESSION_IDLE_SECS", default_value_t = 15 * 60)]
     pub session_idle_secs: u64,
 
+    /// Seconds after sign-in at which a reporter session ends however active it is,
+    /// which bounds what a copied cookie is worth.
+    #[arg(long, env = "MELDPUNT_SESSION_MAX_SECS", default_value_t = 2 * 3600)]
+    pub session_max_secs: u64,
+
     /// Seconds a form may stay open before it must be sent again.
     #[arg(long, env = "MELDPUNT_FORM_TTL_SECS", default_value_t = 4 * 3600)]
     pub form_ttl_secs: u64,

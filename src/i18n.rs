@@ -275,6 +275,13 @@ pub struct Texts {
     pub signed_out_text: &'static str,
     /// Shown on the pickup page when the session ended (idle 15 minutes or signed out).
     pub session_ended: &'static str,
+    /// A follow-up that arrived after its session ended is kept on the pickup page.
+    pub kept_text_label: &'static str,
+    pub kept_text_hint: &'static str,
+    /// On the thread after signing in again with a kept follow-up.
+    pub kept_text_notice: &'static str,
+    /// A follow-up form from an earlier session, or altered: shown again, not stored.
+    pub followup_form_stale: &'static str,
     /// "Yes"/"No" for showing checkbox-like values in the report summary.
     pub yes: &'static str,
     pub no: &'static str,

@@ -190,6 +190,7 @@ pub async fn run(
             short: args.max_short_chars,
         },
         session_idle_secs: i64::try_from(args.session_idle_secs).unwrap_or(i64::MAX / 2),
+        session_max_secs: i64::try_from(args.session_max_secs).unwrap_or(i64::MAX / 2),
         form_ttl_secs: i64::try_from(args.form_ttl_secs).unwrap_or(i64::MAX / 2),
         public_origin: args.public_url.as_deref().map(origin_of),
         member_idle_secs: i64::try_from(args.member_idle_secs).unwrap_or(i64::MAX / 2),

@@ -13,6 +13,25 @@ fn canary(tag: &str) -> String {
     format!("{tag}{}", crypto::hex(&crypto::random_bytes::<16>()))
 }
 
+/// The 15 random bytes behind a displayed code (Crockford base32, check symbol last).
+fn code_bytes(code: &str) -> [u8; 15] {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let symbols: Vec<u8> = code.bytes().filter(|b| *b != b'-').take(24).collect();
+    let mut bits: u128 = 0;
+    for s in symbols {
+        let v = ALPHABET
+            .iter()
+            .position(|a| *a == s)
+            .expect("Crockford symbol");
+        bits = (bits << 5) | v as u128;
+    }
+    let mut out = [0u8; 15];
+    out.copy_from_slice(&bits.to_be_bytes()[1..]);
+    let back = meldpunt::pickup::PickupCode::from_bytes(out);
+    assert_eq!(back.display().as_str(), code, "the decoding is right");
+    out
+}
+
 fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -44,7 +63,8 @@ on_both_databases!(
             pairs.push((f.to_owned(), format!("<script>{c}</script>")));
             secrets.push(c);
         }
-        let (ua, xff, lang) = (canary("ua"), canary("xff"), canary("lang"));
+        let (ua, xff, lang, real_ip) =
+            (canary("ua"), canary("xff"), canary("lang"), canary("realip"));
         let body: String = pairs
             .iter()
             .map(|(k, v)| format!("{}={}", common::urlencode(k), common::urlencode(v)))
@@ -55,11 +75,16 @@ on_both_databases!(
                 "/report",
                 body.into_bytes(),
                 None,
-                &[("user-agent", &ua), ("x-forwarded-for", &xff), ("accept-language", &lang)],
+                &[
+                    ("user-agent", &ua),
+                    ("x-forwarded-for", &xff),
+                    ("accept-language", &lang),
+                    ("x-real-ip", &real_ip),
+                ],
             )
             .await;
         assert_eq!(receipt.status, 200);
-        secrets.extend([ua, xff, lang]);
+        secrets.extend([ua, xff, lang, real_ip]);
         let code = text(&receipt.html(), "#pickup-code");
         let cookie = app.sign_in("", &code).await;
         let thread = app.get("/thread", Some(&cookie)).await;
@@ -87,6 +112,17 @@ on_both_databases!(
         secrets.push(code.replace('-', ""));
         secrets.push(code.to_lowercase());
         secrets.push(token);
+        // Neither the code's bytes nor an unkeyed hash of it, in any common spelling.
+        let bytes = code_bytes(&code);
+        let mut binary: Vec<Vec<u8>> = vec![bytes.to_vec()];
+        for form in [code.clone(), code.replace('-', "")] {
+            binary.push(crypto::sha256(form.as_bytes()).to_vec());
+        }
+        binary.push(crypto::sha256(&bytes).to_vec());
+        for b in binary.clone() {
+            secrets.push(crypto::hex(&b));
+            secrets.push(crypto::hex(&b).to_uppercase());
+        }
 
         let mut scanned = files_under(app.dir.path());
         if let common::Backend::Postgres(_) = app.backend {
@@ -109,6 +145,30 @@ on_both_databases!(
         for path in &scanned {
             if path.ends_with("committee.txt") || path.ends_with("committee-identity.txt") {
                 continue;
+            }
+            // The server holds no secret key outside demo mode.
+            assert!(
+                !common::file_contains(path, b"AGE-SECRET-KEY-"),
+                "a secret key in {}",
+                path.file_name().unwrap().to_string_lossy()
+            );
+            for b in &binary {
+                assert!(
+                    !common::file_contains(path, b),
+                    "the code's bytes or a hash of them in {}",
+                    path.file_name().unwrap().to_string_lossy()
+                );
+            }
+            // The database holds no client address (every client here is 127.0.0.1;
+            // the logs name the listening address, so only the database is checked).
+            let is_db = path.extension().is_some_and(|e| e == "db" || e == "sql")
+                || path.to_string_lossy().ends_with("-wal");
+            if is_db {
+                assert!(
+                    !common::file_contains(path, b"127.0.0.1"),
+                    "a client address in {}",
+                    path.file_name().unwrap().to_string_lossy()
+                );
             }
             for s in &secrets {
                 assert!(

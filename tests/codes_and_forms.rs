@@ -71,7 +71,7 @@ on_both_databases!(
         let app = TestApp::spawn(backend).await;
         let key = app.form_key().await;
         let long_ago = time::OffsetDateTime::now_utc().unix_timestamp() - 5 * 3600;
-        let mut pairs = vec![("form_token".to_owned(), mint(&key, Purpose::Report, long_ago))];
+        let mut pairs = vec![("form_token".to_owned(), mint(&key, Purpose::Report, b"", long_ago))];
         pairs.extend(full_report("Te lang open laten staan"));
         let page = app.post_form("/report", &pairs, None).await;
         assert_eq!(page.status, 422);
@@ -101,7 +101,7 @@ on_both_databases!(
         assert_eq!(app.post_form("/en/thread", &pairs, Some(&cookie)).await.status, 303);
         assert_eq!(app.post_form("/en/thread", &pairs, Some(&cookie)).await.status, 409);
         assert_eq!(app.count("messages").await, 2);
-        // A report form's token is not accepted for a follow-up.
+        // A report form's token is not accepted for a follow-up: shown again, kept.
         let report_token = form_token(&app.get("/en/report", None).await.html());
         let wrong = app
             .post_form(
@@ -110,7 +110,8 @@ on_both_databases!(
                 Some(&cookie),
             )
             .await;
-        assert_eq!(wrong.status, 400);
+        assert_eq!(wrong.status, 422);
+        assert_eq!(text(&wrong.html(), "textarea#followup"), "x");
         assert_eq!(app.count("messages").await, 2);
     }
 );

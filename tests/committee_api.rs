@@ -818,6 +818,49 @@ on_both_databases!(
     }
 );
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn member_names_that_could_forge_or_hide_terminal_or_audit_lines_are_refused() {
+    let app = TestApp::spawn(common::Backend::Sqlite).await;
+    for name in [
+        "Anna\nadded member Mallory (0000) with recipient age1…",
+        "An\rna",
+        "\u{1b}[2K\u{1b}[1GAnna",
+        "Anna\u{202e}lanoitan",
+        "Anna\u{2066}x",
+        "",
+        "   ",
+        &"A".repeat(101),
+    ] {
+        let recipient = Identity::generate().to_public().to_string();
+        let out = app.member_cli(&["member", "add", "--name", name, "--recipient", &recipient]);
+        assert!(!out.status.success(), "{name:?} was accepted");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("--name"), "{said}");
+        assert!(
+            !said.contains('\u{1b}') && !said.contains("Mallory"),
+            "the name is not echoed: {said:?}"
+        );
+    }
+    assert_eq!(app.count("members").await, 0);
+    // Accents, apostrophes and spaces are names.
+    let recipient = Identity::generate().to_public().to_string();
+    let out = app.member_cli(&[
+        "member",
+        "add",
+        "--name",
+        "Zoë d'Ancona-Yılmaz",
+        "--recipient",
+        &recipient,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = app.member_cli(&["member", "list"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("Zoë d'Ancona-Yılmaz"));
+}
+
 on_both_databases!(
     async fn a_disabled_member_is_listed_as_disabled_and_new_reports_are_no_longer_sealed_to_them(backend) {
         let app = TestApp::spawn(backend).await;

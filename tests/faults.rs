@@ -162,6 +162,16 @@ async fn an_unreachable_database_gives_a_clear_503_and_the_portal_recovers_witho
     tokio::time::sleep(Duration::from_millis(200)).await;
     let r = app.get("/healthz", None).await;
     assert_eq!(r.status, 503);
+    common::assert_security_headers(&r, "503 health check");
+    // A server error is a friendly page with every header too (checklist #25, #26).
+    let code = meldpunt::pickup::PickupCode::generate()
+        .display()
+        .to_string();
+    let r = app
+        .post_form("/en/pickup", &[("code".into(), code)], None)
+        .await;
+    common::assert_friendly_page(&r, 503, "en", "pickup while the database is away");
+    assert!(r.headers.get("set-cookie").is_none());
     let (status, shows_code, body) = try_report(&app).await;
     assert_eq!(status, 503, "{body}");
     assert!(!shows_code);

@@ -33,6 +33,10 @@ fn rss_kib(pid: u32) -> u64 {
 struct Tally {
     ok: AtomicU64,
     server_errors: AtomicU64,
+    reports: AtomicU64,
+    follow_ups: AtomicU64,
+    /// Every code shown; a duplicate would make two reports share one.
+    codes: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 fn form_body(pairs: &[(String, String)]) -> String {
@@ -99,6 +103,9 @@ async fn one_client(base: String, until: Instant, tally: Arc<Tally>) {
                     .await
                     .unwrap();
                 note(f.status());
+                if f.status() == 303 {
+                    tally.follow_ups.fetch_add(1, Ordering::Relaxed);
+                }
             }
             _ => {
                 let form = http.get(format!("{base}/report")).send().await.unwrap();
@@ -111,9 +118,13 @@ async fn one_client(base: String, until: Instant, tally: Arc<Tally>) {
                     .await
                     .unwrap();
                 note(r.status());
-                if r.status() == 200 && code.is_none() {
+                if r.status() == 200 {
                     let body = r.text().await.unwrap();
-                    code = Some(text(&scraper::Html::parse_document(&body), "#pickup-code"));
+                    let shown = text(&scraper::Html::parse_document(&body), "#pickup-code");
+                    tally.reports.fetch_add(1, Ordering::Relaxed);
+                    let fresh = tally.codes.lock().unwrap().insert(shown.clone());
+                    assert!(fresh, "a pickup code was shown twice");
+                    code.get_or_insert(shown);
                 }
             }
         }
@@ -143,6 +154,16 @@ on_both_databases!(
             app.count("cases").await
         );
         assert_eq!(errors, 0, "no server error under load");
+        // Every success is a row, and nothing was stored that no client was told of.
+        let reports = tally.reports.load(Ordering::Relaxed);
+        let follow_ups = tally.follow_ups.load(Ordering::Relaxed);
+        assert_eq!(app.count("cases").await as u64, reports, "cases = receipts");
+        assert_eq!(
+            app.count("messages").await as u64,
+            reports + follow_ups,
+            "messages = receipts + follow-ups sent"
+        );
+        assert_eq!(tally.codes.lock().unwrap().len() as u64, reports, "no code twice");
         assert!(ok > 64, "the clients made progress");
         assert!(!app.stderr().contains("database is locked"));
         assert!(!app.stderr().contains("request failed"), "{}", app.stderr());

@@ -1,6 +1,10 @@
 //! Single-use form tokens: a random nonce, the time the form was made and an HMAC
 //! under the installation's form key. The signature and age are checked here; the
 //! nonce is consumed in the same transaction as what the form stores.
+//!
+//! A token can be bound to something only its rightful sender knows (the follow-up
+//! form to the reporter session it was shown in), so a form taken from one session
+//! is refused in another.
 
 use time::{Date, OffsetDateTime};
 
@@ -38,11 +42,15 @@ pub struct Verified {
 
 const LEN: usize = 16 + 8 + 32;
 
-/// Makes a token for a form shown at `issued_at` (Unix seconds).
-pub fn mint(key: &[u8], purpose: Purpose, issued_at: i64) -> String {
+/// Makes a token for a form shown at `issued_at` (Unix seconds), bound to `binding`
+/// (empty for a form anyone may send).
+pub fn mint(key: &[u8], purpose: Purpose, binding: &[u8], issued_at: i64) -> String {
     let nonce = crypto::random_bytes::<16>();
     let time = issued_at.to_be_bytes();
-    let tag = crypto::hmac_tag(key, &[purpose.label(), &nonce, &time]);
+    let tag = crypto::hmac_tag(
+        key,
+        &[purpose.label(), &binding_tag(binding), &nonce, &time],
+    );
     let mut raw = Vec::with_capacity(LEN);
     raw.extend_from_slice(&nonce);
     raw.extend_from_slice(&time);
@@ -50,9 +58,16 @@ pub fn mint(key: &[u8], purpose: Purpose, issued_at: i64) -> String {
     crypto::hex(&raw)
 }
 
+/// A fixed-length stand-in for the binding, so no two (binding, nonce) splits of
+/// the MAC input can collide.
+fn binding_tag(binding: &[u8]) -> [u8; 32] {
+    crypto::hmac_tag(b"meldpunt v1 form binding", &[binding])
+}
+
 pub fn verify(
     key: &[u8],
     purpose: Purpose,
+    binding: &[u8],
     token: &str,
     now: i64,
     ttl_secs: i64,
@@ -62,7 +77,7 @@ pub fn verify(
         .ok_or(TokenError::Invalid)?;
     let (nonce, rest) = raw.split_at(16);
     let (time, tag) = rest.split_at(8);
-    let expected = crypto::hmac_tag(key, &[purpose.label(), nonce, time]);
+    let expected = crypto::hmac_tag(key, &[purpose.label(), &binding_tag(binding), nonce, time]);
     if !crypto::ct_eq(&expected, tag) {
         return Err(TokenError::Invalid);
     }
@@ -94,35 +109,57 @@ mod tests {
 
     #[test]
     fn a_fresh_token_verifies_for_its_purpose_only() {
-        let token = mint(&KEY, Purpose::Report, 1_000_000);
-        assert!(verify(&KEY, Purpose::Report, &token, 1_000_100, 3600).is_ok());
+        let token = mint(&KEY, Purpose::Report, b"", 1_000_000);
+        assert!(verify(&KEY, Purpose::Report, b"", &token, 1_000_100, 3600).is_ok());
         assert_eq!(
-            verify(&KEY, Purpose::FollowUp, &token, 1_000_100, 3600).err(),
+            verify(&KEY, Purpose::FollowUp, b"", &token, 1_000_100, 3600).err(),
             Some(TokenError::Invalid)
         );
         assert_eq!(
-            verify(&[8; 32], Purpose::Report, &token, 1_000_100, 3600).err(),
+            verify(&[8; 32], Purpose::Report, b"", &token, 1_000_100, 3600).err(),
             Some(TokenError::Invalid)
         );
     }
 
     #[test]
     fn an_old_token_is_expired_and_an_altered_one_invalid() {
-        let token = mint(&KEY, Purpose::Report, 1_000_000);
+        let token = mint(&KEY, Purpose::Report, b"", 1_000_000);
         assert_eq!(
-            verify(&KEY, Purpose::Report, &token, 1_003_601, 3600).err(),
+            verify(&KEY, Purpose::Report, b"", &token, 1_003_601, 3600).err(),
             Some(TokenError::Expired)
         );
         let mut altered = token.clone().into_bytes();
         altered[0] = if altered[0] == b'0' { b'1' } else { b'0' };
         let altered = String::from_utf8(altered).unwrap();
         assert_eq!(
-            verify(&KEY, Purpose::Report, &altered, 1_000_001, 3600).err(),
+            verify(&KEY, Purpose::Report, b"", &altered, 1_000_001, 3600).err(),
             Some(TokenError::Invalid)
         );
         assert_eq!(
-            verify(&KEY, Purpose::Report, "", 1_000_001, 3600).err(),
+            verify(&KEY, Purpose::Report, b"", "", 1_000_001, 3600).err(),
             Some(TokenError::Invalid)
         );
+    }
+
+    #[test]
+    fn a_bound_token_verifies_only_with_its_binding() {
+        let token = mint(&KEY, Purpose::FollowUp, b"session one", 1_000_000);
+        assert!(
+            verify(
+                &KEY,
+                Purpose::FollowUp,
+                b"session one",
+                &token,
+                1_000_100,
+                3600
+            )
+            .is_ok()
+        );
+        for other in [&b"session two"[..], b"", b"session on"] {
+            assert_eq!(
+                verify(&KEY, Purpose::FollowUp, other, &token, 1_000_100, 3600).err(),
+                Some(TokenError::Invalid)
+            );
+        }
     }
 }

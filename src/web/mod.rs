@@ -5,6 +5,7 @@ mod error;
 pub mod form_token;
 mod layout;
 mod pages;
+mod pickup;
 pub mod ratelimit;
 pub mod report_form;
 pub mod security;
@@ -49,6 +50,7 @@ pub struct AppState {
     pub cookie: CookiePolicy,
     pub text_limits: TextLimits,
     pub session_idle_secs: i64,
+    pub session_max_secs: i64,
     pub form_ttl_secs: i64,
     /// The public origin (scheme://host[:port]) when configured, for the POST check.
     pub public_origin: Option<String>,
@@ -69,6 +71,7 @@ pub struct StateParts {
     pub cookie: CookiePolicy,
     pub text_limits: TextLimits,
     pub session_idle_secs: i64,
+    pub session_max_secs: i64,
     pub form_ttl_secs: i64,
     pub public_origin: Option<String>,
     pub member_idle_secs: i64,
@@ -88,6 +91,7 @@ impl AppState {
             cookie: p.cookie,
             text_limits: p.text_limits,
             session_idle_secs: p.session_idle_secs,
+            session_max_secs: p.session_max_secs,
             form_ttl_secs: p.form_ttl_secs,
             public_origin: p.public_origin,
             member_idle_secs: p.member_idle_secs,
@@ -138,7 +142,7 @@ fn reporter_pages(upload_limit: usize) -> Router<SharedState> {
                 .post(pages::submit_report)
                 .layer(with_files()),
         )
-        .route("/pickup", get(thread::pickup_form).post(thread::pickup))
+        .route("/pickup", get(pickup::pickup_form).post(pickup::pickup))
         .route(
             "/thread",
             get(thread::show)

@@ -72,6 +72,7 @@ fn form_page(
     let token = form_token::mint(
         &state.secrets.form_key,
         Purpose::Report,
+        b"",
         state.now().unix_timestamp(),
     );
     let status = if errors.is_empty() && notice.is_none() {
@@ -132,6 +133,7 @@ pub async fn submit_report(
     let verified = match form_token::verify(
         &state.secrets.form_key,
         Purpose::Report,
+        b"",
         first(pairs, "form_token"),
         now.unix_timestamp(),
         state.form_ttl_secs,

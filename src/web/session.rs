@@ -72,12 +72,17 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub struct ReporterSession {
     pub case_id: String,
     pub identity: Identity,
+    /// What the session's follow-up forms are bound to (see `form_token`).
+    pub form_binding: [u8; 32],
 }
 
 #[derive(Serialize, Deserialize)]
 struct SealedState {
     case: String,
     identity: String,
+    /// The absolute end (Unix seconds). Kept inside the sealed state rather than in
+    /// a column, so the database does not say when anyone signed in.
+    ends_at: i64,
 }
 
 struct TokenKeys {
@@ -95,54 +100,68 @@ fn token_keys(token_hex: &str) -> Option<TokenKeys> {
     })
 }
 
-/// Starts a session for a case; returns the token for the cookie.
+/// Starts a session for a case; returns the token for the cookie and the session.
 pub async fn start(
     state: &SharedState,
     case_id: &str,
-    reporter: &Identity,
-) -> Result<Zeroizing<String>, WebError> {
+    reporter: Identity,
+) -> Result<(Zeroizing<String>, ReporterSession), WebError> {
     let token = Zeroizing::new(crypto::hex(&crypto::random_bytes::<32>()));
     let keys = token_keys(&token).expect("a fresh token is valid hex");
     let plain = Zeroizing::new(
         serde_json::to_vec(&SealedState {
             case: case_id.to_owned(),
             identity: reporter.to_string().expose_secret().to_owned(),
+            ends_at: state.now().unix_timestamp() + state.session_max_secs,
         })
         .expect("session state serialises"),
     );
     let sealed = crypto::seal_to_one(&plain, &keys.identity.to_public())?;
-    let expires = state.now().unix_timestamp() + state.session_idle_secs;
+    let expires =
+        state.now().unix_timestamp() + state.session_idle_secs.min(state.session_max_secs);
     state
         .storage
         .create_session(&keys.id, &sealed, expires)
         .await?;
-    Ok(token)
+    let session = ReporterSession {
+        case_id: case_id.to_owned(),
+        identity: reporter,
+        form_binding: keys.id,
+    };
+    Ok((token, session))
 }
 
-/// Resumes a live session and extends its idle timeout.
+/// Resumes a live session and extends its idle timeout, never past its absolute end.
 pub async fn resume(state: &SharedState, token: &str) -> Result<Option<ReporterSession>, WebError> {
     let Some(keys) = token_keys(token) else {
         return Ok(None);
     };
     let now = state.now().unix_timestamp();
     let Some(sealed) = state.storage.live_session(&keys.id, now).await? else {
+        // An expired row goes now rather than at the next housekeeping tick.
+        state.storage.delete_session(&keys.id).await?;
         return Ok(None);
     };
     let plain = crypto::open(&sealed, &keys.identity)?;
     let Ok(s) = serde_json::from_slice::<SealedState>(&plain) else {
         return Ok(None);
     };
+    if now >= s.ends_at {
+        state.storage.delete_session(&keys.id).await?;
+        return Ok(None);
+    }
     let identity = Zeroizing::new(s.identity);
     let Some(identity) = crypto::parse_identity(&identity) else {
         return Ok(None);
     };
     state
         .storage
-        .touch_session(&keys.id, now + state.session_idle_secs)
+        .touch_session(&keys.id, (now + state.session_idle_secs).min(s.ends_at))
         .await?;
     Ok(Some(ReporterSession {
         case_id: s.case,
         identity,
+        form_binding: keys.id,
     }))
 }
 

@@ -1,124 +1,27 @@
-//! Pickup with the code, the thread of a case as its reporter sees it, follow-ups
-//! and sign-out.
+//! The thread of a case as its reporter sees it, follow-ups, files and sign-out.
 
 use std::str::FromStr;
 
-use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::SharedState;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, message_page};
-use super::pages::{already_sent, bad_request};
+use super::pages::already_sent;
+use super::pickup::session_ended;
 use super::session::{self, ReporterSession};
 use super::upload;
-use super::urlencoded::{self, first};
-use super::{MAX_FORM_FIELDS, SharedState};
+use super::urlencoded::first;
 use crate::attachments::AttachmentInfo;
 use crate::case::{self, AuthorKind, Body, Envelope, Report, Status};
 use crate::crypto::{self, Recipient};
 use crate::i18n::{Lang, Texts};
-use crate::pickup::{CodeError, PickupCode};
 use crate::storage::{CaseRow, FormNonce, NewMessage, Outcome};
-
-fn pickup_page(lang: Lang, status: StatusCode, error: Option<&str>, notice: Option<&str>) -> Page {
-    let t = lang.texts();
-    let body = html! {
-        h1 { (t.pickup_title) }
-        @if let Some(e) = error {
-            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus
-                aria-labelledby="error-summary-title" {
-                h2 id="error-summary-title" { (t.error_summary_title) }
-                ul { li { a href="#code" { (e) } } }
-            }
-        }
-        @if let Some(n) = notice {
-            div class="notice" role="status" { p { (n) } }
-        }
-        p class="lead" { (t.pickup_intro) }
-        form method="post" action=(lang.path("/pickup")) novalidate {
-            div class={ "field" @if error.is_some() { " field-invalid" } } {
-                label for="code" { (t.code_label) }
-                p class="hint" id="code-hint" { (t.code_hint) }
-                @if let Some(e) = error { p class="field-error" id="code-error" { (e) } }
-                input type="text" id="code" name="code" class="code-input"
-                    autocomplete="off" autocapitalize="characters" spellcheck="false"
-                    aria-describedby={ "code-hint" @if error.is_some() { " code-error" } }
-                    aria-invalid=[error.is_some().then_some("true")];
-            }
-            button type="submit" class="button" { (t.pickup_button) }
-        }
-    };
-    let title = if error.is_some() {
-        format!("{}: {}", t.error_summary_title, t.pickup_title)
-    } else {
-        t.pickup_title.to_owned()
-    };
-    Page::new(lang, title, Some("/pickup"), body).status(status)
-}
-
-pub async fn pickup_form(Extension(lang): Extension<Lang>) -> Page {
-    pickup_page(lang, StatusCode::OK, None, None)
-}
-
-pub async fn pickup(
-    State(state): State<SharedState>,
-    Extension(lang): Extension<Lang>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let t = lang.texts();
-    let Ok(pairs) = urlencoded::parse(&body, MAX_FORM_FIELDS) else {
-        return Ok(bad_request(lang));
-    };
-    // The code is checked before anything touches the database: a typo or a
-    // malformed code costs nothing and reveals nothing.
-    let code = match PickupCode::parse(first(&pairs, "code")) {
-        Ok(c) => c,
-        Err(CodeError::Typo) => {
-            return Ok(pickup_page(
-                lang,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(t.err_code_typo),
-                None,
-            )
-            .into_response());
-        }
-        Err(CodeError::Format) => {
-            return Ok(pickup_page(
-                lang,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(t.err_code_format),
-                None,
-            )
-            .into_response());
-        }
-    };
-    let derived = code.derive(&state.secrets.salt);
-    let Some(case) = state.storage.case_by_lookup(&derived.lookup).await? else {
-        return Ok(pickup_page(
-            lang,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(t.err_code_unknown),
-            None,
-        )
-        .into_response());
-    };
-    // A new sign-in always gets a new token; an older session of this browser ends.
-    if let Some(old) = state.cookie.read(&headers) {
-        session::end(&state, &old).await?;
-    }
-    let token = session::start(&state, &case.id, &derived.identity).await?;
-    let mut response = Redirect::to(&lang.path("/thread")).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, state.cookie.set(&token));
-    Ok(response)
-}
 
 /// The session of this request, or the response to give when there is none.
 async fn require_session(
@@ -131,15 +34,7 @@ async fn require_session(
     };
     match session::resume(state, &token).await? {
         Some(s) => Ok(Ok(s)),
-        None => {
-            let t = lang.texts();
-            let mut response =
-                pickup_page(lang, StatusCode::OK, None, Some(t.session_ended)).into_response();
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, state.cookie.clear());
-            Ok(Err(response))
-        }
+        None => Ok(Err(session_ended(state, lang, ""))),
     }
 }
 
@@ -164,12 +59,12 @@ pub async fn show(
 
 /// The state of the follow-up form when the thread is shown again.
 #[derive(Default)]
-struct ThreadForm {
-    text: String,
-    error: Option<String>,
-    status: Option<StatusCode>,
+pub(super) struct ThreadForm {
+    pub text: String,
+    pub error: Option<String>,
+    pub status: Option<StatusCode>,
     /// Files were chosen but not stored: ask to choose them again.
-    files_were_chosen: bool,
+    pub files_were_chosen: bool,
 }
 
 struct ShownMessage {
@@ -186,7 +81,7 @@ async fn load_case(
     Ok(state.storage.case_by_id(&session.case_id).await?)
 }
 
-async fn render_thread(
+pub(super) async fn render_thread(
     state: &SharedState,
     lang: Lang,
     session: &ReporterSession,
@@ -196,7 +91,7 @@ async fn render_thread(
     let t = lang.texts();
     let Some(case) = load_case(state, session).await? else {
         // The case was removed after closing: the session opens nothing any more.
-        return Ok(pickup_page(lang, StatusCode::OK, None, Some(t.session_ended)).into_response());
+        return Ok(session_ended(state, lang, &form.text));
     };
     let mut shown = Vec::new();
     for m in state.storage.messages(&case.id).await? {
@@ -215,6 +110,7 @@ async fn render_thread(
     let token = form_token::mint(
         &state.secrets.form_key,
         Purpose::FollowUp,
+        &session.form_binding,
         state.now().unix_timestamp(),
     );
     let closed = case.status == Status::Closed;
@@ -370,10 +266,9 @@ pub async fn follow_up(
     request: Request,
 ) -> Result<Response, WebError> {
     let t = lang.texts();
-    let headers = request.headers().clone();
-    let session = match require_session(&state, lang, &headers).await? {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
+    let session = match state.cookie.read(request.headers()) {
+        Some(token) => session::resume(&state, &token).await?,
+        None => None,
     };
     let upload = match upload::read(&state, request).await {
         Ok(u) => u,
@@ -381,6 +276,10 @@ pub async fn follow_up(
     };
     let pairs = &upload.pairs;
     let text = first(pairs, "text").trim().to_owned();
+    // Someone who wrote for longer than the session lasts gets their text back.
+    let Some(session) = session else {
+        return Ok(session_ended(&state, lang, &text));
+    };
     let had_files = !upload.files.is_empty();
     let now = state.now();
     let again = |text: String, error: String, status: StatusCode| ThreadForm {
@@ -392,6 +291,7 @@ pub async fn follow_up(
     let verified = match form_token::verify(
         &state.secrets.form_key,
         Purpose::FollowUp,
+        &session.form_binding,
         first(pairs, "form_token"),
         now.unix_timestamp(),
         state.form_ttl_secs,
@@ -405,7 +305,15 @@ pub async fn follow_up(
             );
             return render_thread(&state, lang, &session, form, None).await;
         }
-        Err(TokenError::Invalid) => return Ok(bad_request(lang)),
+        // Also a form from this browser's previous session: the text is kept.
+        Err(TokenError::Invalid) => {
+            let form = again(
+                text,
+                t.followup_form_stale.to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+            return render_thread(&state, lang, &session, form, None).await;
+        }
     };
     let error = if text.is_empty() && !had_files {
         Some(t.err_followup_empty.to_owned())
@@ -419,7 +327,7 @@ pub async fn follow_up(
         return render_thread(&state, lang, &session, form, None).await;
     }
     let Some(case) = load_case(&state, &session).await? else {
-        return Ok(pickup_page(lang, StatusCode::OK, None, Some(t.session_ended)).into_response());
+        return Ok(session_ended(&state, lang, &text));
     };
     if case.status == Status::Closed {
         let form = again(text, t.thread_closed_note.to_owned(), StatusCode::CONFLICT);

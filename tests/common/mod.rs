@@ -736,3 +736,79 @@ pub fn identity_file(dir: &Path, name: &str, identity: &Identity) -> PathBuf {
     .unwrap();
     path
 }
+
+// Assertions about responses, shared by the hardening tests.
+
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
+
+/// Words from library defaults and internals that must never reach a reporter.
+pub const LEAKS: &[&str] = &[
+    "panic",
+    "sqlx",
+    "Unable To Extract Key",
+    "Too Many Requests!",
+    "Failed to buffer",
+    "length limit",
+];
+
+pub fn only_header<'a>(r: &'a Resp, name: &str) -> Option<&'a str> {
+    let all: Vec<_> = r.headers.get_all(name).iter().collect();
+    assert!(all.len() <= 1, "{name} is sent {} times", all.len());
+    r.header(name)
+}
+
+pub fn assert_security_headers(r: &Resp, what: &str) {
+    assert_eq!(
+        only_header(r, "content-security-policy"),
+        Some(CSP),
+        "{what}"
+    );
+    assert_eq!(
+        only_header(r, "referrer-policy"),
+        Some("no-referrer"),
+        "{what}"
+    );
+    assert_eq!(
+        only_header(r, "x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(only_header(r, "x-frame-options"), Some("DENY"), "{what}");
+    assert!(
+        only_header(r, "permissions-policy").is_some_and(|v| !v.trim().is_empty()),
+        "{what}: a permissions-policy header"
+    );
+    assert!(
+        r.headers.get("server").is_none(),
+        "{what}: no server header"
+    );
+    assert!(
+        r.headers.get("access-control-allow-origin").is_none(),
+        "{what}: no CORS header"
+    );
+}
+
+/// A friendly HTML error page in `lang` with the security headers and no internals.
+pub fn assert_friendly_page(r: &Resp, status: u16, lang: &str, what: &str) {
+    assert_eq!(r.status, status, "{what}: {}", r.body);
+    assert_security_headers(r, what);
+    assert_eq!(r.header("cache-control"), Some("no-store"), "{what}");
+    assert!(
+        r.header("content-type")
+            .is_some_and(|c| c.starts_with("text/html")),
+        "{what}: an HTML page"
+    );
+    let page = r.html();
+    let headings = texts(&page, "h1");
+    assert_eq!(headings.len(), 1, "{what}: one h1, got {headings:?}");
+    assert!(!headings[0].is_empty(), "{what}: the h1 says something");
+    assert_eq!(attr(&page, "html", "lang").as_deref(), Some(lang), "{what}");
+    let lower = r.body.to_lowercase();
+    for word in LEAKS {
+        assert!(
+            !lower.contains(&word.to_lowercase()),
+            "{what}: the page mentions {word:?}"
+        );
+    }
+}

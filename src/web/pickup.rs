@@ -1,0 +1,140 @@
+//! Signing in with the pickup code. A follow-up that arrives after its session has
+//! ended is not lost: the pickup page carries it, and signing in again puts it back
+//! in the message box.
+
+use axum::body::Bytes;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+
+use super::error::WebError;
+use super::layout::Page;
+use super::pages::bad_request;
+use super::session;
+use super::thread::{ThreadForm, render_thread};
+use super::urlencoded::{self, first};
+use super::{MAX_FORM_FIELDS, SharedState};
+use crate::i18n::Lang;
+use crate::pickup::{CodeError, PickupCode};
+
+/// The pickup form. `kept` is a follow-up that was written but not sent; it goes
+/// along with the code so that signing in gives it back.
+pub(super) fn pickup_page(
+    lang: Lang,
+    status: StatusCode,
+    error: Option<&str>,
+    notice: Option<&str>,
+    kept: &str,
+) -> Page {
+    let t = lang.texts();
+    let body = html! {
+        h1 { (t.pickup_title) }
+        @if let Some(e) = error {
+            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus
+                aria-labelledby="error-summary-title" {
+                h2 id="error-summary-title" { (t.error_summary_title) }
+                ul { li { a href="#code" { (e) } } }
+            }
+        }
+        @if let Some(n) = notice {
+            div class="notice" role="status" { p { (n) } }
+        }
+        p class="lead" { (t.pickup_intro) }
+        form method="post" action=(lang.path("/pickup")) novalidate {
+            div class={ "field" @if error.is_some() { " field-invalid" } } {
+                label for="code" { (t.code_label) }
+                p class="hint" id="code-hint" { (t.code_hint) }
+                @if let Some(e) = error { p class="field-error" id="code-error" { (e) } }
+                input type="text" id="code" name="code" class="code-input"
+                    autocomplete="off" autocapitalize="characters" spellcheck="false"
+                    aria-describedby={ "code-hint" @if error.is_some() { " code-error" } }
+                    aria-invalid=[error.is_some().then_some("true")];
+            }
+            @if !kept.is_empty() {
+                div class="field" {
+                    label for="kept-text" { (t.kept_text_label) }
+                    p class="hint" id="kept-text-hint" { (t.kept_text_hint) }
+                    textarea id="kept-text" name="kept_text" rows="6" autocomplete="off"
+                        aria-describedby="kept-text-hint" { (kept) }
+                }
+            }
+            button type="submit" class="button" { (t.pickup_button) }
+        }
+    };
+    let title = if error.is_some() {
+        format!("{}: {}", t.error_summary_title, t.pickup_title)
+    } else {
+        t.pickup_title.to_owned()
+    };
+    Page::new(lang, title, Some("/pickup"), body).status(status)
+}
+
+/// The pickup page for a request whose session has ended, clearing the cookie.
+pub(super) fn session_ended(state: &SharedState, lang: Lang, kept: &str) -> Response {
+    let t = lang.texts();
+    let mut response =
+        pickup_page(lang, StatusCode::OK, None, Some(t.session_ended), kept).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.cookie.clear());
+    response
+}
+
+pub async fn pickup_form(Extension(lang): Extension<Lang>) -> Page {
+    pickup_page(lang, StatusCode::OK, None, None, "")
+}
+
+pub async fn pickup(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let t = lang.texts();
+    let Ok(pairs) = urlencoded::parse(&body, MAX_FORM_FIELDS) else {
+        return Ok(bad_request(lang));
+    };
+    let kept = first(&pairs, "kept_text").trim();
+    let refused = |error: &str| {
+        pickup_page(
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(error),
+            None,
+            kept,
+        )
+        .into_response()
+    };
+    // The code is checked before anything touches the database: a typo or a
+    // malformed code costs nothing and reveals nothing.
+    let code = match PickupCode::parse(first(&pairs, "code")) {
+        Ok(c) => c,
+        Err(CodeError::Typo) => return Ok(refused(t.err_code_typo)),
+        Err(CodeError::Format) => return Ok(refused(t.err_code_format)),
+    };
+    let derived = code.derive(&state.secrets.salt);
+    let Some(case) = state.storage.case_by_lookup(&derived.lookup).await? else {
+        return Ok(refused(t.err_code_unknown));
+    };
+    // A new sign-in always gets a new token; an older session of this browser ends.
+    if let Some(old) = state.cookie.read(&headers) {
+        session::end(&state, &old).await?;
+    }
+    let (token, session) = session::start(&state, &case.id, derived.identity).await?;
+    let mut response = if kept.is_empty() {
+        Redirect::to(&lang.path("/thread")).into_response()
+    } else {
+        // Shown here rather than after a redirect: the kept text must not travel in
+        // a URL, and it is not stored anywhere.
+        let form = ThreadForm {
+            text: kept.to_owned(),
+            ..ThreadForm::default()
+        };
+        render_thread(&state, lang, &session, form, Some(t.kept_text_notice)).await?
+    };
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.cookie.set(&token));
+    Ok(response)
+}
