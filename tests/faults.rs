@@ -13,13 +13,13 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// Sends a report and returns the answer's status and whether it shows a code.
-async fn try_report(app: &TestApp) -> (u16, bool, String) {
+async fn try_report(app: &TestApp, what: &str) -> (u16, bool, String) {
     let form = app.get("/report", None).await;
     if form.status != 200 {
         return (form.status, false, form.body);
     }
     let mut pairs = vec![("form_token".to_owned(), form_token(&form.html()))];
-    pairs.extend(full_report("Tijdens een storing"));
+    pairs.extend(full_report(what));
     let r = app.post_form("/report", &pairs, None).await;
     let shows_code = r
         .html()
@@ -64,15 +64,19 @@ async fn a_full_disk_gives_a_clear_503_and_the_portal_recovers_when_space_return
         },
     )
     .await;
-    let (status, _, _) = try_report(&app).await;
+    let (status, _, _) = try_report(&app, "Tijdens een storing").await;
     assert_eq!(status, 200);
 
     // Fill the disk, then report.
     let filler = mount.path().join("filler");
     let _ = std::fs::write(&filler, vec![0u8; 4 * 1024 * 1024]);
     let mut saw_503 = false;
+    let canary = format!(
+        "diskcanary{}",
+        meldpunt::crypto::hex(&meldpunt::crypto::random_bytes::<8>())
+    );
     for _ in 0..5 {
-        let (status, shows_code, body) = try_report(&app).await;
+        let (status, shows_code, body) = try_report(&app, &canary).await;
         assert!(
             !shows_code || status == 200,
             "a code is shown only for a stored report"
@@ -85,6 +89,10 @@ async fn a_full_disk_gives_a_clear_503_and_the_portal_recovers_when_space_return
         }
     }
     assert!(saw_503, "a full disk answers 503");
+    assert!(
+        !app.stderr().contains(&canary) && !app.stdout().contains(&canary),
+        "no content in the logs"
+    );
     assert_eq!(
         app.get("/healthz", None).await.status,
         200,
@@ -93,7 +101,7 @@ async fn a_full_disk_gives_a_clear_503_and_the_portal_recovers_when_space_return
 
     // Space returns: the same process stores again.
     std::fs::remove_file(&filler).unwrap();
-    let (status, shows_code, _) = try_report(&app).await;
+    let (status, shows_code, _) = try_report(&app, "Tijdens een storing").await;
     assert_eq!((status, shows_code), (200, true));
 }
 
@@ -156,7 +164,7 @@ async fn an_unreachable_database_gives_a_clear_503_and_the_portal_recovers_witho
         },
     )
     .await;
-    assert_eq!(try_report(&app).await.0, 200);
+    assert_eq!(try_report(&app, "Tijdens een storing").await.0, 200);
 
     up.store(false, Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -172,7 +180,17 @@ async fn an_unreachable_database_gives_a_clear_503_and_the_portal_recovers_witho
         .await;
     common::assert_friendly_page(&r, 503, "en", "pickup while the database is away");
     assert!(r.headers.get("set-cookie").is_none());
-    let (status, shows_code, body) = try_report(&app).await;
+    // The failure is logged (trace level here), but never what was being stored.
+    let canary = format!(
+        "faultcanary{}",
+        meldpunt::crypto::hex(&meldpunt::crypto::random_bytes::<8>())
+    );
+    let (status, shows_code, body) = try_report(&app, &canary).await;
+    assert!(
+        app.stderr().contains("request failed"),
+        "the failure is logged"
+    );
+    assert!(!app.stderr().contains(&canary) && !app.stdout().contains(&canary));
     assert_eq!(status, 503, "{body}");
     assert!(!shows_code);
     let page = scraper::Html::parse_document(&body);
@@ -182,7 +200,7 @@ async fn an_unreachable_database_gives_a_clear_503_and_the_portal_recovers_witho
     up.store(true, Ordering::SeqCst);
     let mut recovered = false;
     for _ in 0..50 {
-        if try_report(&app).await.1 {
+        if try_report(&app, "Tijdens een storing").await.1 {
             recovered = true;
             break;
         }

@@ -1,6 +1,8 @@
 //! No outbound network use (checklist #28): in a network namespace that has only a
 //! loopback interface, the portal starts, serves the form, stores a report and lets
-//! its reporter back in — nothing it does needs to reach another host.
+//! its reporter back in — nothing it does needs to reach another host. Under strace
+//! it makes no network call of its own on SQLite, and only its database connections
+//! on PostgreSQL.
 
 use std::process::Command;
 
@@ -70,4 +72,200 @@ kill $pid
     );
     let log = std::fs::read_to_string(dir.path().join("err.log")).unwrap_or_default();
     assert!(!log.contains("request failed"), "{log}");
+}
+
+/// The connect/sendto/sendmsg calls that name an IP address, from an strace log.
+fn network_calls(trace: &str) -> Vec<String> {
+    trace
+        .lines()
+        .filter(|l| {
+            ["connect(", "sendto(", "sendmsg("]
+                .iter()
+                .any(|c| l.contains(c))
+                && (l.contains("AF_INET") || l.contains("sin_port") || l.contains("sin6_port"))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `serve` under strace for a short journey and returns the trace.
+fn traced_journey(database_url: &str, dir: &std::path::Path) -> String {
+    let committee = meldpunt::crypto::Identity::generate();
+    let recipients = dir.join("committee.txt");
+    std::fs::write(&recipients, format!("{}\n", committee.to_public())).unwrap();
+    let port = free_port();
+    let trace = dir.join("trace.txt");
+    let mut strace = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_meldpunt"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--database-url", database_url])
+        .arg("--recipients")
+        .arg(&recipients)
+        .env("MELDPUNT_DATA_DIR", dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("strace starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let code = runtime.block_on(async {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut up = false;
+        for _ in 0..200 {
+            if http.get(format!("{base}/healthz")).send().await.is_ok() {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(up, "the portal started under strace");
+        let form = http.get(format!("{base}/report")).send().await.unwrap();
+        let page = scraper::Html::parse_document(&form.text().await.unwrap());
+        let sel = scraper::Selector::parse("input[name=form_token]").unwrap();
+        let token = page
+            .select(&sel)
+            .next()
+            .unwrap()
+            .value()
+            .attr("value")
+            .unwrap()
+            .to_owned();
+        let receipt = http
+            .post(format!("{base}/report"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "form_token={token}&role=volunteer&concern=other&what=traced"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(receipt.status(), 200);
+        let page = scraper::Html::parse_document(&receipt.text().await.unwrap());
+        let sel = scraper::Selector::parse("#pickup-code").unwrap();
+        let code: String = page.select(&sel).next().unwrap().text().collect();
+        let pickup = http
+            .post(format!("{base}/pickup"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("code={}", code.trim()))
+            .send()
+            .await
+            .unwrap();
+        pickup.status().as_u16()
+    });
+    assert_eq!(code, 303, "the code opens the thread");
+    // Stop the traced server (strace's child), then strace itself ends.
+    let children = std::fs::read_to_string(format!(
+        "/proc/{}/task/{}/children",
+        strace.id(),
+        strace.id()
+    ))
+    .unwrap_or_default();
+    for pid in children.split_whitespace() {
+        let _ = Command::new("kill").arg(pid).status();
+    }
+    let _ = strace.wait();
+    std::fs::read_to_string(&trace).expect("strace wrote its log")
+}
+
+fn strace_available() -> bool {
+    let ok = Command::new("strace")
+        .args(["-qq", "-e", "trace=none", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but strace is missing or cannot trace here"
+        );
+        eprintln!("SKIPPED: strace is not available");
+    }
+    ok
+}
+
+#[test]
+fn the_portal_on_sqlite_opens_no_network_connection_of_its_own() {
+    if !strace_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/db.sqlite", dir.path().display());
+    let trace = traced_journey(&url, dir.path());
+    let calls = network_calls(&trace);
+    assert!(calls.is_empty(), "outbound network calls: {calls:#?}");
+}
+
+#[test]
+fn the_portal_on_postgresql_connects_only_to_its_database() {
+    if !strace_available() {
+        return;
+    }
+    let url = std::env::var("MELDPUNT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let reachable = std::net::TcpStream::connect("127.0.0.1:5432").is_ok();
+    if !url.contains("127.0.0.1:5432") || !reachable {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but PostgreSQL is not at 127.0.0.1:5432"
+        );
+        eprintln!("SKIPPED: no local PostgreSQL");
+        return;
+    }
+    // A database of its own, so the journey starts from an empty schema.
+    let name = format!(
+        "meldpunt_strace_{}",
+        meldpunt::crypto::hex(&meldpunt::crypto::random_bytes::<6>())
+    );
+    let psql = |sql: &str| {
+        let out = Command::new("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "test",
+                "-qAtc",
+                sql,
+            ])
+            .output()
+            .expect("psql runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    psql(&format!("create database {name}"));
+    let dir = tempfile::tempdir().unwrap();
+    let trace = traced_journey(
+        &format!("postgres://postgres@127.0.0.1:5432/{name}"),
+        dir.path(),
+    );
+    psql(&format!("drop database {name} with (force)"));
+    let calls = network_calls(&trace);
+    assert!(
+        !calls.is_empty(),
+        "the database connections are seen: the trace works"
+    );
+    let elsewhere: Vec<&String> = calls
+        .iter()
+        .filter(|l| !(l.contains("sin_port=htons(5432)") && l.contains("inet_addr(\"127.0.0.1\")")))
+        .collect();
+    assert!(
+        elsewhere.is_empty(),
+        "connections other than the database: {elsewhere:#?}"
+    );
 }
