@@ -45,6 +45,69 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Greps the server's own files (tables, indexes, WAL, free space) after a
+/// checkpoint: what was never sent in plaintext cannot be there, even as dead rows.
+/// Possible only where the test can read the data directory (root on this machine
+/// kind, as in CI).
+async fn scan_postgres_data_directory(app: &TestApp, secrets: &[String]) {
+    let pool = app.db().await;
+    // A planted marker in plain text proves the scan finds what is there.
+    let marker = canary("planted");
+    sqlx::query("create table scan_probe (v text)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("insert into scan_probe values ($1)")
+        .bind(&marker)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("checkpoint").execute(&pool).await.unwrap();
+    let row = sqlx::query("select setting from pg_settings where name = 'data_directory'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let dir: String = sqlx::Row::get(&row, 0);
+    if std::fs::read_dir(&dir).is_err() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but the PostgreSQL data directory cannot be read"
+        );
+        eprintln!("SKIPPED: the PostgreSQL data directory is not readable here");
+        return;
+    }
+    let grep = |needles: &[String]| {
+        let patterns = app.dir.path().join("patterns.txt");
+        std::fs::write(&patterns, needles.join("\n")).unwrap();
+        let out = std::process::Command::new("grep")
+            .args(["-r", "-l", "-a", "-F", "-f"])
+            .arg(&patterns)
+            .arg(&dir)
+            .output()
+            .unwrap();
+        std::fs::remove_file(&patterns).unwrap();
+        out
+    };
+    assert_eq!(
+        grep(&[marker]).status.code(),
+        Some(0),
+        "the planted marker is found"
+    );
+    sqlx::query("drop table scan_probe")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let out = grep(secrets);
+    // grep: 0 = found, 1 = not found, 2 = trouble.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a secret in the PostgreSQL data directory: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 on_both_databases!(
     async fn no_canary_code_or_token_reaches_the_database_or_the_logs(backend) {
         let app = TestApp::spawn(backend).await;
@@ -135,6 +198,7 @@ on_both_databases!(
             std::fs::write(&dump, &out.stdout).unwrap();
             assert!(out.stdout.len() > 1000, "the dump holds the tables");
             scanned.push(dump);
+            scan_postgres_data_directory(&app, &secrets).await;
         } else {
             let db = app.sqlite_path().unwrap();
             assert!(scanned.contains(&db));
