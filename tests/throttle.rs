@@ -1,0 +1,469 @@
+//! Checklist #11, the parts tests/hardening.rs does not cover: a throttled client gets
+//! in again with a valid code once the window has passed, and the limiter answers
+//! before any key derivation or database work (shown without timing thresholds: an
+//! over-limit pickup is a 429 even with the database unreachable, and throttled
+//! pickups with a valid code never create a session row). The latency of a 429 is
+//! measured and printed, not asserted: timed asserts flake on a shared machine.
+//!
+//! Only statistics are printed; never a code.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use common::{Backend, Options, Resp, TestApp, attr, text, texts};
+use meldpunt::i18n::Lang;
+use meldpunt::pickup::PickupCode;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+// ---------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------
+
+async fn pickup(app: &TestApp, code: &str, forwarded_for: Option<&str>) -> Resp {
+    let headers: Vec<(&str, &str)> = forwarded_for
+        .map(|v| vec![("x-forwarded-for", v)])
+        .unwrap_or_default();
+    let body = format!("code={}", common::urlencode(code));
+    app.post_raw("/pickup", body.into_bytes(), None, &headers)
+        .await
+}
+
+fn unknown_code() -> String {
+    PickupCode::generate().display().to_string()
+}
+
+/// A fresh code with its check symbol (the last one) replaced by the next symbol.
+fn typo_code() -> String {
+    const ALPHABET: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut code = unknown_code();
+    let check = ALPHABET.find(code.pop().unwrap()).unwrap();
+    code.push(ALPHABET.as_bytes()[(check + 1) % 32] as char);
+    assert!(
+        PickupCode::parse(&code).is_err(),
+        "a wrong check symbol is a typo"
+    );
+    code
+}
+
+/// The limiter's page: 429, the friendly "too many" page in Dutch, a Retry-After in
+/// whole seconds and no cookie. Returns the Retry-After value.
+fn assert_throttled(r: &Resp, what: &str) -> u64 {
+    assert_eq!(r.status, 429, "{what}: {}", r.body);
+    let page = r.html();
+    assert_eq!(
+        text(&page, "h1"),
+        Lang::Nl.texts().too_many_title,
+        "{what}: the page says the client is limited"
+    );
+    assert_eq!(attr(&page, "html", "lang").as_deref(), Some("nl"), "{what}");
+    assert!(r.session_cookie().is_none(), "{what}: no session cookie");
+    let retry_after = r
+        .header("retry-after")
+        .unwrap_or_else(|| panic!("{what}: a retry-after header"));
+    retry_after
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: retry-after is whole seconds, got {retry_after:?}"))
+}
+
+async fn sessions(app: &TestApp) -> i64 {
+    app.count("reporter_sessions").await
+}
+
+/// The portal of `app` started again with a per-client limit of `burst` POSTs, then
+/// one more every `period_ms`. The harness always passes `--rate-period-ms 60000` and
+/// clap refuses the flag twice (so `extra_args` cannot shorten it), and a flag beats
+/// the environment variable: so this stops the harness's process and starts the same
+/// binary on the same database, recipients and data directory with a short window.
+/// `app.base` then points at the new process, so every `TestApp` helper talks to it.
+/// Declare the returned guard after `app`: it stops the process before `app` drops the
+/// database.
+struct Relaunched {
+    child: Child,
+}
+
+impl Relaunched {
+    async fn start(app: &mut TestApp, burst: u32, period_ms: u64) -> Relaunched {
+        app.stop();
+        let dir = app.dir.path();
+        let stdout = dir.join("relaunched-stdout.log");
+        let log = |path: &Path| std::fs::File::create(path).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .args(["--database-url", &app.database_url])
+            .arg("--recipients")
+            .arg(dir.join("committee.txt"))
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .args(["--rate-burst", &burst.to_string()])
+            .args(["--rate-period-ms", &period_ms.to_string()])
+            .args(["--global-rate-burst", "10000"])
+            .args(["--global-rate-period-ms", "60000"])
+            .env("RUST_LOG", "trace")
+            .env_remove("DATABASE_URL")
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(log(&stdout))
+            .stderr(log(&dir.join("relaunched-stderr.log")))
+            .spawn()
+            .expect("the meldpunt binary starts");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let out = std::fs::read_to_string(&stdout).unwrap_or_default();
+            if let Some(line) = out.lines().find(|l| l.contains("listening on http://")) {
+                let url = line.split("listening on ").nth(1).unwrap();
+                app.base = url.trim_end_matches('/').to_owned();
+                return Relaunched { child };
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("meldpunt exited early with {status}");
+            }
+            assert!(Instant::now() < deadline, "meldpunt did not start");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for Relaunched {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A TCP proxy in front of PostgreSQL that the test can cut (as in tests/faults.rs):
+/// when `up` is false, open connections are dropped and new ones are closed at once.
+async fn proxy(target: String, up: Arc<AtomicBool>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut inbound, _)) = listener.accept().await else {
+                return;
+            };
+            if !up.load(Ordering::SeqCst) {
+                let _ = inbound.shutdown().await;
+                continue;
+            }
+            let target = target.clone();
+            let up = up.clone();
+            tokio::spawn(async move {
+                let Ok(mut outbound) = TcpStream::connect(&target).await else {
+                    return;
+                };
+                let (mut ri, mut wi) = inbound.split();
+                let (mut ro, mut wo) = outbound.split();
+                let cut = async {
+                    while up.load(Ordering::SeqCst) {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                };
+                tokio::select! {
+                    _ = tokio::io::copy(&mut ri, &mut wo) => {}
+                    _ = tokio::io::copy(&mut ro, &mut wi) => {}
+                    () = cut => {}
+                }
+            });
+        }
+    });
+    port
+}
+
+/// The `host[:port]` part of a `postgres://user@host[:port]/db` URL.
+fn pg_authority(url: &str) -> &str {
+    let after_user = url.split_once('@').expect("a user in the URL").1;
+    after_user.split_once('/').expect("a database in the URL").0
+}
+
+/// Where the proxy connects: the server of `url`.
+fn pg_target(url: &str) -> String {
+    let authority = pg_authority(url);
+    if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:5432")
+    }
+}
+
+/// The same URL, through a proxy on 127.0.0.1:`port`.
+fn through_proxy(url: &str, port: u16) -> String {
+    let authority = pg_authority(url);
+    url.replacen(&format!("@{authority}/"), &format!("@127.0.0.1:{port}/"), 1)
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn backend_name(backend: &Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres(_) => "postgres",
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// 1. After the window, a valid code works again
+// ---------------------------------------------------------------------------------
+
+const BURST: u32 = 3;
+const PERIOD_MS: u64 = 1_000;
+
+on_both_databases!(
+    async fn a_throttled_client_gets_in_with_a_valid_code_once_the_window_has_passed(backend) {
+        let mut app = TestApp::spawn(backend).await;
+        let code = app.submit_code("", "Melding van een cliënt die even moet wachten").await;
+        // A fresh limiter (burst 3, then one POST per second) on the same database.
+        let _server = Relaunched::start(&mut app, BURST, PERIOD_MS).await;
+        assert_eq!(sessions(&app).await, 0);
+
+        // Guessing uses up the burst: each guess is looked up and refused, then the
+        // limiter answers. Right then the valid code is refused too, and the refusal
+        // creates no session. With a one-second window a new POST may become due in
+        // the millisecond between the 429 and the valid code; that signs in, and the
+        // round is repeated (the chance of three such rounds is about 1e-8).
+        let mut refused_while_throttled = false;
+        for _round in 0..3 {
+            let mut limited = None;
+            for _ in 0..=BURST + 10 {
+                let r = pickup(&app, &unknown_code(), None).await;
+                if r.status == 429 {
+                    limited = Some(r);
+                    break;
+                }
+                assert_eq!(r.status, 422, "a guess within the burst is looked up: {}", r.body);
+            }
+            let limited = limited.expect("guessing is limited");
+            let retry_after = assert_throttled(&limited, "an over-limit guess");
+            assert!(
+                retry_after <= PERIOD_MS.div_ceil(1000),
+                "retry-after {retry_after} s is within the window of {PERIOD_MS} ms"
+            );
+            let before = sessions(&app).await;
+            let r = pickup(&app, &code, None).await;
+            if r.status == 429 {
+                assert_throttled(&r, "the valid code while throttled");
+                assert_eq!(sessions(&app).await, before, "a refused sign-in stores no session");
+                refused_while_throttled = true;
+                break;
+            }
+            assert_eq!(r.status, 303, "a valid code that got past the limiter signs in");
+        }
+        assert!(refused_while_throttled, "a throttled client is refused even with a valid code");
+
+        // One window later the same client gets in.
+        tokio::time::sleep(Duration::from_millis(PERIOD_MS + 300)).await;
+        let before = sessions(&app).await;
+        let r = pickup(&app, &code, None).await;
+        assert_eq!(r.status, 303, "after the window the valid code works: {}", r.body);
+        let cookie = r.session_cookie().expect("a session cookie");
+        assert_eq!(sessions(&app).await, before + 1);
+        let thread = app.get("/thread", Some(&cookie)).await;
+        assert_eq!(thread.status, 200);
+        assert!(
+            texts(&thread.html(), "dl.report-summary dd")
+                .iter()
+                .any(|t| t == "Melding van een cliënt die even moet wachten"),
+            "the thread shows the report"
+        );
+    }
+);
+
+// ---------------------------------------------------------------------------------
+// 2. The limiter answers before the database is asked
+// ---------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_over_limit_pickup_is_a_429_even_with_the_database_unreachable() {
+    let Some(admin @ Backend::Postgres(_)) = Backend::postgres().await else {
+        return;
+    };
+    // A fresh database, which the portal reaches only through a proxy we can cut.
+    let probe = TestApp::spawn(admin).await;
+    let up = Arc::new(AtomicBool::new(true));
+    let port = proxy(pg_target(&probe.database_url), up.clone()).await;
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            database_url: Some(through_proxy(&probe.database_url, port)),
+            rate_burst: BURST,
+            ..Default::default()
+        },
+    )
+    .await;
+    // POST 1 of the burst: a real report and its code.
+    let code = app.submit_code("", "Melding vlak voor een storing").await;
+
+    up.store(false, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // POSTs 2 and 3, within the burst, reach the handler, which needs the database
+    // for a well-formed code and cannot have it: 503.
+    let r = pickup(&app, &code, None).await;
+    assert_eq!(
+        r.status, 503,
+        "within the burst the valid code is looked up"
+    );
+    let r = pickup(&app, &unknown_code(), None).await;
+    assert_eq!(
+        r.status, 503,
+        "within the burst an unknown code is looked up"
+    );
+    // Over the limit the answer is 429, not 503, for every kind of code: the limiter
+    // answered without deriving a key or asking the database.
+    for (what, code) in [
+        ("the valid code", code.clone()),
+        ("an unknown code", unknown_code()),
+        ("a typo", typo_code()),
+    ] {
+        let r = pickup(&app, &code, None).await;
+        assert_throttled(&r, &format!("{what} over the limit, database down"));
+    }
+    assert_eq!(
+        app.get("/healthz", None).await.status,
+        503,
+        "the database was unreachable all along"
+    );
+    up.store(true, Ordering::SeqCst);
+    drop(app);
+    drop(probe);
+}
+
+on_both_databases!(
+    async fn two_hundred_throttled_pickups_with_a_valid_code_create_no_session(backend) {
+        let name = backend_name(&backend);
+        let app = TestApp::spawn_with(
+            backend,
+            Options {
+                rate_burst: 1,
+                extra_args: vec!["--trusted-proxy-header".into(), "x-forwarded-for".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+        // The report is this client's one POST; every pickup after it is over the limit.
+        let code = app.submit_code("", "Melding met een geldige code").await;
+
+        // One keep-alive client, the latency from sending until the whole page is in.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(1)
+            .tcp_nodelay(true)
+            .build()
+            .unwrap();
+        let url = format!("{}/pickup", app.base);
+        let body = format!("code={}", common::urlencode(&code));
+        let mut first_page: Option<(u16, String)> = None;
+        let mut micros = Vec::with_capacity(200);
+        for _ in 0..20 + 200 {
+            let request = client
+                .post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone());
+            let start = Instant::now();
+            let r = request.send().await.expect("the server answers");
+            let status = r.status().as_u16();
+            let cookie = r.headers().get("set-cookie").is_some();
+            let page = r.text().await.unwrap();
+            micros.push(start.elapsed().as_secs_f64() * 1e6);
+            assert!(!cookie, "a throttled pickup sets no cookie");
+            match &first_page {
+                None => first_page = Some((status, page)),
+                Some(first) => assert!(
+                    first.0 == status && first.1 == page,
+                    "every throttled pickup gets the same page"
+                ),
+            }
+        }
+        // The first 20 were a warm-up.
+        let micros = micros.split_off(20);
+        let (status, page) = first_page.unwrap();
+        assert_eq!(status, 429);
+        assert_eq!(
+            text(&scraper::Html::parse_document(&page), "h1"),
+            Lang::Nl.texts().too_many_title
+        );
+        assert_eq!(sessions(&app).await, 0, "no throttled pickup created a session");
+        let mut sorted = micros.clone();
+        sorted.sort_by(f64::total_cmp);
+        eprintln!(
+            "throttle ({name}): n = {} throttled pickups with a valid code; latency µs: \
+             median {:.0}, p10 {:.0}, p90 {:.0}",
+            micros.len(),
+            median(&micros),
+            sorted[sorted.len() / 10],
+            sorted[sorted.len() * 9 / 10],
+        );
+
+        // It was only the limit: the same code from a client with POSTs left signs in
+        // and stores the one session.
+        let r = pickup(&app, &code, Some("203.0.113.7")).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(sessions(&app).await, 1);
+    }
+);
+
+// ---------------------------------------------------------------------------------
+// 3. Known gaps (failing, ignored): product findings, run with `--ignored`
+// ---------------------------------------------------------------------------------
+
+/// tower_governor rounds the wait down to whole seconds: with the default window of
+/// 6 s a throttled client is told `Retry-After: 5`, and when it comes back after 5 s it
+/// is refused again, now with `Retry-After: 0`. Here, with a 1 s window, the first
+/// answer already says 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "product bug: Retry-After is rounded down, so a client that obeys it is refused again"]
+async fn a_client_that_waits_as_long_as_retry_after_says_gets_in() {
+    let mut app = TestApp::spawn(Backend::Sqlite).await;
+    let code = app
+        .submit_code("", "Melding van een geduldige cliënt")
+        .await;
+    let _server = Relaunched::start(&mut app, 1, PERIOD_MS).await;
+    assert_eq!(pickup(&app, &unknown_code(), None).await.status, 422);
+    let limited = pickup(&app, &unknown_code(), None).await;
+    let retry_after = assert_throttled(&limited, "the second guess");
+    tokio::time::sleep(Duration::from_secs(retry_after) + Duration::from_millis(50)).await;
+    let r = pickup(&app, &code, None).await;
+    assert_eq!(
+        r.status, 303,
+        "after waiting the {retry_after} s that Retry-After asked, the valid code works"
+    );
+}
+
+/// The global limit wraps the per-client one, so a POST that the per-client limit
+/// refuses has already used a cell of the global bucket: one client hammering at its
+/// own 429s empties the global bucket and locks every other client out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "product bug: requests refused per client still use up the global limit"]
+async fn a_client_over_its_own_limit_does_not_use_up_the_global_limit() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            rate_burst: 2,
+            global_rate_burst: 10,
+            extra_args: vec!["--trusted-proxy-header".into(), "x-forwarded-for".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    for i in 0..12 {
+        let r = pickup(&app, &unknown_code(), Some("203.0.113.1")).await;
+        assert_eq!(
+            r.status,
+            if i < 2 { 422 } else { 429 },
+            "POST {i} of client A"
+        );
+    }
+    let other = pickup(&app, &unknown_code(), Some("203.0.113.2")).await;
+    assert_eq!(
+        other.status, 422,
+        "client B's first POST: two were admitted of a global ten"
+    );
+}
