@@ -8,6 +8,7 @@ use std::process::Command;
 use common::{Desk, TestApp, form_token, identity_file, text, texts};
 use meldpunt::crypto::{self, Identity};
 use meldpunt::pickup::PickupCode;
+use sqlx::Row;
 
 /// A portal with an offline backup key in the recipients file and one member, Anna.
 async fn portal_with_member(backend: common::Backend) -> (TestApp, Identity, std::path::PathBuf) {
@@ -353,5 +354,49 @@ on_both_databases!(
         let concerns = texts(&page, "#per-concern td");
         assert_eq!(concerns, vec!["2", "2"]);
         assert_eq!(texts(&page, "#per-status td"), vec!["2"]);
+    }
+);
+
+on_both_databases!(
+    async fn a_message_swapped_into_another_case_in_the_database_is_refused_by_the_desk(backend) {
+        let (app, _anna, anna_file) = portal_with_member(backend).await;
+        app.submit_code("/en", "Report A about the neighbourhood team").await;
+        app.submit_code("/en", "Report B about the municipality").await;
+        let pool = app.db().await;
+        let rows = sqlx::query("select case_id, ciphertext from messages order by case_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        let (a, b): (String, String) = (rows[0].get(0), rows[1].get(0));
+        let (ca, cb): (Vec<u8>, Vec<u8>) = (rows[0].get(1), rows[1].get(1));
+        // Someone with write access to the database swaps the two reports.
+        for (case, ciphertext) in [(&a, &cb), (&b, &ca)] {
+            sqlx::query("update messages set ciphertext = $1 where case_id = $2")
+                .bind(ciphertext.as_slice())
+                .bind(case.as_str())
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        let desk = Desk::open(&app.base, &anna_file, "en").await;
+        for case in [&a, &b] {
+            let r = desk.get(&format!("/case/{case}")).await;
+            assert_eq!(r.status, 502, "{}", r.body);
+            assert!(r.body.contains("belongs to another case"), "{}", r.body);
+            assert!(!r.body.contains("Report A") && !r.body.contains("Report B"));
+        }
+        // Put back, both open again: the refusal was about the swap, nothing else.
+        for (case, ciphertext) in [(&a, &ca), (&b, &cb)] {
+            sqlx::query("update messages set ciphertext = $1 where case_id = $2")
+                .bind(ciphertext.as_slice())
+                .bind(case.as_str())
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        let r = desk.get(&format!("/case/{a}")).await;
+        assert_eq!(r.status, 200);
+        assert!(texts(&r.html(), "#thread .message-text").iter().any(|t| t.contains("Report A")));
     }
 );

@@ -411,15 +411,13 @@ on_both_databases!(
 );
 
 // ---------------------------------------------------------------------------------
-// 3. Known gaps (failing, ignored): product findings, run with `--ignored`
+// 3. Findings of this suite, fixed in the product (regression tests)
 // ---------------------------------------------------------------------------------
 
 /// tower_governor rounds the wait down to whole seconds: with the default window of
-/// 6 s a throttled client is told `Retry-After: 5`, and when it comes back after 5 s it
-/// is refused again, now with `Retry-After: 0`. Here, with a 1 s window, the first
-/// answer already says 0.
+/// 6 s a throttled client was told `Retry-After: 5`, and when it came back after 5 s it
+/// was refused again, now with `Retry-After: 0`. The portal now rounds it up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "product bug: Retry-After is rounded down, so a client that obeys it is refused again"]
 async fn a_client_that_waits_as_long_as_retry_after_says_gets_in() {
     let mut app = TestApp::spawn(Backend::Sqlite).await;
     let code = app
@@ -437,11 +435,10 @@ async fn a_client_that_waits_as_long_as_retry_after_says_gets_in() {
     );
 }
 
-/// The global limit wraps the per-client one, so a POST that the per-client limit
-/// refuses has already used a cell of the global bucket: one client hammering at its
-/// own 429s empties the global bucket and locks every other client out.
+/// The global limit used to wrap the per-client one, so a POST that the per-client
+/// limit refused had already used a cell of the global bucket: one client hammering at
+/// its own 429s emptied the global bucket and locked every other client out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "product bug: requests refused per client still use up the global limit"]
 async fn a_client_over_its_own_limit_does_not_use_up_the_global_limit() {
     let app = TestApp::spawn_with(
         Backend::Sqlite,

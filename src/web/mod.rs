@@ -153,9 +153,6 @@ fn reporter_pages(upload_limit: usize) -> Router<SharedState> {
         .route("/sign-out", post(thread::sign_out))
 }
 
-/// The whole portal. Layers, from the outside in: security headers, error pages,
-/// timeout, the global rate limit on POST, body limit, cross-site check; the
-/// per-client limit wraps the reporter pages and the sign-in routes.
 /// Committee API routes that need a signed-in member; they count against the
 /// global cap but not the per-client one (a member at work makes many requests).
 fn committee_api() -> Router<SharedState> {
@@ -180,7 +177,14 @@ fn committee_api() -> Router<SharedState> {
         )
 }
 
+/// The whole portal. Layers, from the outside in: security headers, error pages,
+/// timeout, body limit, cross-site check; then on the reporter pages and the
+/// sign-in routes the per-client limit and the global limit on POST, and on the
+/// committee API the global limit only.
 pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSettings) -> Router {
+    // The per-client limit is checked first: a request it refuses must not use up
+    // the global cap, or one client could lock everyone else out.
+    let global = GovernorLayer::new(limits.global.clone());
     let per_client_limited = Router::new()
         .merge(reporter_pages(http.max_upload_bytes).layer(Extension(Lang::Nl)))
         .nest(
@@ -189,10 +193,11 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         )
         .route("/api/v1/sign-in/challenge", post(api::challenge))
         .route("/api/v1/sign-in/answer", post(api::answer))
+        .layer(global.clone())
         .layer(GovernorLayer::new(limits.per_client.clone()));
     Router::new()
         .merge(per_client_limited)
-        .merge(committee_api())
+        .merge(committee_api().layer(global))
         .route("/en/", get(|| async { Redirect::permanent("/en") }))
         .route("/static/style.css", get(static_files::stylesheet))
         .route("/static/favicon.svg", get(static_files::favicon))
@@ -205,7 +210,6 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
             security::same_origin_posts,
         ))
         .layer(DefaultBodyLimit::max(http.max_body_bytes))
-        .layer(GovernorLayer::new(limits.global.clone()))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             http.request_timeout,

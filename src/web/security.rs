@@ -140,11 +140,7 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
             ),
         )
             .into_response();
-        for name in [header::ALLOW, header::RETRY_AFTER] {
-            if let Some(v) = parts.headers.get(&name) {
-                json.headers_mut().insert(name, v.clone());
-            }
-        }
+        carry_over(&parts.headers, json.headers_mut());
         return json;
     }
     let t = lang.texts();
@@ -160,12 +156,24 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
     };
     let (parts, _) = response.into_parts();
     let mut page = message_page(lang, status, title, text).into_response();
-    // Keep what tells the client how to go on (Allow, Retry-After); drop the rest,
-    // e.g. a content type or length that belonged to the old body.
-    for name in [header::ALLOW, header::RETRY_AFTER] {
-        if let Some(v) = parts.headers.get(&name) {
-            page.headers_mut().insert(name, v.clone());
-        }
-    }
+    carry_over(&parts.headers, page.headers_mut());
     page
+}
+
+/// Keeps what tells the client how to go on (Allow, Retry-After) and drops the rest,
+/// e.g. a content type or length that belonged to the old body. The rate limiter
+/// rounds its wait down to whole seconds; a client that waited that long would be
+/// refused again, so Retry-After is rounded up.
+fn carry_over(from: &HeaderMap, to: &mut HeaderMap) {
+    if let Some(v) = from.get(header::ALLOW) {
+        to.insert(header::ALLOW, v.clone());
+    }
+    if let Some(v) = from.get(header::RETRY_AFTER) {
+        let rounded_up = v
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(|secs| HeaderValue::from(secs.saturating_add(1)));
+        to.insert(header::RETRY_AFTER, rounded_up.unwrap_or_else(|| v.clone()));
+    }
 }
