@@ -187,6 +187,11 @@ on_both_databases!(
             secrets.push(crypto::hex(&b).to_uppercase());
         }
 
+        // pg_dump prints binary columns as hex: a secret that leaked into one would
+        // show only that way.
+        let hexed: Vec<String> = secrets.iter().map(|s| crypto::hex(s.as_bytes())).collect();
+        secrets.extend(hexed);
+
         let mut scanned = files_under(app.dir.path());
         if let common::Backend::Postgres(_) = app.backend {
             let dump = app.dir.path().join("pg_dump.sql");
