@@ -400,3 +400,34 @@ on_both_databases!(
         assert!(texts(&r.html(), "#thread .message-text").iter().any(|t| t.contains("Report A")));
     }
 );
+
+on_both_databases!(
+    async fn markup_in_a_report_is_shown_as_text_on_the_desk(backend) {
+        let (app, _anna, anna_file) = portal_with_member(backend).await;
+        let payload = r#"<script>document.title='x'</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">klik</a>"#;
+        let mut pairs = common::full_report(payload);
+        for (k, v) in pairs.iter_mut() {
+            if ["org_name", "municipality", "contact", "affected"].contains(&k.as_str()) {
+                *v = format!("{k}: {payload}");
+            }
+        }
+        let receipt = app.submit("", pairs).await;
+        assert_eq!(receipt.status, 200);
+        let desk = Desk::open(&app.base, &anna_file, "en").await;
+        let inbox = desk.get("/").await.html();
+        let reference = texts(&inbox, "tr.case-row td:first-child").remove(0);
+        let link = case_link(&inbox, &reference);
+        let case = desk.get(&link).await;
+        assert_eq!(case.status, 200);
+        let page = case.html();
+        for css in ["script", "img", "a[href^=javascript]", "[onerror]", "iframe", "object"] {
+            let sel = scraper::Selector::parse(css).unwrap();
+            assert!(page.select(&sel).next().is_none(), "the desk page has {css}");
+        }
+        // Shown as the text that was typed, in every field.
+        let shown = texts(&page, "#thread .message-text").join("\n");
+        assert!(shown.contains(payload), "{shown}");
+        assert!(shown.contains(&format!("org_name: {payload}")));
+        assert!(shown.contains(&format!("contact: {payload}")));
+    }
+);
