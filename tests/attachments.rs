@@ -259,8 +259,9 @@ on_both_databases!(
             "../../x".to_owned(),
             long.clone(),
             "foto\u{202E}gpj.exe".to_owned(),
+            "CON".to_owned(),
         ];
-        let contents: Vec<Vec<u8>> = (0..4)
+        let contents: Vec<Vec<u8>> = (0..5)
             .map(|i| {
                 let mut c = format!("inhoud {i} {canary}\n").into_bytes();
                 c.extend((0..70_000u32).map(|n| (n % 253) as u8));
@@ -280,6 +281,7 @@ on_both_databases!(
         assert_eq!(shown[1], "x");
         assert_eq!(shown[2].chars().count(), 120);
         assert_eq!(shown[3], "fotogpj.exe");
+        assert_eq!(shown[4], "_CON", "a Windows device name is not offered as a file name");
         assert!(!receipt.body.contains('\u{202E}'));
         let code = text(&receipt.html(), "#pickup-code");
         let files = reporter_files(&app, &code).await;
@@ -292,7 +294,7 @@ on_both_databases!(
         let pool = app.db().await;
         let ids: Vec<String> = sqlx::query_scalar("select id from attachments").fetch_all(&pool).await.unwrap();
         pool.close().await;
-        assert_eq!(ids.len(), 4);
+        assert_eq!(ids.len(), 5);
         assert!(ids.iter().all(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())));
         let mut scanned = vec![app.dir.path().join("stderr.log"), app.dir.path().join("stdout.log")];
         if let Some(db) = app.sqlite_path() {
@@ -465,3 +467,121 @@ on_both_databases!(
         assert!(opened[answer.len()..].iter().all(|b| *b == 0));
     }
 );
+
+/// The portal's open files that live in `dir` (an unnamed spool file shows in
+/// /proc as `dir/#12345 (deleted)`).
+fn open_files_in(pid: u32, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .flatten()
+    {
+        if let Ok(target) = std::fs::read_link(fd.path())
+            && target.starts_with(dir)
+        {
+            out.push(fd.path());
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_a_file_arrives_its_spool_holds_only_ciphertext_and_an_aborted_upload_leaves_nothing()
+{
+    let app = TestApp::spawn_with(
+        common::Backend::Sqlite,
+        Options {
+            extra_args: vec!["--spool-dir".into(), "spool".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    std::fs::create_dir_all(app.dir.path().join("spool")).unwrap();
+    let spool = app.dir.path().join("spool").canonicalize().unwrap();
+    let canary = format!("spoolcanary{}", crypto::hex(&crypto::random_bytes::<8>()));
+    let form = app.get("/report", None).await;
+    let token = form_token(&form.html());
+    let boundary = "SLOWBOUNDARY";
+    let mut head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"what\"\r\n\r\nlangzaam\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{canary}.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    let content: Vec<u8> = format!("{canary}\n")
+        .bytes()
+        .cycle()
+        .take(2 << 20)
+        .collect();
+    head.extend_from_slice(&content);
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /report HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        head.len() + (1 << 20)
+    )
+    .unwrap();
+    stream.write_all(&head).unwrap();
+    stream.flush().unwrap();
+
+    // The upload is now paused mid-file: look at the spool through the portal's fds.
+    let mut seen = Vec::new();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        seen = open_files_in(app.pid(), &spool);
+        let filled = seen.iter().any(|p| {
+            std::fs::metadata(p)
+                .map(|m| m.len() > 1 << 20)
+                .unwrap_or(false)
+        });
+        if filled {
+            break;
+        }
+    }
+    assert!(
+        !seen.is_empty(),
+        "the portal spools the file while it arrives"
+    );
+    assert_eq!(
+        std::fs::read_dir(&spool).unwrap().count(),
+        0,
+        "the spool file has no name"
+    );
+    let mut checked = 0;
+    for fd in &seen {
+        let bytes = std::fs::read(fd).unwrap();
+        if bytes.len() > 1 << 20 {
+            checked += 1;
+        }
+        assert!(
+            !common::file_contains(fd, canary.as_bytes()),
+            "plaintext in the spool"
+        );
+        assert!(
+            !bytes.windows(4).any(|w| w == b"\nspo"),
+            "plaintext in the spool"
+        );
+    }
+    assert!(
+        checked > 0,
+        "more than a MiB of the file was spooled and read back"
+    );
+
+    // The client goes away: nothing remains, not even an open spool file.
+    stream.shutdown(std::net::Shutdown::Both).unwrap();
+    drop(stream);
+    let mut left = seen.len();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        left = open_files_in(app.pid(), &spool).len();
+        if left == 0 {
+            break;
+        }
+    }
+    assert_eq!(left, 0, "the spool file is closed, so its blocks are freed");
+    assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 0);
+    nothing_stored(&app).await;
+    assert!(!app.stderr().contains(&canary));
+}

@@ -54,7 +54,9 @@ pub enum AttachError {
 }
 
 /// A file name fit to show and to offer as a download: no path, no control or
-/// direction-override characters, at most 120 characters. Kept only in ciphertext.
+/// direction-override characters, no Windows device name (a download saved as
+/// `CON` or `aux.txt` would fail or hang there), at most 120 characters. Kept only
+/// in ciphertext.
 pub fn safe_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
@@ -67,7 +69,19 @@ pub fn safe_name(raw: &str) -> String {
     if name.is_empty() {
         name = "file".to_owned();
     }
+    if is_windows_device(&name) {
+        name.insert(0, '_');
+    }
     name
+}
+
+fn is_windows_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
 }
 
 /// The stored size of a file: powers of two up to 1 MiB, then whole MiB, so stored
@@ -482,6 +496,12 @@ mod tests {
         assert_eq!(safe_name("foto\u{202E}gpj.exe"), "fotogpj.exe");
         assert_eq!(safe_name("a\u{0}b\nc"), "abc");
         assert_eq!(safe_name(".."), "file");
+        for device in ["CON", "con.txt", "Aux.pdf", "NUL", "COM1", "lpt9.docx", "PRN .txt"] {
+            assert_eq!(safe_name(device), format!("_{device}"));
+        }
+        for ordinary in ["CONtract.pdf", "COM0.txt", "COM10", "console.log", "nullable.rs"] {
+            assert_eq!(safe_name(ordinary), ordinary);
+        }
         assert_eq!(safe_name(&"é".repeat(300)).chars().count(), 120);
         assert_eq!(
             safe_name("Verslag overleg wijkteam Zuid.pdf"),
