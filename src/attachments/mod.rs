@@ -76,7 +76,12 @@ pub fn safe_name(raw: &str) -> String {
 }
 
 fn is_windows_device(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_uppercase();
     matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || (stem.len() == 4
             && (stem.starts_with("COM") || stem.starts_with("LPT"))
@@ -496,10 +501,24 @@ mod tests {
         assert_eq!(safe_name("foto\u{202E}gpj.exe"), "fotogpj.exe");
         assert_eq!(safe_name("a\u{0}b\nc"), "abc");
         assert_eq!(safe_name(".."), "file");
-        for device in ["CON", "con.txt", "Aux.pdf", "NUL", "COM1", "lpt9.docx", "PRN .txt"] {
+        for device in [
+            "CON",
+            "con.txt",
+            "Aux.pdf",
+            "NUL",
+            "COM1",
+            "lpt9.docx",
+            "PRN .txt",
+        ] {
             assert_eq!(safe_name(device), format!("_{device}"));
         }
-        for ordinary in ["CONtract.pdf", "COM0.txt", "COM10", "console.log", "nullable.rs"] {
+        for ordinary in [
+            "CONtract.pdf",
+            "COM0.txt",
+            "COM10",
+            "console.log",
+            "nullable.rs",
+        ] {
             assert_eq!(safe_name(ordinary), ordinary);
         }
         assert_eq!(safe_name(&"é".repeat(300)).chars().count(), 120);
