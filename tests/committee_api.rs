@@ -411,6 +411,34 @@ on_both_databases!(
 );
 
 on_both_databases!(
+    async fn a_note_cannot_carry_a_file_because_files_are_sealed_to_the_reporter_too(backend) {
+        let (app, _, _, token, case_id) = portal_with_case(TestApp::spawn(backend).await).await;
+        let (committee, reporter) = seal_to(&app, &token, &case_id).await;
+        let mut everyone = committee.clone();
+        everyone.push(reporter);
+        let file = crypto::seal_for(b"intern verslag", &everyone).unwrap();
+        let req = app
+            .client
+            .post(format!("{}/api/v1/cases/{case_id}/attachments", app.base))
+            .header("content-type", "application/octet-stream")
+            .body(file);
+        let (status, uploaded) = into_json(authorised(req, Some(&token)).send().await.unwrap()).await;
+        assert_eq!(status, 201, "{uploaded}");
+        let id = uploaded["id"].as_str().unwrap().to_owned();
+        let note = crypto::seal_for(b"notitie", &committee).unwrap();
+        let answer = post_message(&app, &token, &case_id, &format!("kind=note&seq=2&attachments={id}"), note.clone()).await;
+        assert_refused(&answer, 400);
+        assert!(answer.1["error"].as_str().unwrap().contains("note carries no files"));
+        // The file is still pending and can go with a reply instead.
+        let reply = crypto::seal_for(b"antwoord", &everyone).unwrap();
+        let (status, body) = post_message(&app, &token, &case_id, &format!("kind=reply&seq=2&attachments={id}"), reply).await;
+        assert_eq!(status, 201, "{body}");
+        let (status, _) = post_message(&app, &token, &case_id, "kind=note&seq=3", note).await;
+        assert_eq!(status, 201, "a note without files is fine");
+    }
+);
+
+on_both_databases!(
     async fn a_reply_sealed_to_committee_and_reporter_and_a_note_to_the_committee_are_stored(backend) {
         let (app, _, anna_id, token, case_id) = portal_with_case(TestApp::spawn(backend).await).await;
         let (committee, reporter) = seal_to(&app, &token, &case_id).await;

@@ -205,6 +205,13 @@ pub async fn post_message(
     if attachment_ids.len() > state.file_limits.max_files {
         return Err(ApiError::BadRequest("too many attachments"));
     }
+    // Uploaded files are sealed to the reporter too (the upload cannot know what
+    // they are for), so a note, which the reporter must never read, carries none.
+    if kind == AuthorKind::Note && !attachment_ids.is_empty() {
+        return Err(ApiError::BadRequest(
+            "a note carries no files: files are sealed to the reporter too",
+        ));
+    }
     for a in &attachment_ids {
         let pending = state.storage.attachment(a).await?;
         if pending.is_none_or(|p| p.case_id.is_some()) {
