@@ -395,9 +395,14 @@ on_both_databases!(
                 .await
                 .unwrap();
         }
-        let r = desk.get(&format!("/case/{a}")).await;
-        assert_eq!(r.status, 200);
-        assert!(texts(&r.html(), "#thread .message-text").iter().any(|t| t.contains("Report A")));
+        let mut shown = Vec::new();
+        for case in [&a, &b] {
+            let r = desk.get(&format!("/case/{case}")).await;
+            assert_eq!(r.status, 200);
+            let page = texts(&r.html(), "#thread .message-text").join(" ");
+            shown.push(page.contains("Report A"));
+        }
+        assert!(shown[0] != shown[1], "each case shows its own report again");
     }
 );
 
