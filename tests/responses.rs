@@ -303,3 +303,30 @@ on_both_databases!(
         assert!(longest > sizes[0]);
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_that_panics_gives_the_friendly_500_page_and_the_portal_goes_on() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            panic_route: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    let r = app.get("/test/panic", None).await;
+    assert_friendly_page(&r, 500, "nl", "a panic");
+    assert!(
+        !r.body.contains("quoted-7f3a9c"),
+        "the panic's message is not shown"
+    );
+    assert!(!app.stderr().contains("quoted-7f3a9c"), "nor logged");
+    assert!(
+        app.stderr().contains("internal error at"),
+        "where it happened is logged"
+    );
+    assert_eq!(app.get("/", None).await.status, 200, "the portal goes on");
+    // Without the switch the route does not exist.
+    let plain = TestApp::spawn(Backend::Sqlite).await;
+    assert_eq!(plain.get("/test/panic", None).await.status, 404);
+}

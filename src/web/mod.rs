@@ -22,11 +22,12 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, Extension};
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Router, middleware};
 use time::OffsetDateTime;
 use tower_governor::GovernorLayer;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use report_form::TextLimits;
@@ -153,6 +154,22 @@ fn reporter_pages(upload_limit: usize) -> Router<SharedState> {
         .route("/sign-out", post(thread::sign_out))
 }
 
+/// Debug builds only, and only when asked: a route that panics, so the tests can
+/// show what a reporter sees when a handler fails that way. A release build has no
+/// such route whatever its environment says.
+fn test_routes(router: Router<SharedState>) -> Router<SharedState> {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("MELDPUNT_TEST_PANIC_ROUTE").is_some() {
+        return router.route("/test/panic", get(panics));
+    }
+    router
+}
+
+#[cfg(debug_assertions)]
+async fn panics() -> StatusCode {
+    panic!("a test panic quoting a secret: quoted-7f3a9c")
+}
+
 /// Committee API routes that need a signed-in member; they count against the
 /// global cap but not the per-client one (a member at work makes many requests).
 fn committee_api() -> Router<SharedState> {
@@ -195,7 +212,7 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         .route("/api/v1/sign-in/answer", post(api::answer))
         .layer(global.clone())
         .layer(GovernorLayer::new(limits.per_client.clone()));
-    Router::new()
+    let routes = Router::new()
         .merge(per_client_limited)
         .merge(committee_api().layer(global))
         .route("/en/", get(|| async { Redirect::permanent("/en") }))
@@ -203,7 +220,8 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         .route("/static/favicon.svg", get(static_files::favicon))
         .route("/favicon.ico", get(static_files::favicon))
         .route("/robots.txt", get(static_files::robots))
-        .route("/healthz", get(static_files::health))
+        .route("/healthz", get(static_files::health));
+    test_routes(routes)
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn_with_state(
             state.clone(),
@@ -213,6 +231,11 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             http.request_timeout,
+        ))
+        // A panicking handler would otherwise drop the connection: the reporter gets
+        // the friendly 500 page instead, and the panic's message goes nowhere.
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         ))
         .layer(middleware::from_fn(security::error_pages))
         .layer(from_fn_with_state(state.clone(), security::headers))

@@ -78,6 +78,8 @@ pub struct Options {
     pub recipients_text: Option<String>,
     /// A database URL to use instead of a fresh one (the caller owns it).
     pub database_url: Option<String>,
+    /// Adds the debug build's `/test/panic` route (MELDPUNT_TEST_PANIC_ROUTE).
+    pub panic_route: bool,
 }
 
 impl Default for Options {
@@ -88,6 +90,7 @@ impl Default for Options {
             global_rate_burst: 10_000,
             recipients_text: None,
             database_url: None,
+            panic_route: false,
         }
     }
 }
@@ -101,6 +104,7 @@ pub struct TestApp {
     pg_admin: Option<(String, String)>,
     child: Child,
     args: Vec<std::ffi::OsString>,
+    panic_route: bool,
     pub client: reqwest::Client,
 }
 
@@ -238,9 +242,10 @@ impl TestApp {
             "60000".into(),
         ];
         args.extend(opts.extra_args.iter().map(Into::into));
-        let child = launch(dir.path(), &args);
+        let child = launch(dir.path(), &args, opts.panic_route);
         let mut app = TestApp {
             args,
+            panic_route: opts.panic_route,
             base: String::new(),
             committee,
             database_url,
@@ -261,7 +266,7 @@ impl TestApp {
     /// database and files; the new process listens on a new port.
     pub async fn restart(&mut self) {
         self.stop();
-        self.child = launch(self.dir.path(), &self.args);
+        self.child = launch(self.dir.path(), &self.args, self.panic_route);
         self.base = self.wait_for_address().await;
     }
 
@@ -477,7 +482,7 @@ impl Drop for TestApp {
 
 /// Starts `meldpunt` with `args` in `dir`; its output is appended to the log files
 /// there, so logs of restarts accumulate and can be scanned.
-fn launch(dir: &Path, args: &[std::ffi::OsString]) -> Child {
+fn launch(dir: &Path, args: &[std::ffi::OsString], panic_route: bool) -> Child {
     let log = |name: &str| {
         std::fs::OpenOptions::new()
             .create(true)
@@ -487,7 +492,11 @@ fn launch(dir: &Path, args: &[std::ffi::OsString]) -> Child {
     };
     // A restart must not find the previous process's address line first.
     let _ = std::fs::remove_file(dir.join("stdout.log"));
-    Command::new(env!("CARGO_BIN_EXE_meldpunt"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_meldpunt"));
+    if panic_route {
+        command.env("MELDPUNT_TEST_PANIC_ROUTE", "1");
+    }
+    command
         .args(args)
         .env("RUST_LOG", "trace")
         .env_remove("DATABASE_URL")
