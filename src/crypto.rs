@@ -190,13 +190,27 @@ pub fn open(
     unpad(padded)
 }
 
+/// The most stanzas a header sealed for meldpunt may have: the committee (members
+/// and backup keys), the reporter and a grease stanza, with room to spare. The age
+/// library's header parser takes time quadratic in the number of stanzas (400 took
+/// 0.9 s in a release build), so longer headers are refused before it sees them.
+pub const MAX_STANZAS: usize = 100;
+
+/// The longest header [`MAX_STANZAS`] stanzas can make.
+const MAX_HEADER: usize = 64 * 1024;
+
 /// The number of X25519 recipient stanzas in an age file's header, or `None` when
-/// the bytes are not a well-formed age file. Lets the portal check that a message
-/// sealed elsewhere reaches every recipient it must, without being able to read it.
+/// the bytes are not a well-formed age file or have more than [`MAX_STANZAS`]
+/// stanzas. Lets the portal check that a message sealed elsewhere reaches every
+/// recipient it must, without being able to read it.
 pub fn x25519_stanza_count(file: &[u8]) -> Option<usize> {
-    age::Decryptor::new(file).ok()?;
-    let end = file.windows(5).position(|w| w == b"\n--- ")?;
+    let scanned = &file[..file.len().min(MAX_HEADER)];
+    let end = scanned.windows(5).position(|w| w == b"\n--- ")?;
     let header = std::str::from_utf8(&file[..end]).ok()?;
+    if header.lines().filter(|l| l.starts_with("-> ")).count() > MAX_STANZAS {
+        return None;
+    }
+    age::Decryptor::new(file).ok()?;
     Some(
         header
             .lines()
@@ -216,6 +230,13 @@ pub fn open_raw(
     let mut out = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
     reader.read_to_end(&mut out)?;
     Ok(out)
+}
+
+/// Whether `s` can be one of our row ids (16 random bytes in hex). Anything else
+/// names no row and must not reach the database: PostgreSQL refuses a NUL in text
+/// with an error rather than finding nothing.
+pub fn is_row_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// An age X25519 identity from 32 secret bytes. age has no raw-bytes constructor, so
@@ -499,6 +520,12 @@ mod tests {
             Some(1)
         );
         assert_eq!(x25519_stanza_count(b"plain text reply"), None);
+        // Too many stanzas: refused by counting lines, before age parses the header.
+        let many: String = (0..=MAX_STANZAS)
+            .map(|_| "-> X25519 AAAA\nAAAA\n")
+            .collect();
+        let file = format!("age-encryption.org/v1\n{many}--- AAAA\n");
+        assert_eq!(x25519_stanza_count(file.as_bytes()), None);
         assert_eq!(
             x25519_stanza_count(b"age-encryption.org/v1\n-> X25519 abc\n--- xyz\n"),
             None

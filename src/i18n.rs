@@ -276,6 +276,8 @@ pub struct Texts {
     /// Shown on the pickup page when the session ended (idle 15 minutes or signed out).
     pub session_ended: &'static str,
     /// A follow-up that arrived after its session ended is kept on the pickup page.
+    /// In the thread, for a message the reporter's key cannot open.
+    pub message_unreadable: &'static str,
     pub kept_text_label: &'static str,
     pub kept_text_hint: &'static str,
     /// On the thread after signing in again with a kept follow-up.

@@ -39,6 +39,8 @@ pub enum ServeError {
     DemoUnreadable(PathBuf),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    RateLimits(#[from] ratelimit::TooLarge),
     #[error("invalid trusted proxy header name")]
     ProxyHeader,
     #[error("cannot listen on {addr}: {source}")]
@@ -177,7 +179,7 @@ pub async fn run(
         global_burst: args.global_rate_burst,
         global_period: Duration::from_millis(args.global_rate_period_ms.max(1)),
         trusted_header,
-    });
+    })?;
     let state = AppState::new(StateParts {
         storage: storage.clone(),
         file_recipients,

@@ -51,6 +51,9 @@ pub enum AttachError {
     Timeout,
     #[error("the processing task failed")]
     Task,
+    /// The client stopped sending before the body was complete.
+    #[error("the upload was cut off")]
+    CutOff,
 }
 
 /// A file name fit to show and to offer as a download: no path, no control or
@@ -391,20 +394,18 @@ where
     let mut total = 0u64;
     let mut first = Vec::new();
     while let Some(piece) = body.next().await {
-        let piece = match piece {
-            Ok(p) => p,
-            Err(e) => {
-                storage.drop_attachment(&id).await?;
-                return Err(e.into());
-            }
+        let Ok(piece) = piece else {
+            storage.drop_attachment(&id).await?;
+            return Err(AttachError::CutOff);
         };
         total += piece.len() as u64;
         if total > max_bytes {
             storage.drop_attachment(&id).await?;
             return Ok(None);
         }
-        if first.len() < 4096 {
-            first.extend_from_slice(&piece[..piece.len().min(4096 - first.len())]);
+        // Enough for a header of crypto::MAX_STANZAS stanzas.
+        if first.len() < 16 * 1024 {
+            first.extend_from_slice(&piece[..piece.len().min(16 * 1024 - first.len())]);
         }
         buf.extend_from_slice(&piece);
         while buf.len() >= CHUNK {

@@ -80,12 +80,17 @@ pub struct Spooled {
 
 impl Spooled {
     /// A fresh seekable plaintext reader from the start.
-    pub fn reader(&mut self) -> io::Result<StreamReader<&mut File>> {
+    pub fn reader(&mut self) -> io::Result<PlainReader<'_>> {
         self.file.seek(SeekFrom::Start(0))?;
         let decryptor = age::Decryptor::new(&mut self.file).map_err(io::Error::other)?;
-        decryptor
+        let inner = decryptor
             .decrypt(std::iter::once(&self.identity as &dyn age::Identity))
-            .map_err(io::Error::other)
+            .map_err(io::Error::other)?;
+        Ok(PlainReader {
+            inner,
+            pos: 0,
+            len: self.len,
+        })
     }
 
     /// The whole plaintext, for strippers that need it in memory; refuses more
@@ -99,6 +104,43 @@ impl Spooled {
         let mut out = Vec::with_capacity(self.len as usize);
         self.reader()?.read_to_end(&mut out)?;
         Ok(out)
+    }
+}
+
+/// The plaintext of a spool, seekable like a file: a seek past the end is allowed
+/// and reads nothing there. age's own reader panics when read after such a seek
+/// (age 0.12.1, stream.rs:469), and a zip entry that points past the end of an
+/// uploaded file makes the Office cleaner do exactly that.
+pub struct PlainReader<'a> {
+    inner: StreamReader<&'a mut File>,
+    pos: u64,
+    len: u64,
+}
+
+impl Read for PlainReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.len {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for PlainReader<'_> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        }
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        if target < self.len {
+            self.inner.seek(SeekFrom::Start(target))?;
+        }
+        self.pos = target;
+        Ok(target)
     }
 }
 
@@ -129,5 +171,27 @@ mod tests {
         let mut tail = Vec::new();
         r.read_to_end(&mut tail).unwrap();
         assert_eq!(tail, canary);
+    }
+
+    #[test]
+    fn a_seek_past_the_end_reads_nothing_instead_of_panicking() {
+        let mut spool = Spool::new(None).unwrap();
+        spool.write(&[7u8; 70_000]).unwrap();
+        let mut done = spool.finish().unwrap();
+        let mut r = done.reader().unwrap();
+        for to in [
+            SeekFrom::Start(70_000),
+            SeekFrom::Start(1 << 40),
+            SeekFrom::End(5),
+        ] {
+            r.seek(to).unwrap();
+            let mut buf = [0u8; 100];
+            assert_eq!(r.read(&mut buf).unwrap(), 0);
+        }
+        assert!(r.seek(SeekFrom::Current(-(1 << 41))).is_err());
+        assert_eq!(r.seek(SeekFrom::End(-3)).unwrap(), 69_997);
+        let mut tail = Vec::new();
+        r.read_to_end(&mut tail).unwrap();
+        assert_eq!(tail, [7, 7, 7]);
     }
 }

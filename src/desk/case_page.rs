@@ -34,6 +34,9 @@ struct Shown {
     author: String,
     written_on: time::Date,
     body: Option<Body>,
+    /// Why the message could not be opened (altered, misplaced, not age), shown in
+    /// its place so the rest of the case stays readable.
+    problem: Option<String>,
 }
 
 pub async fn case_page(
@@ -79,10 +82,11 @@ async fn render_case(
     let mut thread = Vec::new();
     let mut notes = Vec::new();
     for m in &detail.messages {
-        let (body, attachments) = match portal.open(&detail.case.id, m.seq, &m.ciphertext) {
-            Ok(Opened::Envelope(env)) => (Some(env.body), env.attachments),
-            Ok(Opened::NotForMe) => (None, Vec::new()),
-            Err(e) => return portal_error(state, &e),
+        let (body, attachments, problem) = match portal.open(&detail.case.id, m.seq, &m.ciphertext)
+        {
+            Ok(Opened::Envelope(env)) => (Some(env.body), env.attachments, None),
+            Ok(Opened::NotForMe) => (None, Vec::new(), None),
+            Err(e) => (None, Vec::new(), Some(e.to_string())),
         };
         let d = state.texts();
         let author = match m.author_kind.as_str() {
@@ -97,6 +101,7 @@ async fn render_case(
             author,
             written_on: m.written_on,
             body,
+            problem,
         };
         if m.author_kind == "note" {
             notes.push(shown)
@@ -286,7 +291,13 @@ fn shown_message(state: &SharedDesk, t: &Texts, m: &Shown, class: &str, case_id:
             @match &m.body {
                 Some(Body::Report(r)) => { (report(t, r)) }
                 Some(Body::Text { text }) => { div class="message-text" { (text) } }
-                None => { p class="hint" { (d.not_for_me) } }
+                None => {
+                    @if let Some(problem) = &m.problem {
+                        p class="field-error message-unreadable" { (d.message_unreadable) " (" (problem) ")" }
+                    } @else {
+                        p class="hint" { (d.not_for_me) }
+                    }
+                }
             }
             (upload::file_list(t, &m.attachments, Some(&|a: &str| format!("/case/{case_id}/files/{a}"))))
         }

@@ -232,6 +232,7 @@ pub static EN: Texts = Texts {
     signed_out_title: "You are signed out",
     signed_out_text: "You are signed out. Are you using a computer you share with others? Then also close the browser window.",
     session_ended: "Your session has ended. This happens when you sign out, when you do nothing for 15 minutes, and after 2 hours. Enter your code again to continue.",
+    message_unreadable: "This message cannot be shown. Ask the committee in a new message to send it again.",
     kept_text_label: "Your message that has not been sent",
     kept_text_hint: "This is what you wrote. It has not been sent. Enter your code: your message will then be back in the message box and you can send it. Had you chosen files? Then choose them again.",
     kept_text_notice: "Your message has not been sent yet. It is in the message box below. Check it and click Send message.",

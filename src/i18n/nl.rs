@@ -232,6 +232,7 @@ pub static NL: Texts = Texts {
     signed_out_title: "Je bent uitgelogd",
     signed_out_text: "Je bent uitgelogd. Zit je op een computer die je met anderen deelt? Sluit dan ook het browservenster.",
     session_ended: "Je sessie is gestopt. Dat gebeurt als je uitlogt, als je 15 minuten niets doet, en na 2 uur. Vul je code opnieuw in om verder te gaan.",
+    message_unreadable: "Dit bericht kan niet worden getoond. Vraag de commissie in een nieuw bericht om het opnieuw te sturen.",
     kept_text_label: "Je bericht dat nog niet is verstuurd",
     kept_text_hint: "Dit had je geschreven. Het is nog niet verstuurd. Vul je code in: daarna staat het weer in het berichtvak en kun je het versturen. Had je bestanden gekozen? Kies die dan opnieuw.",
     kept_text_notice: "Je bericht is nog niet verstuurd. Het staat hieronder in het berichtvak. Kijk het na en klik op Bericht versturen.",

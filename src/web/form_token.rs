@@ -83,10 +83,11 @@ pub fn verify(
     }
     let issued_at = i64::from_be_bytes(time.try_into().expect("eight bytes"));
     // A token from the future (clock skew between instances) is allowed a minute.
-    if issued_at > now + 60 {
+    if issued_at > now.saturating_add(60) {
         return Err(TokenError::Invalid);
     }
-    if now - issued_at > ttl_secs {
+    // Saturating: a signed time from the far past must expire, not overflow.
+    if now.saturating_sub(issued_at) > ttl_secs {
         return Err(TokenError::Expired);
     }
     // Counted from the day of use, not from when the form was opened, so the stored
@@ -161,5 +162,21 @@ mod tests {
                 Some(TokenError::Invalid)
             );
         }
+    }
+
+    #[test]
+    fn a_token_from_the_far_past_or_future_is_refused_without_overflow() {
+        for issued_at in [i64::MIN, i64::MIN + 1, -1] {
+            let token = mint(&KEY, Purpose::Report, b"", issued_at);
+            assert_eq!(
+                verify(&KEY, Purpose::Report, b"", &token, 1_000_000, 3600).err(),
+                Some(TokenError::Expired)
+            );
+        }
+        let token = mint(&KEY, Purpose::Report, b"", i64::MAX);
+        assert_eq!(
+            verify(&KEY, Purpose::Report, b"", &token, 1_000_000, 3600).err(),
+            Some(TokenError::Invalid)
+        );
     }
 }

@@ -63,8 +63,33 @@ pub struct RateSettings {
     pub trusted_header: Option<HeaderName>,
 }
 
+/// A burst and period the limiter cannot represent: it counts burst × period in
+/// nanoseconds in a u64 (about 584 years), and would panic past that.
+#[derive(Debug, thiserror::Error)]
+#[error("{burst_flag} × {period_flag} is too large: burst times period must stay under 500 years")]
+pub struct TooLarge {
+    burst_flag: &'static str,
+    period_flag: &'static str,
+}
+
+fn representable(burst: u32, period: Duration) -> bool {
+    period.as_nanos().saturating_mul(u128::from(burst.max(1))) < u128::from(u64::MAX / 2)
+}
+
 impl Limits {
-    pub fn new(s: &RateSettings) -> Self {
+    pub fn new(s: &RateSettings) -> Result<Self, TooLarge> {
+        if !representable(s.burst, s.period) {
+            return Err(TooLarge {
+                burst_flag: "--rate-burst",
+                period_flag: "--rate-period-ms",
+            });
+        }
+        if !representable(s.global_burst, s.global_period) {
+            return Err(TooLarge {
+                burst_flag: "--global-rate-burst",
+                period_flag: "--global-rate-period-ms",
+            });
+        }
         let per_client = GovernorConfigBuilder::default()
             .key_extractor(ClientKey::new(s.trusted_header.clone()))
             .period(s.period)
@@ -79,10 +104,10 @@ impl Limits {
             .methods(vec![Method::POST])
             .finish()
             .expect("burst and period are positive");
-        Self {
+        Ok(Self {
             per_client: Arc::new(per_client),
             global: Arc::new(global),
-        }
+        })
     }
 
     /// Forgets clients whose buckets are full again, so addresses do not linger.

@@ -70,8 +70,21 @@ pub(super) struct ThreadForm {
 struct ShownMessage {
     author: AuthorKind,
     written_on: time::Date,
-    body: Body,
+    /// `None` when the message cannot be opened with the reporter's key.
+    body: Option<Body>,
     attachments: Vec<AttachmentInfo>,
+}
+
+/// A message as its reporter can open it, or `None`. A message that a member sealed
+/// wrongly, or that was altered in the database, must not take the whole thread
+/// down with it: the reporter still reads everything else and can answer.
+fn open_for_reporter(
+    m: &crate::storage::MessageRow,
+    case_id: &str,
+    identity: &crypto::Identity,
+) -> Option<Envelope> {
+    let plain = crypto::open(&m.ciphertext, identity).ok()?;
+    Envelope::from_bytes(&plain, case_id, m.seq).ok()
 }
 
 async fn load_case(
@@ -98,13 +111,20 @@ pub(super) async fn render_thread(
         if m.author_kind == AuthorKind::Note {
             continue;
         }
-        let plain = crypto::open(&m.ciphertext, &session.identity)?;
-        let envelope = Envelope::from_bytes(&plain, &case.id, m.seq)?;
+        let envelope = open_for_reporter(&m, &case.id, &session.identity);
+        if envelope.is_none() {
+            tracing::warn!(
+                seq = m.seq,
+                "a message cannot be opened with its reporter's key"
+            );
+        }
+        let (body, attachments) =
+            envelope.map_or((None, Vec::new()), |e| (Some(e.body), e.attachments));
         shown.push(ShownMessage {
             author: m.author_kind,
             written_on: m.written_on,
-            body: envelope.body,
-            attachments: envelope.attachments,
+            body,
+            attachments,
         });
     }
     let token = form_token::mint(
@@ -210,8 +230,9 @@ fn message(lang: Lang, m: &ShownMessage) -> Markup {
                 p class="message-date" { (t.message_date_label) ": " (lang.date(m.written_on)) }
             }
             @match &m.body {
-                Body::Report(r) => { h3 { (t.report_heading) } (report_summary(t, r)) }
-                Body::Text { text } => { div class="message-text" { (text) } }
+                Some(Body::Report(r)) => { h3 { (t.report_heading) } (report_summary(t, r)) }
+                Some(Body::Text { text }) => { div class="message-text" { (text) } }
+                None => { p class="message-unreadable" { (t.message_unreadable) } }
             }
             (upload::file_list(t, &m.attachments, Some(&|id: &str| lang.path(&format!("/thread/files/{id}")))))
         }
@@ -396,7 +417,7 @@ pub async fn download(
         Err(response) => return Ok(response),
     };
     let not_found = || StatusCode::NOT_FOUND.into_response();
-    if id.len() != 32 || crypto::unhex(&id).is_none() {
+    if !crypto::is_row_id(&id) {
         return Ok(not_found());
     }
     let Some(row) = state.storage.attachment(&id).await? else {
@@ -417,8 +438,9 @@ pub async fn download(
     else {
         return Ok(not_found());
     };
-    let plain = crypto::open(&message.ciphertext, &session.identity)?;
-    let envelope = Envelope::from_bytes(&plain, case_id, seq)?;
+    let Some(envelope) = open_for_reporter(&message, case_id, &session.identity) else {
+        return Ok(not_found());
+    };
     let Some(info) = envelope.attachments.into_iter().find(|a| a.id == id) else {
         return Ok(not_found());
     };

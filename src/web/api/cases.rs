@@ -196,6 +196,18 @@ pub async fn post_message(
     if q.seq < 1 {
         return Err(ApiError::BadRequest("seq must be positive"));
     }
+    // Only the next number: a gap (up to i64::MAX) would end the conversation, as
+    // nothing could follow it. A number already taken means someone else wrote
+    // first; the desk fetches the case again.
+    let next = state.storage.next_seq(&case.id).await?;
+    if q.seq > next {
+        return Err(ApiError::BadRequest("seq must be the case's next number"));
+    }
+    if q.seq < next {
+        return Err(ApiError::Conflict(
+            "that sequence number is taken; fetch the case again",
+        ));
+    }
     let attachment_ids: Vec<String> = q
         .attachments
         .split(',')
@@ -213,6 +225,11 @@ pub async fn post_message(
         ));
     }
     for a in &attachment_ids {
+        if !crypto::is_row_id(a) {
+            return Err(ApiError::BadRequest(
+                "an attachment is unknown or already used",
+            ));
+        }
         let pending = state.storage.attachment(a).await?;
         if pending.is_none_or(|p| p.case_id.is_some()) {
             return Err(ApiError::BadRequest(
@@ -315,6 +332,9 @@ pub async fn assign(
 ) -> ApiResult<StatusCode> {
     let case = find_case(&state, &id).await?;
     let assignee = match req.member.as_deref().filter(|m| !m.is_empty()) {
+        Some(m) if !crypto::is_row_id(m) => {
+            return Err(ApiError::BadRequest("no such active member"));
+        }
         Some(m) => Some(
             state
                 .storage

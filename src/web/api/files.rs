@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::{ApiError, ApiResult, Member, audit, find_case};
+use crate::attachments::AttachError;
 use crate::case::Status;
 use crate::crypto;
 use crate::web::SharedState;
@@ -33,7 +34,11 @@ pub async fn upload_attachment(
     let stored =
         crate::attachments::store_sealed(&state.storage, Box::pin(stream), &case.id, until, max)
             .await
-            .map_err(|e| ApiError::Internal(WebError::Upload(e.to_string())))?;
+            .map_err(|e| match e {
+                AttachError::CutOff => ApiError::BadRequest("the upload was cut off"),
+                AttachError::Storage(e) => e.into(),
+                e => ApiError::Internal(WebError::Upload(e.to_string())),
+            })?;
     let Some((attachment, head)) = stored else {
         return Err(ApiError::BadRequest(
             "the body is not an age file within the size limit",
@@ -56,6 +61,9 @@ pub async fn download_attachment(
     Path((id, attachment)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let case = find_case(&state, &id).await?;
+    if !crypto::is_row_id(&attachment) {
+        return Err(ApiError::NotFound);
+    }
     let row = state
         .storage
         .attachment(&attachment)

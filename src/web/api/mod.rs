@@ -100,7 +100,7 @@ async fn audit(
 
 /// Finds a case by id; anything else (malformed or unknown) is the same 404.
 async fn find_case(state: &SharedState, id: &str) -> ApiResult<CaseRow> {
-    if id.len() != 32 || crypto::unhex(id).is_none() {
+    if !crypto::is_row_id(id) {
         return Err(ApiError::NotFound);
     }
     state
