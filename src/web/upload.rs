@@ -368,13 +368,16 @@ const STRIP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The page for a file that could not be processed (nothing was stored).
 pub fn failed_page(lang: Lang, e: &crate::attachments::AttachError) -> Response {
+    use crate::attachments::AttachError;
+    use crate::storage::StorageError;
     tracing::error!(error = %e, "an upload could not be stored");
+    // The file's fault (too slow to clean, cut off) is a client error; ours is not,
+    // and an unavailable database is a 503 as everywhere else.
+    let status = match e {
+        AttachError::Timeout | AttachError::CutOff => StatusCode::UNPROCESSABLE_ENTITY,
+        AttachError::Storage(StorageError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
     let t = lang.texts();
-    message_page(
-        lang,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        t.server_error_title,
-        t.err_upload_failed,
-    )
-    .into_response()
+    message_page(lang, status, t.server_error_title, t.err_upload_failed).into_response()
 }
