@@ -8,60 +8,18 @@ use common::{Desk, Options, TestApp, form_token, identity_file, text, texts};
 use meldpunt::crypto::{self, Identity};
 use reqwest::multipart::{Form, Part};
 
-/// Sends the report form with files, as a browser does (multipart/form-data).
+/// Sends the report form with files given as (name, bytes), as a browser does
+/// (multipart/form-data, each file as application/octet-stream).
 async fn submit_with_files(
     app: &TestApp,
     prefix: &str,
     what: &str,
     files: Vec<(String, Vec<u8>)>,
 ) -> common::Resp {
-    let form = app.get(&format!("{prefix}/report"), None).await;
-    let mut body = Form::new().text("form_token", form_token(&form.html()));
-    for (k, v) in common::full_report(what) {
-        body = body.text(k, v);
-    }
-    for (name, bytes) in files {
-        body = body.part(
-            "files",
-            Part::bytes(bytes)
-                .file_name(name)
-                .mime_str("application/octet-stream")
-                .unwrap(),
-        );
-    }
-    let r = app
-        .client
-        .post(format!("{}{prefix}/report", app.base))
-        .multipart(body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let headers = r.headers().clone();
-    common::Resp {
-        status,
-        headers,
-        body: r.text().await.unwrap(),
-    }
-}
-
-async fn download(
-    app: &TestApp,
-    href: &str,
-    cookie: &str,
-) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
-    let r = app
-        .client
-        .get(format!("{}{href}", app.base))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (
-        r.status().as_u16(),
-        r.headers().clone(),
-        r.bytes().await.unwrap().to_vec(),
-    )
+    let parts = files
+        .into_iter()
+        .map(|(name, bytes)| common::file_part(name, bytes));
+    app.submit_with_files(prefix, what, parts).await
 }
 
 fn links(page: &scraper::Html, css: &str) -> Vec<String> {
@@ -172,7 +130,7 @@ async fn reporter_files(app: &TestApp, code: &str) -> Vec<(String, Vec<u8>, Stri
     assert_eq!(names.len(), hrefs.len());
     let mut out = Vec::new();
     for ((name, href), note) in names.into_iter().zip(hrefs).zip(notes) {
-        let (status, headers, bytes) = download(app, &href, &cookie).await;
+        let (status, headers, bytes) = app.download(&href, &cookie).await;
         assert_eq!(status, 200);
         assert_eq!(headers["content-type"], "application/octet-stream");
         assert!(

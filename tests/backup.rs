@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use common::{Desk, Options, TestApp, identity_file, meldpunt, text, texts};
+use common::{
+    Desk, Options, ScratchDatabase, TestApp, file_part, identity_file, meldpunt, text, texts,
+};
 use meldpunt::crypto::{self, Identity};
-use reqwest::multipart::{Form, Part};
 use sqlx::Row;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -30,26 +31,7 @@ async fn a_backup_taken_during_writes_restores_into_a_new_installation_in_one_co
             let http = reqwest::Client::new();
             let mut n = 0;
             while writing.load(Ordering::SeqCst) {
-                let form = http
-                    .get(format!("{base}/report"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
-                let token = common::form_token(&scraper::Html::parse_document(&form));
-                let body = format!(
-                    "form_token={token}&role=volunteer&concern=other&what=tijdens+de+backup+{n}"
-                );
-                let r = http
-                    .post(format!("{base}/report"))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status(), 200);
+                short_report(&http, &base, &format!("tijdens de backup {n}")).await;
                 n += 1;
             }
             n
@@ -139,6 +121,33 @@ async fn a_backup_taken_during_writes_restores_into_a_new_installation_in_one_co
     }
 }
 
+/// Sends a short report (role, concern and `what`) from a client of its own, as the
+/// writers that keep reports arriving during a backup do; the receipt page.
+async fn short_report(http: &reqwest::Client, base: &str, what: &str) -> String {
+    let form = http
+        .get(format!("{base}/report"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = common::form_token(&scraper::Html::parse_document(&form));
+    let body = format!(
+        "form_token={token}&role=volunteer&concern=other&what={}",
+        common::urlencode(what)
+    );
+    let r = http
+        .post(format!("{base}/report"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.text().await.unwrap()
+}
+
 #[test]
 fn backup_of_a_postgresql_database_points_to_pg_dump() {
     let out = meldpunt(&[
@@ -152,85 +161,6 @@ fn backup_of_a_postgresql_database_points_to_pg_dump() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
 }
 
-/// A PostgreSQL database made for one test and dropped when the test ends, also when
-/// it fails (as the harness does with the databases it makes).
-struct ScratchDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl ScratchDatabase {
-    async fn create(admin: &str, prefix: &str) -> ScratchDatabase {
-        let name = format!("{prefix}_{}", crypto::hex(&crypto::random_bytes::<8>()));
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        let base = admin.rsplit_once('/').unwrap().0;
-        ScratchDatabase {
-            admin: admin.to_owned(),
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-}
-
-impl Drop for ScratchDatabase {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        // Dropping runs outside the test's runtime, which may be shutting down.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "drop database if exists {name} with (force)"
-                    )))
-                    .execute(&pool)
-                    .await;
-                    pool.close().await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-/// Sends the report form with one file, as a browser does (multipart/form-data).
-async fn submit_with_file(app: &TestApp, what: &str, name: &str, bytes: Vec<u8>) -> common::Resp {
-    let form = app.get("/report", None).await;
-    let mut body = Form::new().text("form_token", common::form_token(&form.html()));
-    for (k, v) in common::full_report(what) {
-        body = body.text(k, v);
-    }
-    body = body.part(
-        "files",
-        Part::bytes(bytes)
-            .file_name(name.to_owned())
-            .mime_str("application/octet-stream")
-            .unwrap(),
-    );
-    let r = app
-        .client
-        .post(format!("{}/report", app.base))
-        .multipart(body)
-        .send()
-        .await
-        .unwrap();
-    common::Resp {
-        status: r.status().as_u16(),
-        headers: r.headers().clone(),
-        body: r.text().await.unwrap(),
-    }
-}
-
 /// The reporter's view of a case: the report's "what happened" and the texts of the
 /// messages after it, by author label.
 async fn reporter_thread(app: &TestApp, code: &str) -> (String, Vec<(String, String)>, String) {
@@ -239,16 +169,7 @@ async fn reporter_thread(app: &TestApp, code: &str) -> (String, Vec<(String, Str
     assert_eq!(page.status, 200, "{}", page.body);
     let html = page.html();
     let what = texts(&html, "dl.report-summary dd")[2].clone();
-    let articles = scraper::Selector::parse("ol.thread article").unwrap();
-    let messages = html
-        .select(&articles)
-        .filter_map(|a| {
-            let inner = scraper::Html::parse_fragment(&a.html());
-            let body = texts(&inner, "div.message-text");
-            body.first()
-                .map(|t| (text(&inner, ".message-author"), t.clone()))
-        })
-        .collect();
+    let messages = common::thread_messages(&html);
     (what, messages, cookie)
 }
 
@@ -296,7 +217,9 @@ async fn a_pg_dump_taken_during_writes_restores_with_pg_restore_into_a_new_datab
         .chain((0..5_000u32).map(|n| (n % 251) as u8))
         .collect();
     let with_file = format!("{canary} melding met bijlage");
-    let receipt = submit_with_file(&app, &with_file, "verslag.bin", file.clone()).await;
+    let receipt = app
+        .submit_with_files("", &with_file, [file_part("verslag.bin", file.clone())])
+        .await;
     assert_eq!(receipt.status, 200, "{}", receipt.body);
     let file_code = text(&receipt.html(), "#pickup-code");
     reports.push((file_code.clone(), with_file));
@@ -343,29 +266,8 @@ async fn a_pg_dump_taken_during_writes_restores_with_pg_restore_into_a_new_datab
                 let http = reqwest::Client::new();
                 let mut n = 0;
                 while writing.load(Ordering::SeqCst) {
-                    let form = http
-                        .get(format!("{base}/report"))
-                        .send()
-                        .await
-                        .unwrap()
-                        .text()
-                        .await
-                        .unwrap();
-                    let token = common::form_token(&scraper::Html::parse_document(&form));
                     let what = format!("tijdens de dump {w} {n}");
-                    let body = format!(
-                        "form_token={token}&role=volunteer&concern=other&what={}",
-                        common::urlencode(&what)
-                    );
-                    let r = http
-                        .post(format!("{base}/report"))
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(r.status(), 200);
-                    let page = r.text().await.unwrap();
+                    let page = short_report(&http, &base, &what).await;
                     let at = Instant::now();
                     let code = text(&scraper::Html::parse_document(&page), "#pickup-code");
                     arrived.lock().unwrap().push((at, code, what));
@@ -468,24 +370,7 @@ async fn a_pg_dump_taken_during_writes_restores_with_pg_restore_into_a_new_datab
         .fetch_all(&pool)
         .await
         .unwrap();
-    let files: Vec<Vec<u8>> = {
-        let ids: Vec<String> = sqlx::query_scalar("select id from attachments")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-        let mut files = Vec::new();
-        for id in ids {
-            let chunks: Vec<Vec<u8>> = sqlx::query_scalar(
-                "select data from attachment_chunks where attachment_id = $1 order by idx",
-            )
-            .bind(id)
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-            files.push(chunks.concat());
-        }
-        files
-    };
+    let files = common::stored_files(&pool).await;
     pool.close().await;
     assert_eq!(without_report, 0, "no case without its report");
     let seen_before = (reports.len() + before_dump.len()) as i64;
@@ -540,19 +425,9 @@ async fn a_pg_dump_taken_during_writes_restores_with_pg_restore_into_a_new_datab
     let (_, _, cookie) = reporter_thread(&new_app, &file_code).await;
     let page = new_app.get("/thread", Some(&cookie)).await.html();
     let href = common::attr(&page, "li.file a[download]", "href").expect("the file is listed");
-    let downloaded = new_app
-        .client
-        .get(format!("{}{href}", new_app.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(downloaded.status(), 200);
-    assert_eq!(
-        downloaded.bytes().await.unwrap().to_vec(),
-        file,
-        "byte-identical"
-    );
+    let (status, _, downloaded) = new_app.download(&href, &cookie).await;
+    assert_eq!(status, 200);
+    assert_eq!(downloaded, file, "byte-identical");
 
     // The audit chain survived, the member signs in and the desk lists every case…
     let audit = new_app.audit_verify();

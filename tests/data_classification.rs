@@ -12,9 +12,8 @@ use std::str::FromStr;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::{TestApp, form_token, text};
+use common::{TestApp, form_token};
 use meldpunt::crypto::{self, Identity, Recipient};
-use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -381,31 +380,6 @@ async fn member_sign_in(app: &TestApp, identity: &Identity) -> String {
     body["token"].as_str().unwrap().to_owned()
 }
 
-/// Sends the report form with one file, as a browser does; returns the pickup code.
-async fn submit_with_file(app: &TestApp, what: &str, file: Vec<u8>) -> String {
-    let form = app.get("/report", None).await;
-    let mut body = Form::new().text("form_token", form_token(&form.html()));
-    for (k, v) in common::full_report(what) {
-        body = body.text(k, v);
-    }
-    let part = Part::bytes(file)
-        .file_name("bijlage.bin")
-        .mime_str("application/octet-stream")
-        .unwrap();
-    body = body.part("files", part);
-    let r = app
-        .client
-        .post(format!("{}/report", app.base))
-        .multipart(body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let page = scraper::Html::parse_document(&r.text().await.unwrap());
-    assert_eq!(status, 200);
-    text(&page, "#pickup-code")
-}
-
 /// Fills every table: two reports (one with a file over a chunk), a reporter
 /// follow-up and a still-open reporter session; a member who signs in, leaves a
 /// challenge open, acknowledges, replies, assigns, marks read and closes a case.
@@ -416,7 +390,13 @@ async fn journey(app: &TestApp) {
     let file: Vec<u8> = (0..(1536 * 1024u32))
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let code = submit_with_file(app, "Het wijkteam deelde dossiers.", file).await;
+    let code = app
+        .submit_code_with_files(
+            "",
+            "Het wijkteam deelde dossiers.",
+            [common::file_part("bijlage.bin", file)],
+        )
+        .await;
     app.submit_code("", "tekst").await;
 
     let cookie = app.sign_in("", &code).await;

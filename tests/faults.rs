@@ -4,13 +4,9 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use common::{Backend, Options, TestApp, form_token, full_report};
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
 
 /// Sends a report and returns the answer's status and whether it shows a code.
 async fn try_report(app: &TestApp, what: &str) -> (u16, bool, String) {
@@ -105,43 +101,6 @@ async fn a_full_disk_gives_a_clear_503_and_the_portal_recovers_when_space_return
     assert_eq!((status, shows_code), (200, true));
 }
 
-/// A TCP proxy in front of PostgreSQL that the test can cut and restore.
-async fn proxy(target: String, up: Arc<AtomicBool>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut inbound, _)) = listener.accept().await else {
-                return;
-            };
-            if !up.load(Ordering::SeqCst) {
-                let _ = inbound.shutdown().await;
-                continue;
-            }
-            let target = target.clone();
-            let up = up.clone();
-            tokio::spawn(async move {
-                let Ok(mut outbound) = TcpStream::connect(&target).await else {
-                    return;
-                };
-                let (mut ri, mut wi) = inbound.split();
-                let (mut ro, mut wo) = outbound.split();
-                let cut = async {
-                    while up.load(Ordering::SeqCst) {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    }
-                };
-                tokio::select! {
-                    _ = tokio::io::copy(&mut ri, &mut wo) => {}
-                    _ = tokio::io::copy(&mut ro, &mut wi) => {}
-                    () = cut => {}
-                }
-            });
-        }
-    });
-    port
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_database_gives_a_clear_503_and_the_portal_recovers_without_restart() {
     let Some(Backend::Postgres(admin)) = Backend::postgres().await else {
@@ -149,24 +108,10 @@ async fn an_unreachable_database_gives_a_clear_503_and_the_portal_recovers_witho
     };
     // A fresh database for this test, reached only through the proxy.
     let probe = TestApp::spawn(Backend::Postgres(admin.clone())).await;
-    let direct = probe.database_url.clone();
-    let (prefix, rest) = direct
-        .split_once("@127.0.0.1:5432")
-        .expect("the default local server");
-    let up = Arc::new(AtomicBool::new(true));
-    let port = proxy("127.0.0.1:5432".into(), up.clone()).await;
-    let via_proxy = format!("{prefix}@127.0.0.1:{port}{rest}");
-    let app = TestApp::spawn_with(
-        Backend::Sqlite,
-        Options {
-            database_url: Some(via_proxy),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (proxy, app) = probe.spawn_through_proxy(Options::default()).await;
     assert_eq!(try_report(&app, "Tijdens een storing").await.0, 200);
 
-    up.store(false, Ordering::SeqCst);
+    proxy.cut();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let r = app.get("/healthz", None).await;
     assert_eq!(r.status, 503);
@@ -197,7 +142,7 @@ async fn an_unreachable_database_gives_a_clear_503_and_the_portal_recovers_witho
     assert_eq!(common::texts(&page, "h1").len(), 1);
     assert!(!body.contains("sqlx") && !body.contains("connection"));
 
-    up.store(true, Ordering::SeqCst);
+    proxy.restore();
     let mut recovered = false;
     for _ in 0..50 {
         if try_report(&app, "Tijdens een storing").await.1 {

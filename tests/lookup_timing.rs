@@ -9,19 +9,14 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Options, Resp, TestApp, attr, text};
+use common::{Backend, Options, Resp, TestApp, attr, keep_alive_client, text};
 use futures::StreamExt;
-use meldpunt::case::{self, CloseReason, Status};
 use meldpunt::i18n::Lang;
 use meldpunt::pickup::{CodeError, PickupCode};
 use meldpunt::storage::Storage;
 use rand::seq::SliceRandom;
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
 
 /// Timed requests per class in one sample (the checklist asks for at least 1,000).
 const PER_CLASS: usize = 1_000;
@@ -205,15 +200,6 @@ async fn timed_pickup(client: &reqwest::Client, url: &str, code: &str) -> (Durat
     )
 }
 
-fn keep_alive_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(1)
-        .tcp_nodelay(true)
-        .build()
-        .unwrap()
-}
-
 /// Submits `n` real reports (a few at a time) and purges them the way retention does:
 /// closed, then deleted by `purge_closed` once their retention has ended. Returns their
 /// codes, which now open nothing.
@@ -232,21 +218,7 @@ async fn deleted_report_codes(app: &TestApp, n: usize) -> Vec<String> {
     for code in &codes {
         let lookup = PickupCode::parse(code).unwrap().derive(&salt).lookup;
         let case = storage.case_by_lookup(&lookup).await.unwrap().unwrap();
-        let closed = case::transition(
-            case.received_on,
-            None,
-            Status::Closed,
-            Some(CloseReason::OutOfScope),
-            today,
-            30,
-        )
-        .unwrap();
-        assert!(
-            storage
-                .set_workflow(&case.id, &closed, today)
-                .await
-                .unwrap()
-        );
+        common::close_out_of_scope(&storage, &case, today).await;
     }
     let purged = storage
         .purge_closed(today + time::Duration::days(31))
@@ -430,66 +402,6 @@ on_both_databases!(
 // A typo never reaches the database
 // ---------------------------------------------------------------------------------
 
-/// A TCP proxy in front of PostgreSQL that the test can cut (as in tests/faults.rs):
-/// when `up` is false, open connections are dropped and new ones are closed at once.
-async fn proxy(target: String, up: Arc<AtomicBool>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut inbound, _)) = listener.accept().await else {
-                return;
-            };
-            if !up.load(Ordering::SeqCst) {
-                let _ = inbound.shutdown().await;
-                continue;
-            }
-            let target = target.clone();
-            let up = up.clone();
-            tokio::spawn(async move {
-                let Ok(mut outbound) = TcpStream::connect(&target).await else {
-                    return;
-                };
-                let (mut ri, mut wi) = inbound.split();
-                let (mut ro, mut wo) = outbound.split();
-                let cut = async {
-                    while up.load(Ordering::SeqCst) {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    }
-                };
-                tokio::select! {
-                    _ = tokio::io::copy(&mut ri, &mut wo) => {}
-                    _ = tokio::io::copy(&mut ro, &mut wi) => {}
-                    () = cut => {}
-                }
-            });
-        }
-    });
-    port
-}
-
-/// The `host[:port]` part of a `postgres://user@host[:port]/db` URL.
-fn pg_authority(url: &str) -> &str {
-    let after_user = url.split_once('@').expect("a user in the URL").1;
-    after_user.split_once('/').expect("a database in the URL").0
-}
-
-/// Where the proxy connects: the server of `url`.
-fn pg_target(url: &str) -> String {
-    let authority = pg_authority(url);
-    if authority.contains(':') {
-        authority.to_owned()
-    } else {
-        format!("{authority}:5432")
-    }
-}
-
-/// The same URL, through a proxy on 127.0.0.1:`port`.
-fn through_proxy(url: &str, port: u16) -> String {
-    let authority = pg_authority(url);
-    url.replacen(&format!("@{authority}/"), &format!("@127.0.0.1:{port}/"), 1)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_typo_gets_the_same_page_with_the_database_unreachable_and_an_unknown_code_does_not() {
     let Some(admin @ Backend::Postgres(_)) = Backend::postgres().await else {
@@ -497,17 +409,7 @@ async fn a_typo_gets_the_same_page_with_the_database_unreachable_and_an_unknown_
     };
     // A fresh database, which the portal reaches only through a proxy we can cut.
     let probe = TestApp::spawn(admin).await;
-    let up = Arc::new(AtomicBool::new(true));
-    let port = proxy(pg_target(&probe.database_url), up.clone()).await;
-    let via_proxy = through_proxy(&probe.database_url, port);
-    let app = TestApp::spawn_with(
-        Backend::Sqlite,
-        Options {
-            database_url: Some(via_proxy),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (proxy, app) = probe.spawn_through_proxy(Options::default()).await;
     let client = keep_alive_client();
     let url = format!("{}/pickup", app.base);
 
@@ -520,7 +422,7 @@ async fn a_typo_gets_the_same_page_with_the_database_unreachable_and_an_unknown_
         "with the database up, an unknown code is looked up"
     );
 
-    up.store(false, Ordering::SeqCst);
+    proxy.cut();
     tokio::time::sleep(Duration::from_millis(200)).await;
     // The database is really gone for a lookup ...
     let (_, unknown) = timed_pickup(&client, &url, &unknown_code()).await;
@@ -535,7 +437,7 @@ async fn a_typo_gets_the_same_page_with_the_database_unreachable_and_an_unknown_
         text(&before.html(), ".field-error"),
         Lang::Nl.texts().err_code_typo
     );
-    up.store(true, Ordering::SeqCst);
+    proxy.restore();
     drop(app);
     drop(probe);
 }

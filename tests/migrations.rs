@@ -14,11 +14,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use age::secrecy::ExposeSecret;
-use common::{Backend, Desk, Options, TestApp, identity_file, text, texts};
+use common::{
+    Backend, Desk, Options, ScratchDatabase, TestApp, file_part, identity_file, text, texts,
+};
 use meldpunt::case::{CloseReason, Status};
 use meldpunt::crypto::{self, Identity};
 use meldpunt::i18n::Lang;
-use reqwest::multipart::{Form, Part};
 use serde::{Deserialize, Serialize};
 
 /// The schema the generator writes a fixture set for: the schema of the release being
@@ -204,57 +205,6 @@ fn secret_of(identity: &Identity) -> String {
     crypto::hex(&bytes)
 }
 
-/// A PostgreSQL database made for one test and dropped when the test ends, also when
-/// it fails (as the harness does with the databases it makes).
-struct ScratchDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl ScratchDatabase {
-    async fn create(admin: &str, prefix: &str) -> ScratchDatabase {
-        let name = format!("{prefix}_{}", crypto::hex(&crypto::random_bytes::<8>()));
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        let base = admin.rsplit_once('/').unwrap().0;
-        ScratchDatabase {
-            admin: admin.to_owned(),
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-}
-
-impl Drop for ScratchDatabase {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        // Dropping runs outside the test's runtime, which may be shutting down.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "drop database if exists {name} with (force)"
-                    )))
-                    .execute(&pool)
-                    .await;
-                    pool.close().await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
 async fn query_versions(url: &str) -> Vec<i64> {
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(url).await.unwrap();
@@ -282,16 +232,7 @@ async fn reporter_view(app: &TestApp, prefix: &str, cookie: &str) -> ReporterVie
     let page = app.get(&format!("{prefix}/thread"), Some(cookie)).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let html = page.html();
-    let articles = scraper::Selector::parse("ol.thread article").unwrap();
-    let messages = html
-        .select(&articles)
-        .filter_map(|a| {
-            let inner = scraper::Html::parse_fragment(&a.html());
-            let body = texts(&inner, "div.message-text");
-            body.first()
-                .map(|t| (text(&inner, ".message-author"), t.clone()))
-        })
-        .collect();
+    let messages = common::thread_messages(&html);
     let links = scraper::Selector::parse("li.file a[download]").unwrap();
     let files = texts(&html, "li.file .file-name")
         .into_iter()
@@ -308,18 +249,6 @@ async fn reporter_view(app: &TestApp, prefix: &str, cookie: &str) -> ReporterVie
         files,
         body: page.body,
     }
-}
-
-async fn download(app: &TestApp, href: &str, cookie: &str) -> Vec<u8> {
-    let r = app
-        .client
-        .get(format!("{}{href}", app.base))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{href}");
-    r.bytes().await.unwrap().to_vec()
 }
 
 /// The cases in a desk's inbox as (reference, link).
@@ -478,7 +407,8 @@ async fn migrate_fixture_set(backend: &Backend, dir: &Path) {
             Some(file) => {
                 assert_eq!(view.files.len(), 1, "{}: one file", case.reference);
                 assert_eq!(view.files[0].0, file.name);
-                let bytes = download(&app, &view.files[0].1, &cookie).await;
+                let (status, _, bytes) = app.download(&view.files[0].1, &cookie).await;
+                assert_eq!(status, 200, "{}", view.files[0].1);
                 assert_eq!(bytes.len(), file.bytes, "{}: file size", case.reference);
                 assert_eq!(
                     crypto::hex(&crypto::sha256(&bytes)),
@@ -497,21 +427,7 @@ async fn migrate_fixture_set(backend: &Backend, dir: &Path) {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let ids: Vec<String> = sqlx::query_scalar("select id from attachments")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    let mut files = Vec::new();
-    for id in ids {
-        let chunks: Vec<Vec<u8>> = sqlx::query_scalar(
-            "select data from attachment_chunks where attachment_id = $1 order by idx",
-        )
-        .bind(id)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-        files.push(chunks.concat());
-    }
+    let files = common::stored_files(&pool).await;
     pool.close().await;
     let stored: usize = expected
         .cases
@@ -714,40 +630,6 @@ fn every_fixture_set_is_complete_small_and_marked_test_only() {
 
 const MEMBER_NAME: &str = "Fixture Anna";
 
-/// Sends the report form with one file, as a browser does (multipart/form-data).
-async fn submit_with_file(
-    app: &TestApp,
-    prefix: &str,
-    what: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> common::Resp {
-    let form = app.get(&format!("{prefix}/report"), None).await;
-    let mut body = Form::new().text("form_token", common::form_token(&form.html()));
-    for (k, v) in common::full_report(what) {
-        body = body.text(k, v);
-    }
-    body = body.part(
-        "files",
-        Part::bytes(bytes)
-            .file_name(name.to_owned())
-            .mime_str("application/octet-stream")
-            .unwrap(),
-    );
-    let r = app
-        .client
-        .post(format!("{}{prefix}/report", app.base))
-        .multipart(body)
-        .send()
-        .await
-        .unwrap();
-    common::Resp {
-        status: r.status().as_u16(),
-        headers: r.headers().clone(),
-        body: r.text().await.unwrap(),
-    }
-}
-
 /// The file sent with the first report: text and every byte value.
 fn fixture_file() -> Vec<u8> {
     let mut bytes = "Verslag van het teamoverleg (fixture)\n"
@@ -814,14 +696,15 @@ async fn fill(app: &TestApp, member: &Identity) -> Vec<FixtureCase> {
         let (code, attachment) = match plan.file {
             Some(name) => {
                 let bytes = fixture_file();
-                let receipt = submit_with_file(app, prefix, plan.report, name, bytes.clone()).await;
-                assert_eq!(receipt.status, 200, "{}", receipt.body);
+                let code = app
+                    .submit_code_with_files(prefix, plan.report, [file_part(name, bytes.clone())])
+                    .await;
                 let file = FixtureFile {
                     name: name.to_owned(),
                     bytes: bytes.len(),
                     sha256: crypto::hex(&crypto::sha256(&bytes)),
                 };
-                (text(&receipt.html(), "#pickup-code"), Some(file))
+                (code, Some(file))
             }
             None => (app.submit_code(prefix, plan.report).await, None),
         };

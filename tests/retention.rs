@@ -4,7 +4,6 @@
 mod common;
 
 use common::TestApp;
-use meldpunt::case::{self, CloseReason, Status};
 use meldpunt::storage::Storage;
 
 on_both_databases!(
@@ -35,21 +34,7 @@ async fn a_closed_case_is_purged_after_retention_and_leaves_no_ciphertext_behind
 
     // Closed today with 30 days of retention.
     let today = time::OffsetDateTime::now_utc().date();
-    let closed = case::transition(
-        case.received_on,
-        None,
-        Status::Closed,
-        Some(CloseReason::OutOfScope),
-        today,
-        30,
-    )
-    .unwrap();
-    assert!(
-        storage
-            .set_workflow(&case.id, &closed, today)
-            .await
-            .unwrap()
-    );
+    common::close_out_of_scope(&storage, &case, today).await;
     assert_eq!(
         storage
             .purge_closed(today + time::Duration::days(30))

@@ -7,7 +7,6 @@ mod common;
 use std::time::Duration;
 
 use common::{Options, Resp, TestApp, form_token, text, texts};
-use reqwest::multipart::{Form, Part};
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
@@ -232,32 +231,6 @@ on_both_databases!(
     }
 );
 
-/// Sends a report with one file; returns its code.
-async fn report_with_file(app: &TestApp, bytes: Vec<u8>) -> String {
-    let form = app.get("/report", None).await;
-    let mut body = Form::new().text("form_token", form_token(&form.html()));
-    for (k, v) in common::full_report("melding met bijlage") {
-        body = body.text(k, v);
-    }
-    body = body.part(
-        "files",
-        Part::bytes(bytes)
-            .file_name("verslag.txt")
-            .mime_str("text/plain")
-            .unwrap(),
-    );
-    let r = app
-        .client
-        .post(format!("{}/report", app.base))
-        .multipart(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let page = scraper::Html::parse_document(&r.text().await.unwrap());
-    text(&page, "#pickup-code")
-}
-
 fn file_links(page: &scraper::Html) -> Vec<String> {
     let sel = scraper::Selector::parse("li.file a[download]").unwrap();
     page.select(&sel)
@@ -270,7 +243,10 @@ on_both_databases!(
         backend
     ) {
         let app = TestApp::spawn(backend).await;
-        let code_a = report_with_file(&app, b"alleen voor zaak A".to_vec()).await;
+        let file = common::file_part("verslag.txt", b"alleen voor zaak A".to_vec())
+            .mime_str("text/plain")
+            .unwrap();
+        let code_a = app.submit_code_with_files("", "melding met bijlage", [file]).await;
         let code_b = app.submit_code("", "melding B").await;
         let cookie_a = app.sign_in("", &code_a).await;
         let links_a = file_links(&app.get("/thread", Some(&cookie_a)).await.html());

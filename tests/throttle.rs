@@ -9,17 +9,11 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Backend, Options, Resp, TestApp, attr, text, texts};
 use meldpunt::i18n::Lang;
 use meldpunt::pickup::PickupCode;
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
 
 // ---------------------------------------------------------------------------------
 // Helpers
@@ -75,128 +69,6 @@ async fn sessions(app: &TestApp) -> i64 {
     app.count("reporter_sessions").await
 }
 
-/// The portal of `app` started again with a per-client limit of `burst` POSTs, then
-/// one more every `period_ms`. The harness always passes `--rate-period-ms 60000` and
-/// clap refuses the flag twice (so `extra_args` cannot shorten it), and a flag beats
-/// the environment variable: so this stops the harness's process and starts the same
-/// binary on the same database, recipients and data directory with a short window.
-/// `app.base` then points at the new process, so every `TestApp` helper talks to it.
-/// Declare the returned guard after `app`: it stops the process before `app` drops the
-/// database.
-struct Relaunched {
-    child: Child,
-}
-
-impl Relaunched {
-    async fn start(app: &mut TestApp, burst: u32, period_ms: u64) -> Relaunched {
-        app.stop();
-        let dir = app.dir.path();
-        let stdout = dir.join("relaunched-stdout.log");
-        let log = |path: &Path| std::fs::File::create(path).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .args(["--database-url", &app.database_url])
-            .arg("--recipients")
-            .arg(dir.join("committee.txt"))
-            .arg("--data-dir")
-            .arg(dir.join("data"))
-            .args(["--rate-burst", &burst.to_string()])
-            .args(["--rate-period-ms", &period_ms.to_string()])
-            .args(["--global-rate-burst", "10000"])
-            .args(["--global-rate-period-ms", "60000"])
-            .env("RUST_LOG", "trace")
-            .env_remove("DATABASE_URL")
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(log(&stdout))
-            .stderr(log(&dir.join("relaunched-stderr.log")))
-            .spawn()
-            .expect("the meldpunt binary starts");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let out = std::fs::read_to_string(&stdout).unwrap_or_default();
-            if let Some(line) = out.lines().find(|l| l.contains("listening on http://")) {
-                let url = line.split("listening on ").nth(1).unwrap();
-                app.base = url.trim_end_matches('/').to_owned();
-                return Relaunched { child };
-            }
-            if let Some(status) = child.try_wait().unwrap() {
-                panic!("meldpunt exited early with {status}");
-            }
-            assert!(Instant::now() < deadline, "meldpunt did not start");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-impl Drop for Relaunched {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A TCP proxy in front of PostgreSQL that the test can cut (as in tests/faults.rs):
-/// when `up` is false, open connections are dropped and new ones are closed at once.
-async fn proxy(target: String, up: Arc<AtomicBool>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut inbound, _)) = listener.accept().await else {
-                return;
-            };
-            if !up.load(Ordering::SeqCst) {
-                let _ = inbound.shutdown().await;
-                continue;
-            }
-            let target = target.clone();
-            let up = up.clone();
-            tokio::spawn(async move {
-                let Ok(mut outbound) = TcpStream::connect(&target).await else {
-                    return;
-                };
-                let (mut ri, mut wi) = inbound.split();
-                let (mut ro, mut wo) = outbound.split();
-                let cut = async {
-                    while up.load(Ordering::SeqCst) {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    }
-                };
-                tokio::select! {
-                    _ = tokio::io::copy(&mut ri, &mut wo) => {}
-                    _ = tokio::io::copy(&mut ro, &mut wi) => {}
-                    () = cut => {}
-                }
-            });
-        }
-    });
-    port
-}
-
-/// The `host[:port]` part of a `postgres://user@host[:port]/db` URL.
-fn pg_authority(url: &str) -> &str {
-    let after_user = url.split_once('@').expect("a user in the URL").1;
-    after_user.split_once('/').expect("a database in the URL").0
-}
-
-/// Where the proxy connects: the server of `url`.
-fn pg_target(url: &str) -> String {
-    let authority = pg_authority(url);
-    if authority.contains(':') {
-        authority.to_owned()
-    } else {
-        format!("{authority}:5432")
-    }
-}
-
-/// The same URL, through a proxy on 127.0.0.1:`port`.
-fn through_proxy(url: &str, port: u16) -> String {
-    let authority = pg_authority(url);
-    url.replacen(&format!("@{authority}/"), &format!("@127.0.0.1:{port}/"), 1)
-}
-
 fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
@@ -222,7 +94,7 @@ on_both_databases!(
         let mut app = TestApp::spawn(backend).await;
         let code = app.submit_code("", "Melding van een cliënt die even moet wachten").await;
         // A fresh limiter (burst 3, then one POST per second) on the same database.
-        let _server = Relaunched::start(&mut app, BURST, PERIOD_MS).await;
+        app.restart_with_rate_limit(BURST, PERIOD_MS).await;
         assert_eq!(sessions(&app).await, 0);
 
         // Guessing uses up the burst: each guess is looked up and refused, then the
@@ -288,21 +160,16 @@ async fn an_over_limit_pickup_is_a_429_even_with_the_database_unreachable() {
     };
     // A fresh database, which the portal reaches only through a proxy we can cut.
     let probe = TestApp::spawn(admin).await;
-    let up = Arc::new(AtomicBool::new(true));
-    let port = proxy(pg_target(&probe.database_url), up.clone()).await;
-    let app = TestApp::spawn_with(
-        Backend::Sqlite,
-        Options {
-            database_url: Some(through_proxy(&probe.database_url, port)),
+    let (proxy, app) = probe
+        .spawn_through_proxy(Options {
             rate_burst: BURST,
             ..Default::default()
-        },
-    )
-    .await;
+        })
+        .await;
     // POST 1 of the burst: a real report and its code.
     let code = app.submit_code("", "Melding vlak voor een storing").await;
 
-    up.store(false, Ordering::SeqCst);
+    proxy.cut();
     tokio::time::sleep(Duration::from_millis(200)).await;
     // POSTs 2 and 3, within the burst, reach the handler, which needs the database
     // for a well-formed code and cannot have it: 503.
@@ -331,7 +198,7 @@ async fn an_over_limit_pickup_is_a_429_even_with_the_database_unreachable() {
         503,
         "the database was unreachable all along"
     );
-    up.store(true, Ordering::SeqCst);
+    proxy.restore();
     drop(app);
     drop(probe);
 }
@@ -352,12 +219,7 @@ on_both_databases!(
         let code = app.submit_code("", "Melding met een geldige code").await;
 
         // One keep-alive client, the latency from sending until the whole page is in.
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(1)
-            .tcp_nodelay(true)
-            .build()
-            .unwrap();
+        let client = common::keep_alive_client();
         let url = format!("{}/pickup", app.base);
         let body = format!("code={}", common::urlencode(&code));
         let mut first_page: Option<(u16, String)> = None;
@@ -423,7 +285,7 @@ async fn a_client_that_waits_as_long_as_retry_after_says_gets_in() {
     let code = app
         .submit_code("", "Melding van een geduldige cliënt")
         .await;
-    let _server = Relaunched::start(&mut app, 1, PERIOD_MS).await;
+    app.restart_with_rate_limit(1, PERIOD_MS).await;
     assert_eq!(pickup(&app, &unknown_code(), None).await.status, 422);
     let limited = pickup(&app, &unknown_code(), None).await;
     let retry_after = assert_throttled(&limited, "the second guess");

@@ -5,13 +5,20 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use age::secrecy::ExposeSecret;
+use meldpunt::case::{self, CloseReason, Status};
 use meldpunt::crypto::{self, Identity};
+use meldpunt::storage::{CaseRow, Storage};
 use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::multipart::{Form, Part};
 use scraper::{Html, Selector};
 use sqlx::Row;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
 
 pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -101,7 +108,8 @@ pub struct TestApp {
     pub committee: Identity,
     pub database_url: String,
     pub backend: Backend,
-    pg_admin: Option<(String, String)>,
+    /// The PostgreSQL database made for this app, dropped with it.
+    scratch: Option<ScratchDatabase>,
     child: Child,
     args: Vec<std::ffi::OsString>,
     panic_route: bool,
@@ -156,6 +164,20 @@ pub fn text(html: &Html, css: &str) -> String {
         .unwrap_or_else(|| panic!("no element matches {css}"))
 }
 
+/// The messages on a reporter's thread page that have a text, in order, as
+/// (author label, text).
+pub fn thread_messages(html: &Html) -> Vec<(String, String)> {
+    let articles = Selector::parse("ol.thread article").unwrap();
+    html.select(&articles)
+        .filter_map(|a| {
+            let inner = Html::parse_fragment(&a.html());
+            let body = texts(&inner, "div.message-text");
+            body.first()
+                .map(|t| (text(&inner, ".message-author"), t.clone()))
+        })
+        .collect()
+}
+
 pub fn attr(html: &Html, css: &str, name: &str) -> Option<String> {
     let sel = Selector::parse(css).expect("valid selector");
     html.select(&sel)
@@ -204,22 +226,15 @@ impl TestApp {
             .clone()
             .unwrap_or_else(|| format!("# test committee\n{}\n", committee.to_public()));
         std::fs::write(&recipients, text).unwrap();
-        let (database_url, pg_admin) = match (&backend, &opts.database_url) {
+        let (database_url, scratch) = match (&backend, &opts.database_url) {
             (_, Some(url)) => (url.clone(), None),
             (Backend::Sqlite, None) => (
                 format!("sqlite://{}", dir.path().join("db/meldpunt.db").display()),
                 None,
             ),
             (Backend::Postgres(admin), None) => {
-                let name = format!("meldpunt_t_{}", crypto::hex(&crypto::random_bytes::<8>()));
-                let pool = sqlx::AnyPool::connect(admin).await.unwrap();
-                sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-                pool.close().await;
-                let base = admin.rsplit_once('/').unwrap().0;
-                (format!("{base}/{name}"), Some((admin.clone(), name)))
+                let scratch = ScratchDatabase::create(admin, "meldpunt_t").await;
+                (scratch.url.clone(), Some(scratch))
             }
         };
         let mut args: Vec<std::ffi::OsString> = vec![
@@ -250,7 +265,7 @@ impl TestApp {
             committee,
             database_url,
             backend,
-            pg_admin,
+            scratch,
             child,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -268,6 +283,41 @@ impl TestApp {
         self.stop();
         self.child = launch(self.dir.path(), &self.args, self.panic_route);
         self.base = self.wait_for_address().await;
+    }
+
+    /// Restarts the server (as `restart` does) with a per-client limit of `burst` POSTs,
+    /// then one more every `period_ms`: a fresh limiter with a short window on the
+    /// same database and files. (The harness always passes `--rate-period-ms`, and
+    /// clap refuses a flag twice, so `Options::extra_args` cannot shorten it.)
+    pub async fn restart_with_rate_limit(&mut self, burst: u32, period_ms: u64) {
+        self.set_arg("--rate-burst", burst.to_string());
+        self.set_arg("--rate-period-ms", period_ms.to_string());
+        self.restart().await;
+    }
+
+    /// A second portal on this app's database that reaches it only through a proxy
+    /// the test can cut; `opts.database_url` is set to the proxy's URL.
+    pub async fn spawn_through_proxy(&self, opts: Options) -> (CuttableProxy, TestApp) {
+        let proxy = CuttableProxy::to_database(&self.database_url).await;
+        let app = TestApp::spawn_with(
+            self.backend.clone(),
+            Options {
+                database_url: Some(proxy.database_url(&self.database_url)),
+                ..opts
+            },
+        )
+        .await;
+        (proxy, app)
+    }
+
+    /// Replaces the value after `flag` in the server's arguments.
+    fn set_arg(&mut self, flag: &str, value: String) {
+        let at = self
+            .args
+            .iter()
+            .position(|a| a == flag)
+            .unwrap_or_else(|| panic!("the harness passes {flag}"));
+        self.args[at + 1] = value.into();
     }
 
     /// The server's process id, e.g. to read its memory use.
@@ -314,6 +364,22 @@ impl TestApp {
             req = req.header("cookie", c);
         }
         into_resp(req.send().await.expect("GET answered")).await
+    }
+
+    /// GETs a file with a session cookie: status, headers and the bytes.
+    pub async fn download(&self, href: &str, cookie: &str) -> (u16, HeaderMap, Vec<u8>) {
+        let r = self
+            .client
+            .get(format!("{}{href}", self.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        (
+            r.status().as_u16(),
+            r.headers().clone(),
+            r.bytes().await.unwrap().to_vec(),
+        )
     }
 
     pub async fn post_form(
@@ -365,6 +431,50 @@ impl TestApp {
     /// Submits a report and returns the pickup code shown on the receipt.
     pub async fn submit_code(&self, lang_prefix: &str, what: &str) -> String {
         let receipt = self.submit(lang_prefix, full_report(what)).await;
+        assert_eq!(receipt.status, 200, "{}", receipt.body);
+        text(&receipt.html(), "#pickup-code")
+    }
+
+    /// Sends the report form in `lang_prefix` with every field filled
+    /// (`full_report(what)`) and `files` in its file field, as a browser does
+    /// (multipart/form-data).
+    pub async fn submit_with_files(
+        &self,
+        lang_prefix: &str,
+        what: &str,
+        files: impl IntoIterator<Item = Part>,
+    ) -> Resp {
+        let form = self.get(&format!("{lang_prefix}/report"), None).await;
+        let mut body = Form::new().text("form_token", form_token(&form.html()));
+        for (k, v) in full_report(what) {
+            body = body.text(k, v);
+        }
+        for file in files {
+            body = body.part("files", file);
+        }
+        let r = self
+            .client
+            .post(format!("{}{lang_prefix}/report", self.base))
+            .multipart(body)
+            .send()
+            .await
+            .unwrap();
+        Resp {
+            status: r.status().as_u16(),
+            headers: r.headers().clone(),
+            body: r.text().await.unwrap(),
+        }
+    }
+
+    /// Submits a report with `files` (as `submit_with_files`) and returns the pickup
+    /// code shown on the receipt.
+    pub async fn submit_code_with_files(
+        &self,
+        lang_prefix: &str,
+        what: &str,
+        files: impl IntoIterator<Item = Part>,
+    ) -> String {
+        let receipt = self.submit_with_files(lang_prefix, what, files).await;
         assert_eq!(receipt.status, 200, "{}", receipt.body);
         text(&receipt.html(), "#pickup-code")
     }
@@ -456,27 +566,153 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // The server goes first; then the fields drop, the scratch database with them.
         self.stop();
-        if let Some((admin, name)) = self.pg_admin.take() {
-            // Dropping runs outside the test's runtime, which may be shutting down.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(async {
-                    if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                            "drop database if exists {name} with (force)"
-                        )))
-                        .execute(&pool)
-                        .await;
-                        pool.close().await;
+    }
+}
+
+/// A PostgreSQL database made for one test and dropped when its owner is dropped,
+/// also when the test fails. `TestApp` makes one for each app on PostgreSQL; a test
+/// makes its own to restore or load a dump into.
+pub struct ScratchDatabase {
+    admin: String,
+    pub name: String,
+    /// The URL of the new database, on the server of the admin URL.
+    pub url: String,
+}
+
+impl ScratchDatabase {
+    /// Creates `{prefix}_{random hex}` through the `admin` URL.
+    pub async fn create(admin: &str, prefix: &str) -> ScratchDatabase {
+        let name = format!("{prefix}_{}", crypto::hex(&crypto::random_bytes::<8>()));
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let base = admin.rsplit_once('/').unwrap().0;
+        ScratchDatabase {
+            admin: admin.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Dropping runs outside the test's runtime, which may be shutting down.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "drop database if exists {name} with (force)"
+                    )))
+                    .execute(&pool)
+                    .await;
+                    pool.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A TCP proxy on 127.0.0.1 in front of a server (PostgreSQL, in the tests) that a
+/// test can cut and restore: while it is cut, open connections are dropped and new
+/// ones are closed at once.
+pub struct CuttableProxy {
+    pub port: u16,
+    up: Arc<AtomicBool>,
+}
+
+impl CuttableProxy {
+    /// Starts forwarding to `target` (`host:port`), up.
+    pub async fn start(target: String) -> CuttableProxy {
+        let up = Arc::new(AtomicBool::new(true));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let switch = up.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                if !switch.load(Ordering::SeqCst) {
+                    let _ = inbound.shutdown().await;
+                    continue;
+                }
+                let target = target.clone();
+                let up = switch.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    let (mut ri, mut wi) = inbound.split();
+                    let (mut ro, mut wo) = outbound.split();
+                    let cut = async {
+                        while up.load(Ordering::SeqCst) {
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                        }
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy(&mut ri, &mut wo) => {}
+                        _ = tokio::io::copy(&mut ro, &mut wi) => {}
+                        () = cut => {}
                     }
                 });
-            })
-            .join();
-        }
+            }
+        });
+        CuttableProxy { port, up }
+    }
+
+    /// Starts a proxy to the server of the PostgreSQL URL `url`.
+    pub async fn to_database(url: &str) -> CuttableProxy {
+        CuttableProxy::start(pg_target(url)).await
+    }
+
+    /// `url` (a `postgres://user@host[:port]/db` URL) reaching its database through
+    /// this proxy.
+    pub fn database_url(&self, url: &str) -> String {
+        let authority = pg_authority(url);
+        url.replacen(
+            &format!("@{authority}/"),
+            &format!("@127.0.0.1:{}/", self.port),
+            1,
+        )
+    }
+
+    /// Drops the open connections and closes new ones until `restore`.
+    pub fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+    }
+
+    /// Lets connections through again.
+    pub fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The `host[:port]` part of a `postgres://user@host[:port]/db` URL.
+fn pg_authority(url: &str) -> &str {
+    let after_user = url.split_once('@').expect("a user in the URL").1;
+    after_user.split_once('/').expect("a database in the URL").0
+}
+
+/// The server of a PostgreSQL URL, as `host:port`.
+fn pg_target(url: &str) -> String {
+    let authority = pg_authority(url);
+    if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:5432")
     }
 }
 
@@ -531,6 +767,66 @@ pub fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+/// Every stored file in the database of `pool`, its chunks joined in order (still
+/// sealed).
+pub async fn stored_files(pool: &sqlx::AnyPool) -> Vec<Vec<u8>> {
+    let ids: Vec<String> = sqlx::query_scalar("select id from attachments")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let mut files = Vec::new();
+    for id in ids {
+        let chunks: Vec<Vec<u8>> = sqlx::query_scalar(
+            "select data from attachment_chunks where attachment_id = $1 order by idx",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        files.push(chunks.concat());
+    }
+    files
+}
+
+/// One keep-alive connection, no redirects, no Nagle delay: for timing requests.
+pub fn keep_alive_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(1)
+        .tcp_nodelay(true)
+        .build()
+        .unwrap()
+}
+
+/// A file for the report form, sent as `application/octet-stream` (set another type
+/// with `Part::mime_str`).
+pub fn file_part(name: impl Into<String>, bytes: Vec<u8>) -> Part {
+    Part::bytes(bytes)
+        .file_name(name.into())
+        .mime_str("application/octet-stream")
+        .unwrap()
+}
+
+/// Closes `case` as out of scope on `today` with 30 days of retention, as the desk
+/// would: `purge_closed` keeps it through `today` + 30 days and deletes it after.
+pub async fn close_out_of_scope(storage: &Storage, case: &CaseRow, today: time::Date) {
+    let closed = case::transition(
+        case.received_on,
+        None,
+        Status::Closed,
+        Some(CloseReason::OutOfScope),
+        today,
+        30,
+    )
+    .unwrap();
+    assert!(
+        storage
+            .set_workflow(&case.id, &closed, today)
+            .await
+            .unwrap()
+    );
 }
 
 /// Whether the reference age CLI is here. Under CI it must be.
