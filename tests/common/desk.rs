@@ -1,0 +1,137 @@
+//! The committee's desk as a real `meldpunt desk` process, and identity files.
+
+use super::*;
+
+/// A committee member's desk: the real `meldpunt desk` process on 127.0.0.1:0.
+pub struct Desk {
+    pub base: String,
+    pub cookie: String,
+    pub launch_url: String,
+    pub dir: tempfile::TempDir,
+    child: Child,
+    pub client: reqwest::Client,
+}
+
+impl Desk {
+    /// Starts a desk for `identity_file` against the portal; does not open it yet.
+    pub async fn start(portal: &str, identity_file: &Path, lang: &str) -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
+            .args([
+                "desk",
+                "--portal",
+                portal,
+                "--listen",
+                "127.0.0.1:0",
+                "--lang",
+                lang,
+            ])
+            .arg("--identity")
+            .arg(identity_file)
+            .arg("--export-dir")
+            .arg(dir.path().join("exports"))
+            .env("RUST_LOG", "trace")
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
+            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
+            .spawn()
+            .unwrap();
+        let mut desk = Desk {
+            base: String::new(),
+            cookie: String::new(),
+            launch_url: String::new(),
+            dir,
+            child,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let out =
+                std::fs::read_to_string(desk.dir.path().join("stdout.log")).unwrap_or_default();
+            if let Some(line) = out
+                .lines()
+                .find(|l| l.contains("open the desk in your browser: "))
+            {
+                desk.launch_url = line.split(": ").nth(1).unwrap().trim().to_owned();
+                desk.base = desk.launch_url.split("/?").next().unwrap().to_owned();
+                break;
+            }
+            if let Some(status) = desk.child.try_wait().unwrap() {
+                panic!("desk exited early with {status}: {}", desk.stderr());
+            }
+            assert!(Instant::now() < deadline, "desk did not start");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        desk
+    }
+
+    /// Starts a desk and opens it with the launch link, keeping the cookie.
+    pub async fn open(portal: &str, identity_file: &Path, lang: &str) -> Desk {
+        let mut desk = Desk::start(portal, identity_file, lang).await;
+        let r = desk.client.get(&desk.launch_url).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        desk.cookie = r
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        desk
+    }
+
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        let r = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .header("cookie", &self.cookie);
+        into_resp(r.send().await.unwrap()).await
+    }
+
+    /// POSTs a form, adding the CSRF token from `page`.
+    pub async fn post(&self, path: &str, page: &Html, pairs: &[(&str, &str)]) -> Resp {
+        let csrf = attr(page, "input[name=csrf]", "value").expect("the page has a csrf token");
+        let mut body = format!("csrf={}", urlencode(&csrf));
+        for (k, v) in pairs {
+            body.push_str(&format!("&{}={}", urlencode(k), urlencode(v)));
+        }
+        let r = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        into_resp(r.send().await.unwrap()).await
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Writes an identity in age-keygen's format (unencrypted) to a file.
+pub fn identity_file(dir: &Path, name: &str, identity: &Identity) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            "# test identity\n{}\n",
+            identity.to_string().expose_secret()
+        ),
+    )
+    .unwrap();
+    path
+}
