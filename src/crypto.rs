@@ -232,13 +232,6 @@ pub fn open_raw(
     Ok(out)
 }
 
-/// Whether `s` can be one of our row ids (16 random bytes in hex). Anything else
-/// names no row and must not reach the database: PostgreSQL refuses a NUL in text
-/// with an error rather than finding nothing.
-pub fn is_row_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 /// An age X25519 identity from 32 secret bytes. age has no raw-bytes constructor, so
 /// the bytes go through the Bech32 form that `AGE-SECRET-KEY-1…` strings use.
 pub fn identity_from_bytes(secret: &[u8; 32]) -> Identity {

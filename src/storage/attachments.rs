@@ -82,6 +82,9 @@ impl Storage {
     }
 
     pub async fn attachment(&self, id: &str) -> Result<Option<AttachmentRow>> {
+        if !super::is_row_id(id) {
+            return Ok(None);
+        }
         let row = sqlx::query(
             "select id, case_id, seq, chunk_count, stored_bytes from attachments where id = $1",
         )

@@ -72,6 +72,9 @@ impl Storage {
     }
 
     pub async fn member_by_id(&self, id: &str) -> Result<Option<MemberRow>> {
+        if !super::is_row_id(id) {
+            return Ok(None);
+        }
         let row =
             sqlx::query("select id, name, recipient, active, added_on from members where id = $1")
                 .bind(id)

@@ -179,6 +179,14 @@ fn sqlite_path(url: &str) -> Option<&str> {
     Some(rest.split('?').next().unwrap_or(rest))
 }
 
+/// Whether `s` can be one of our row ids (16 random bytes in hex). Lookups by an
+/// id from a request answer "no such row" for anything else without asking the
+/// database: PostgreSQL refuses a NUL in text with an error rather than finding
+/// nothing.
+pub(crate) fn is_row_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 impl Storage {
     /// Connects, sets SQLite to WAL with full fsync, and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self> {
@@ -388,6 +396,9 @@ impl Storage {
     }
 
     pub async fn case_by_id(&self, id: &str) -> Result<Option<CaseRow>> {
+        if !is_row_id(id) {
+            return Ok(None);
+        }
         let row = sqlx::query(case_select!("id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)

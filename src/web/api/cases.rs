@@ -225,11 +225,6 @@ pub async fn post_message(
         ));
     }
     for a in &attachment_ids {
-        if !crypto::is_row_id(a) {
-            return Err(ApiError::BadRequest(
-                "an attachment is unknown or already used",
-            ));
-        }
         let pending = state.storage.attachment(a).await?;
         if pending.is_none_or(|p| p.case_id.is_some()) {
             return Err(ApiError::BadRequest(
@@ -332,9 +327,6 @@ pub async fn assign(
 ) -> ApiResult<StatusCode> {
     let case = find_case(&state, &id).await?;
     let assignee = match req.member.as_deref().filter(|m| !m.is_empty()) {
-        Some(m) if !crypto::is_row_id(m) => {
-            return Err(ApiError::BadRequest("no such active member"));
-        }
         Some(m) => Some(
             state
                 .storage

@@ -61,9 +61,6 @@ pub async fn download_attachment(
     Path((id, attachment)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let case = find_case(&state, &id).await?;
-    if !crypto::is_row_id(&attachment) {
-        return Err(ApiError::NotFound);
-    }
     let row = state
         .storage
         .attachment(&attachment)
