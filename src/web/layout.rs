@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Texts};
 
 /// Marks a response whose body is already a finished page, so the error-page layer
 /// leaves it alone.
@@ -120,4 +120,23 @@ pub fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str) -> 
         },
     )
     .status(status)
+}
+
+/// The summary of problems above a form, each linked to the field it is about
+/// (`(field id, message)`); nothing when there are none. `autofocus` moves focus to
+/// it without JavaScript so screen readers announce it first.
+pub fn error_summary(t: &Texts, problems: &[(&str, &str)]) -> Markup {
+    html! {
+        @if !problems.is_empty() {
+            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus
+                aria-labelledby="error-summary-title" {
+                h2 id="error-summary-title" { (t.error_summary_title) }
+                ul {
+                    @for (field, message) in problems {
+                        li { a href={ "#" (field) } { (message) } }
+                    }
+                }
+            }
+        }
+    }
 }

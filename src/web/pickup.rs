@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
 use super::error::WebError;
-use super::layout::Page;
+use super::layout::{Page, error_summary};
 use super::pages::bad_request;
 use super::session;
 use super::thread::{ThreadForm, render_thread};
@@ -31,11 +31,7 @@ pub(super) fn pickup_page(
     let body = html! {
         h1 { (t.pickup_title) }
         @if let Some(e) = error {
-            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus
-                aria-labelledby="error-summary-title" {
-                h2 id="error-summary-title" { (t.error_summary_title) }
-                ul { li { a href="#code" { (e) } } }
-            }
+            (error_summary(t, &[("code", e)]))
         }
         @if let Some(n) = notice {
             div class="notice" role="status" { p { (n) } }

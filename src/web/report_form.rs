@@ -218,22 +218,13 @@ const FIELD_ORDER: [Field; 12] = [
     Field::Contact,
 ];
 
-/// The summary of problems above a form; `autofocus` moves focus to it without
-/// JavaScript so screen readers announce it first.
+/// The summary of the report form's problems above it.
 pub fn error_summary(t: &Texts, errors: &[FieldError]) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus
-                aria-labelledby="error-summary-title" {
-                h2 id="error-summary-title" { (t.error_summary_title) }
-                ul {
-                    @for e in errors {
-                        li { a href={ "#" (e.field.id()) } { (e.message) } }
-                    }
-                }
-            }
-        }
-    }
+    let problems: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|e| (e.field.id(), e.message.as_str()))
+        .collect();
+    super::layout::error_summary(t, &problems)
 }
 
 /// The error messages for one field (usually one).

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::SharedState;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
-use super::layout::{Page, message_page};
+use super::layout::{Page, error_summary, message_page};
 use super::pages::already_sent;
 use super::pickup::session_ended;
 use super::session::{self, ReporterSession};
@@ -137,11 +137,7 @@ pub(super) async fn render_thread(
     let body = html! {
         h1 { (t.thread_title) }
         @if let Some(e) = &form.error {
-            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus
-                aria-labelledby="error-summary-title" {
-                h2 id="error-summary-title" { (t.error_summary_title) }
-                ul { li { a href="#followup" { (e) } } }
-            }
+            (error_summary(t, &[("followup", e.as_str())]))
         }
         @if let Some(n) = notice {
             div class="notice" role="status" { p { (n) } }
@@ -417,9 +413,6 @@ pub async fn download(
         Err(response) => return Ok(response),
     };
     let not_found = || StatusCode::NOT_FOUND.into_response();
-    if !crypto::is_row_id(&id) {
-        return Ok(not_found());
-    }
     let Some(row) = state.storage.attachment(&id).await? else {
         return Ok(not_found());
     };
