@@ -398,35 +398,31 @@ async fn desk() {
         .unwrap()
         .to_owned();
     let origin = desk.base.split("/?").next().unwrap().to_owned();
-    let mut inbox = Vec::new();
-    for _ in 0..5 {
-        let t0 = Instant::now();
-        let r = http
-            .get(format!("{origin}/"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let body = r.text().await.unwrap();
-        inbox.push(t0.elapsed());
-        assert!(body.matches("case-row").count() >= 10_000);
-    }
-    let mut case_page = Vec::new();
-    for _ in 0..20 {
-        let t0 = Instant::now();
-        let r = http
-            .get(format!("{origin}/case/{big_case}"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let _ = r.text().await;
-        case_page.push(t0.elapsed());
-    }
-    inbox.sort();
-    case_page.sort();
+    // Each page fetched `times` times, whole; the sorted times and the last body.
+    let timed = |url: String, times: usize| {
+        let (http, cookie) = (http.clone(), cookie.clone());
+        async move {
+            let mut took = Vec::with_capacity(times);
+            let mut body = String::new();
+            for _ in 0..times {
+                let t0 = Instant::now();
+                let r = http
+                    .get(&url)
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                body = r.text().await.unwrap();
+                took.push(t0.elapsed());
+            }
+            took.sort();
+            (took, body)
+        }
+    };
+    let (inbox, body) = timed(format!("{origin}/"), 5).await;
+    assert!(body.matches("case-row").count() >= 10_000);
+    let (case_page, _) = timed(format!("{origin}/case/{big_case}"), 20).await;
     println!(
         "[desk] inbox of 10,000 cases: median {:.0} ms",
         percentile(&inbox, 0.5)

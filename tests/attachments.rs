@@ -57,30 +57,15 @@ fn jpeg_with_gps(canary: &str) -> Vec<u8> {
     out
 }
 
-fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = zip::ZipWriter::new(&mut buf);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for (name, data) in entries {
-            w.start_file(*name, options).unwrap();
-            w.write_all(data).unwrap();
-        }
-        w.finish().unwrap();
-    }
-    buf.into_inner()
-}
-
 const DOCUMENT_XML: &str = r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>De tekst van het document blijft.</w:t></w:r></w:p></w:body></w:document>"#;
 
 fn docx_with_author(canary: &str) -> Vec<u8> {
-    zip_of(&[
-        ("[Content_Types].xml", br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec()),
-        ("_rels/.rels", br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>"#.to_vec()),
-        ("word/document.xml", DOCUMENT_XML.as_bytes().to_vec()),
-        ("docProps/core.xml", format!(r#"<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>Author {canary}</dc:creator><cp:lastModifiedBy>Editor {canary}</cp:lastModifiedBy></cp:coreProperties>"#).into_bytes()),
-        ("docProps/app.xml", format!("<Properties><Company>Company {canary}</Company></Properties>").into_bytes()),
+    common::zip_of(&[
+        ("[Content_Types].xml", br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
+        ("_rels/.rels", br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>"#),
+        ("word/document.xml", DOCUMENT_XML.as_bytes()),
+        ("docProps/core.xml", format!(r#"<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>Author {canary}</dc:creator><cp:lastModifiedBy>Editor {canary}</cp:lastModifiedBy></cp:coreProperties>"#).as_bytes()),
+        ("docProps/app.xml", format!("<Properties><Company>Company {canary}</Company></Properties>").as_bytes()),
     ])
 }
 
@@ -271,10 +256,10 @@ on_both_databases!(
     async fn a_zip_bomb_and_a_truncated_jpeg_are_stored_as_received_with_a_warning(backend) {
         let app = TestApp::spawn(backend).await;
         let zeros = vec![0u8; 20 * 1024 * 1024];
-        let bomb = zip_of(&[
-            ("[Content_Types].xml", b"<Types/>".to_vec()),
-            ("docProps/core.xml", zeros.clone()),
-            ("word/document.xml", zeros),
+        let bomb = common::zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("docProps/core.xml", &zeros),
+            ("word/document.xml", &zeros),
         ]);
         assert!(bomb.len() < 200_000, "the bomb is small: {}", bomb.len());
         let jpeg = jpeg_with_gps("x");

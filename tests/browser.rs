@@ -397,29 +397,8 @@ const PASSPHRASE: &str = "een lange wachtwoordzin voor de browsertest";
 
 /// A member whose key file is passphrase-protected, made with `meldpunt keygen`.
 fn keygen_member(app: &TestApp) -> PathBuf {
-    let key = app.dir.path().join("member.age");
-    let pass = app.dir.path().join("pass.txt");
-    std::fs::write(&pass, format!("{PASSPHRASE}\n")).unwrap();
-    let out = common::meldpunt(&[
-        "keygen",
-        "--out",
-        key.to_str().unwrap(),
-        "--passphrase-file",
-        pass.to_str().unwrap(),
-        "--work-factor",
-        "10",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let printed = String::from_utf8(out.stdout).unwrap();
-    let recipient = printed
-        .lines()
-        .find_map(|l| l.strip_prefix("public key: "))
-        .expect("keygen prints the public key");
-    app.add_member("Bram Jansen", recipient);
+    let (key, recipient) = common::keygen(app.dir.path(), PASSPHRASE);
+    app.add_member("Bram Jansen", &recipient);
     key
 }
 

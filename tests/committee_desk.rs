@@ -285,29 +285,7 @@ on_both_databases!(
 async fn a_passphrase_protected_identity_from_keygen_unlocks_on_the_desk_page() {
     let app = TestApp::spawn(common::Backend::Sqlite).await;
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("member.age");
-    let pass = dir.path().join("pass.txt");
-    std::fs::write(&pass, "lange wachtwoordzin voor de test\n").unwrap();
-    let out = common::meldpunt(&[
-        "keygen",
-        "--out",
-        key.to_str().unwrap(),
-        "--passphrase-file",
-        pass.to_str().unwrap(),
-        "--work-factor",
-        "10",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let printed = String::from_utf8(out.stdout).unwrap();
-    let recipient = printed
-        .lines()
-        .find_map(|l| l.strip_prefix("public key: "))
-        .unwrap()
-        .to_owned();
+    let (key, recipient) = common::keygen(dir.path(), "lange wachtwoordzin voor de test");
     let file = std::fs::read_to_string(&key).unwrap();
     assert!(file.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
     assert!(!file.contains("AGE-SECRET-KEY"));
@@ -370,15 +348,15 @@ on_both_databases!(
         assert_eq!(rows.len(), 2);
         let (a, b): (String, String) = (rows[0].get(0), rows[1].get(0));
         let (ca, cb): (Vec<u8>, Vec<u8>) = (rows[0].get(1), rows[1].get(1));
-        // Someone with write access to the database swaps the two reports.
-        for (case, ciphertext) in [(&a, &cb), (&b, &ca)] {
+        let store = |case: &String, ciphertext: &Vec<u8>| {
             sqlx::query("update messages set ciphertext = $1 where case_id = $2")
-                .bind(ciphertext.as_slice())
-                .bind(case.as_str())
+                .bind(ciphertext.clone())
+                .bind(case.clone())
                 .execute(&pool)
-                .await
-                .unwrap();
-        }
+        };
+        // Someone with write access to the database swaps the two reports.
+        store(&a, &cb).await.unwrap();
+        store(&b, &ca).await.unwrap();
         let desk = Desk::open(&app.base, &anna_file, "en").await;
         // The desk shows each case with the swapped message refused in its place.
         for case in [&a, &b] {
@@ -390,14 +368,8 @@ on_both_databases!(
             assert!(!r.body.contains("Report A") && !r.body.contains("Report B"));
         }
         // Put back, both open again: the refusal was about the swap, nothing else.
-        for (case, ciphertext) in [(&a, &ca), (&b, &cb)] {
-            sqlx::query("update messages set ciphertext = $1 where case_id = $2")
-                .bind(ciphertext.as_slice())
-                .bind(case.as_str())
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
+        store(&a, &ca).await.unwrap();
+        store(&b, &cb).await.unwrap();
         let mut shown = Vec::new();
         for case in [&a, &b] {
             let r = desk.get(&format!("/case/{case}")).await;

@@ -135,3 +135,32 @@ pub fn identity_file(dir: &Path, name: &str, identity: &Identity) -> PathBuf {
     .unwrap();
     path
 }
+
+/// Runs `meldpunt keygen` with a small work factor: a passphrase-protected identity
+/// file in `dir`, and the recipient it printed.
+pub fn keygen(dir: &Path, passphrase: &str) -> (PathBuf, String) {
+    let key = dir.join("member.age");
+    let pass = dir.join("pass.txt");
+    std::fs::write(&pass, format!("{passphrase}\n")).unwrap();
+    let out = meldpunt(&[
+        "keygen",
+        "--out",
+        key.to_str().unwrap(),
+        "--passphrase-file",
+        pass.to_str().unwrap(),
+        "--work-factor",
+        "10",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let recipient = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("public key: "))
+        .expect("keygen prints the public key")
+        .to_owned();
+    (key, recipient)
+}

@@ -3,8 +3,6 @@
 //! text), which the fuzzer sends whole and damaged, and the odd files behind the
 //! regression tests.
 
-use std::io::Write as _;
-
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 
@@ -12,21 +10,6 @@ pub struct Sample {
     pub name: &'static str,
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
-}
-
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = zip::ZipWriter::new(&mut buf);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for (name, data) in entries {
-            w.start_file(*name, options).unwrap();
-            w.write_all(data).unwrap();
-        }
-        w.finish().unwrap();
-    }
-    buf.into_inner()
 }
 
 /// The files the fuzzer uploads, the first of them also in its seeding journey.
@@ -44,7 +27,7 @@ pub fn samples() -> Vec<Sample> {
     with_exif.extend_from_slice(&len.to_be_bytes());
     with_exif.extend_from_slice(exif);
     with_exif.extend_from_slice(&jpeg[2..]);
-    let docx = zip_of(&[
+    let docx = crate::common::zip_of(&[
         ("[Content_Types].xml", br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
         ("word/document.xml", b"<w:document><w:body/></w:document>"),
         ("docProps/core.xml", b"<cp:coreProperties><dc:creator>Auteur</dc:creator></cp:coreProperties>"),
@@ -90,7 +73,7 @@ pub fn samples() -> Vec<Sample> {
 /// A .docx (a zip) whose one entry says its local header lies past the end of the
 /// file, within the first 64 KiB.
 pub fn zip_pointing_past_its_end() -> Vec<u8> {
-    let mut zip = zip_of(&[("word/document.xml", b"<w:document/>")]);
+    let mut zip = crate::common::zip_of(&[("word/document.xml", b"<w:document/>")]);
     let entry = zip
         .windows(4)
         .position(|w| w == b"PK\x01\x02")
