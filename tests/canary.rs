@@ -239,11 +239,11 @@ on_both_databases!(
                     path.file_name().unwrap().to_string_lossy()
                 );
             }
-            for s in &secrets {
+            // Named by position in the list, never by any part of its value.
+            for (i, s) in secrets.iter().enumerate() {
                 assert!(
                     !common::file_contains(path, s.as_bytes()),
-                    "a secret ({}…) was found in {}",
-                    &s[..4],
+                    "secret #{i} was found in {}",
                     path.file_name().unwrap().to_string_lossy()
                 );
             }
