@@ -85,7 +85,7 @@ fn member_name(raw: &str) -> Result<String, AdminError> {
             "--name must be 1 to 100 characters".into(),
         ));
     }
-    if name.chars().any(forbidden) {
+    if name.chars().any(forbidden) || crate::protocol::MemberName::parse(name).is_err() {
         return Err(AdminError::Usage(
             "--name may not hold control characters (line breaks, escapes) or direction marks"
                 .into(),
@@ -122,15 +122,34 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
                 )),
             }
         }
-        MemberCommand::List { db } => {
+        MemberCommand::List { db, recipients } => {
             let storage = Storage::connect(&db.database_url).await?;
-            for m in storage.members().await? {
+            let members = storage.members().await?;
+            let mut roster: Vec<String> = Vec::new();
+            for m in &members {
                 let state = if m.active { "active" } else { "disabled" };
                 println!(
                     "{}\t{}\t{}\t{}\tadded {}",
                     m.id, m.name, state, m.recipient, m.added_on
                 );
+                if m.active {
+                    roster.push(m.recipient.clone());
+                }
             }
+            let file = match std::fs::read_to_string(&recipients) {
+                Ok(text) => crypto::parse_recipients(&text)
+                    .map_err(|e| AdminError::Usage(format!("{}: {e}", recipients.display())))?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+                Err(e) => return Err(AdminError::Usage(format!("{}: {e}", recipients.display()))),
+            };
+            for r in &file {
+                println!("-\t(recipients file)\tactive\t{r}");
+                roster.push(r.to_string());
+            }
+            println!(
+                "committee roster fingerprint (members compare it in their desk): {}",
+                crate::protocol::roster::fingerprint(roster.iter().map(String::as_str))
+            );
             Ok(())
         }
         MemberCommand::Disable { db, member } => {

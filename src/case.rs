@@ -146,7 +146,8 @@ pub struct Report {
 }
 
 /// Who wrote a message, as stored in plaintext for the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AuthorKind {
     Reporter,
     Committee,
@@ -184,10 +185,15 @@ pub enum Body {
 /// ciphertext to its row: a blob copied into another case or position fails to open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope {
+    /// 1: the first format; 2: a report also carries the reporter's recipient.
     pub v: u32,
     pub case: String,
     pub seq: i64,
     pub body: Body,
+    /// The reporter's age recipient, sealed inside the report (version 2) so that a
+    /// desk never has to take it from the portal: replies are sealed to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<String>,
     /// Files sent with the message: their names, types, sizes and hashes exist only here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<crate::attachments::AttachmentInfo>,
@@ -204,14 +210,24 @@ pub enum EnvelopeError {
 }
 
 impl Envelope {
+    /// The current version of the envelope format.
+    pub const VERSION: u32 = 2;
+
     pub fn new(case: &str, seq: i64, body: Body) -> Self {
         Self {
-            v: 1,
+            v: Self::VERSION,
             case: case.to_owned(),
             seq,
             body,
+            reporter: None,
             attachments: Vec::new(),
         }
+    }
+
+    /// Seals the reporter's recipient into the envelope (the report carries it).
+    pub fn with_reporter(mut self, reporter: &crate::crypto::Recipient) -> Self {
+        self.reporter = Some(reporter.to_string());
+        self
     }
 
     pub fn with_attachments(
@@ -229,7 +245,7 @@ impl Envelope {
     /// Reads a decrypted envelope and checks it belongs where it was found.
     pub fn from_bytes(bytes: &[u8], case: &str, seq: i64) -> Result<Self, EnvelopeError> {
         let env: Envelope = serde_json::from_slice(bytes)?;
-        if env.v != 1 {
+        if !(1..=Self::VERSION).contains(&env.v) {
             return Err(EnvelopeError::Version(env.v));
         }
         if env.case != case || env.seq != seq {

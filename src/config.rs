@@ -87,10 +87,14 @@ pub enum MemberCommand {
         #[arg(long)]
         recipient: String,
     },
-    /// List members with their id, state and recipient.
+    /// List members with their id, state and recipient, and the fingerprint of the
+    /// committee roster that members confirm in their desk.
     List {
         #[command(flatten)]
         db: DbArgs,
+        /// The portal's recipients file (its keys are part of the roster).
+        #[arg(long, env = "MELDPUNT_RECIPIENTS", default_value = DEFAULT_RECIPIENTS)]
+        recipients: PathBuf,
     },
     /// Disable a member (by id, name or recipient): no sign-in, no new reports sealed to them.
     Disable {
@@ -145,6 +149,30 @@ pub struct DeskArgs {
     /// Language of the desk: nl or en.
     #[arg(long, env = "MELDPUNT_DESK_LANG", default_value = "nl")]
     pub lang: String,
+    /// Where the desk keeps the committee rosters you confirmed, one file per portal
+    /// (default: $XDG_STATE_HOME/meldpunt or ~/.local/state/meldpunt).
+    #[arg(long, env = "MELDPUNT_DESK_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Lock the identity again after this many seconds without a request.
+    #[arg(long, env = "MELDPUNT_DESK_LOCK_AFTER_SECS", default_value_t = 900,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub lock_after_secs: u64,
+}
+
+impl DeskArgs {
+    /// The state directory: the flag, or the XDG state directory.
+    pub fn state_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.state_dir {
+            return dir.clone();
+        }
+        if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
+            return PathBuf::from(dir).join("meldpunt");
+        }
+        match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+            Some(home) => PathBuf::from(home).join(".local/state/meldpunt"),
+            None => PathBuf::from("meldpunt-desk-state"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

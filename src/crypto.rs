@@ -25,6 +25,8 @@ pub enum CryptoError {
     BadPadding,
     #[error("no recipients to seal to")]
     NoRecipients,
+    #[error("not an age file of meldpunt's (no header, or one too long or with too many stanzas)")]
+    HeaderTooLarge,
 }
 
 /// Why a recipients file was refused. Only line numbers are reported: a line may hold
@@ -180,6 +182,7 @@ pub fn open(
     ciphertext: &[u8],
     identity: &dyn age::Identity,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    check_header(ciphertext)?;
     let decryptor = age::Decryptor::new(ciphertext)?;
     let mut reader = decryptor.decrypt(std::iter::once(identity))?;
     let mut padded = Vec::with_capacity(ciphertext.len());
@@ -197,7 +200,29 @@ pub fn open(
 pub const MAX_STANZAS: usize = 100;
 
 /// The longest header [`MAX_STANZAS`] stanzas can make.
-const MAX_HEADER: usize = 64 * 1024;
+pub const MAX_HEADER: usize = 64 * 1024;
+
+/// Refuses an age file whose header is longer than [`MAX_HEADER`] or has more than
+/// [`MAX_STANZAS`] stanzas, before the age library parses it: whoever hands us a
+/// file (a reporter, a member, a hostile portal) could otherwise make one header
+/// cost seconds of CPU. `start` is the whole file or at least its first
+/// [`MAX_HEADER`] bytes.
+pub fn check_header(start: &[u8]) -> Result<(), CryptoError> {
+    let scanned = &start[..start.len().min(MAX_HEADER)];
+    let end = match scanned.windows(5).position(|w| w == b"\n--- ") {
+        Some(end) => end,
+        // Not age at all when short; a header too long to be ours otherwise.
+        None => return Err(CryptoError::HeaderTooLarge),
+    };
+    let stanzas = scanned[..end]
+        .split(|b| *b == b'\n')
+        .filter(|l| l.starts_with(b"-> "))
+        .count();
+    if stanzas > MAX_STANZAS {
+        return Err(CryptoError::HeaderTooLarge);
+    }
+    Ok(())
+}
 
 /// The number of X25519 recipient stanzas in an age file's header, or `None` when
 /// the bytes are not a well-formed age file or have more than [`MAX_STANZAS`]
@@ -225,6 +250,7 @@ pub fn open_raw(
     ciphertext: &[u8],
     identity: &dyn age::Identity,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    check_header(ciphertext)?;
     let decryptor = age::Decryptor::new(ciphertext)?;
     let mut reader = decryptor.decrypt(std::iter::once(identity))?;
     let mut out = Zeroizing::new(Vec::with_capacity(ciphertext.len()));

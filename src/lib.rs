@@ -23,6 +23,9 @@ pub mod identity;
 pub mod logging;
 /// Pickup codes: generate, parse, display, derive.
 pub mod pickup;
+/// The committee API contract: paths, requests and responses, the sign-in
+/// challenge and the roster, shared by the portal and the desk.
+pub mod protocol;
 /// Start-up of the portal.
 pub mod serve;
 /// Every SQL statement.
@@ -93,6 +96,8 @@ async fn demo(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             export_dir: data_dir.join("exports"),
             lang: "nl".to_owned(),
+            state_dir: Some(data_dir.join("desk")),
+            lock_after_secs: 900,
         };
         let (listener, state) = desk::prepare(&desk_args).await?;
         println!(
@@ -114,12 +119,12 @@ async fn export(args: config::ExportArgs) -> Result<(), Box<dyn std::error::Erro
         )?),
         (None, false) => None,
     };
-    let portal = desk::Portal::new(&args.portal, file.unlock(passphrase.as_ref())?);
+    let portal = desk::Portal::new(&args.portal, file.unlock(passphrase.as_ref())?)?;
     portal.sign_in().await?;
     let cases = portal.cases().await?;
     let case = cases
         .iter()
-        .find(|c| c.reference.eq_ignore_ascii_case(args.case.trim()))
+        .find(|c| c.reference.as_str().eq_ignore_ascii_case(args.case.trim()))
         .ok_or("no case with that reference")?;
     let dir = desk::export_case(&portal, &case.id, &args.out).await?;
     println!("exported {} to {}", case.reference, dir.display());

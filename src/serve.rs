@@ -141,6 +141,9 @@ fn demo_identity(path: &Path) -> Result<crypto::Identity, ServeError> {
 }
 
 fn origin_of(url: &str) -> String {
+    if let Some(origin) = crate::protocol::sign_in::origin_of(url) {
+        return origin;
+    }
     let lower = url.trim_end_matches('/').to_ascii_lowercase();
     match lower.split_once("://") {
         Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or("")),

@@ -365,7 +365,7 @@ on_both_databases!(
         // The desk lists the reporter's file and decrypts it locally on download.
         let file_links = links(&case, "li.file a[download]");
         assert_eq!(file_links.len(), 1);
-        let r = desk.client.get(format!("{}{}", desk.base, file_links[0])).header("cookie", &desk.cookie).send().await.unwrap();
+        let r = desk.client.get(desk.url(&file_links[0])).header("cookie", &desk.cookie).send().await.unwrap();
         assert_eq!(r.headers()["content-type"], "application/octet-stream");
         assert_eq!(r.bytes().await.unwrap().to_vec(), reporter_doc);
 
@@ -378,7 +378,7 @@ on_both_databases!(
             .part("files", Part::bytes(answer.clone()).file_name("advies commissie.bin"));
         let r = desk
             .client
-            .post(format!("{}{link}/reply", desk.base))
+            .post(desk.url(&format!("{link}/reply")))
             .header("cookie", &desk.cookie)
             .multipart(form)
             .send()

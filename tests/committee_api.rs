@@ -12,6 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use common::{Options, TestApp};
 use meldpunt::crypto::{self, Identity, Recipient};
+use meldpunt::protocol::sign_in;
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -97,6 +98,8 @@ struct Challenge {
     json: Value,
     id: String,
     sealed: Vec<u8>,
+    /// The portal's origin as a desk that reached it knows it.
+    origin: String,
 }
 
 /// Asks for a challenge sealed to `recipient`.
@@ -116,14 +119,26 @@ async fn request_challenge(app: &TestApp, recipient: &str) -> Challenge {
     let sealed = B64
         .decode(json["sealed"].as_str().expect("a sealed nonce"))
         .expect("base64");
-    Challenge { json, id, sealed }
+    let origin = sign_in::origin_of(&app.base).expect("the portal's origin");
+    Challenge {
+        json,
+        id,
+        sealed,
+        origin,
+    }
 }
 
-/// Opens a challenge's sealed nonce: the answer, as hex text.
+/// Opens a challenge and answers it as the desk does: the MAC, as hex text.
 fn open_challenge(challenge: &Challenge, identity: &Identity) -> String {
-    let nonce =
-        crypto::open(&challenge.sealed, identity).expect("the challenge opens for its recipient");
-    String::from_utf8(nonce.to_vec()).expect("the nonce is text")
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    sign_in::open_and_answer(
+        &challenge.sealed,
+        identity,
+        &challenge.id,
+        &challenge.origin,
+        now,
+    )
+    .expect("the challenge opens for its recipient and is a sign-in challenge")
 }
 
 /// Gets a challenge for `identity` and opens it: (challenge id, correct answer).

@@ -295,7 +295,10 @@ async fn a_passphrase_protected_identity_from_keygen_unlocks_on_the_desk_page() 
     let desk = Desk::open(&app.base, &key, "nl").await;
     let locked = desk.get("/").await;
     assert_eq!(locked.status, 303);
-    assert_eq!(locked.header("location"), Some("/unlock"));
+    assert_eq!(
+        locked.header("location"),
+        Some(desk.path("/unlock").as_str())
+    );
     let unlock = desk.get("/unlock").await.html();
     let wrong = desk
         .post("/unlock", &unlock, &[("passphrase", "verkeerd")])
@@ -309,6 +312,7 @@ async fn a_passphrase_protected_identity_from_keygen_unlocks_on_the_desk_page() 
         )
         .await;
     assert_eq!(right.status, 303, "{}", right.body);
+    desk.confirm_roster().await;
     let inbox = desk.get("/").await.html();
     assert_eq!(texts(&inbox, "tr.case-row").len(), 1);
     // The passphrase never reached the portal's logs.

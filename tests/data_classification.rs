@@ -362,7 +362,14 @@ async fn challenge(app: &TestApp, identity: &Identity) -> (String, String) {
     let (status, body) = into_json(r).await;
     assert_eq!(status, 200, "{body}");
     let sealed = B64.decode(body["sealed"].as_str().unwrap()).unwrap();
-    let answer = String::from_utf8(crypto::open(&sealed, identity).unwrap().to_vec()).unwrap();
+    let answer = meldpunt::protocol::sign_in::open_and_answer(
+        &sealed,
+        identity,
+        body["challenge"].as_str().unwrap(),
+        &meldpunt::protocol::sign_in::origin_of(&app.base).unwrap(),
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    )
+    .unwrap();
     (body["challenge"].as_str().unwrap().to_owned(), answer)
 }
 

@@ -442,7 +442,8 @@ pub fn chunks(storage: Storage, id: String, count: i64) -> impl Stream<Item = io
 }
 
 /// Decrypts a stream of age ciphertext with `identity`, yielding at most `size`
-/// bytes (the padding is dropped).
+/// bytes (the padding is dropped). The header is checked against the stanza bound
+/// before the age library parses it: the ciphertext may come from a hostile portal.
 pub fn decrypt<S>(
     ciphertext: S,
     identity: Identity,
@@ -451,9 +452,11 @@ pub fn decrypt<S>(
 where
     S: Stream<Item = io::Result<Vec<u8>>> + Unpin + Send + 'static,
 {
-    let reader = ciphertext.into_async_read();
     futures::stream::once(async move {
-        let decryptor = age::Decryptor::new_async_buffered(reader)
+        let (head, rest) = read_head(ciphertext).await?;
+        crate::crypto::check_header(&head).map_err(io::Error::other)?;
+        let whole = futures::stream::iter([Ok(head)]).chain(rest);
+        let decryptor = age::Decryptor::new_async_buffered(whole.into_async_read())
             .await
             .map_err(io::Error::other)?;
         decryptor
@@ -480,6 +483,22 @@ where
         })
     })
     .flatten()
+}
+
+/// Reads from a stream until the age header's end is in hand or the header bound
+/// is passed: the bytes read, and the rest of the stream.
+async fn read_head<S>(mut stream: S) -> io::Result<(Vec<u8>, S)>
+where
+    S: Stream<Item = io::Result<Vec<u8>>> + Unpin,
+{
+    let mut head = Vec::new();
+    while head.len() <= crate::crypto::MAX_HEADER && !head.windows(5).any(|w| w == b"\n--- ") {
+        match stream.next().await {
+            Some(piece) => head.extend_from_slice(&piece?),
+            None => break,
+        }
+    }
+    Ok((head, stream))
 }
 
 /// Recipients as strings from the API, parsed.

@@ -12,13 +12,15 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::SharedDesk;
-use super::client::{DESK_FILE_LIMITS, Opened, Portal, PortalError};
+use super::client::{DESK_FILE_LIMITS, Opened, Portal, PortalError, ReporterKey};
 use super::inbox::member_name;
-use super::layout::{form, page, portal_error, require_portal};
+use super::layout::{form, page, pinned_recipients, portal_error, require_portal};
 use crate::attachments::AttachmentInfo;
-use crate::case::{self, Body, CloseReason, Status};
+use crate::case::{self, AuthorKind, Body, CloseReason, Status};
 use crate::i18n::Texts;
-use crate::web::api::{CaseDetail, MemberInfo};
+use crate::protocol::{
+    AttachmentId, CaseDetail, CaseId, HistoryEntry, MemberId, MemberInfo, MessageKind,
+};
 use crate::web::upload;
 use crate::web::urlencoded::{self, first};
 
@@ -39,11 +41,23 @@ struct Shown {
     problem: Option<String>,
 }
 
+/// A case id from the desk's own URL; anything else is the not-found page.
+async fn case_id(state: &SharedDesk, raw: &str) -> Result<CaseId, Response> {
+    match CaseId::parse(raw) {
+        Ok(id) => Ok(id),
+        Err(_) => Err(super::layout::not_found(State(state.clone())).await),
+    }
+}
+
 pub async fn case_page(
     State(state): State<SharedDesk>,
     Path(id): Path<String>,
     Query(q): Query<CaseQuery>,
 ) -> Response {
+    let id = match case_id(&state, &id).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     let notice = q
         .done
         .as_ref()
@@ -58,7 +72,7 @@ pub async fn case_page(
 
 async fn render_case(
     state: &SharedDesk,
-    id: &str,
+    id: &CaseId,
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Response {
@@ -79,31 +93,32 @@ async fn render_case(
     {
         return portal_error(state, &e);
     }
+    let reporter = super::client::reporter_key(&detail, portal.identity());
     let mut thread = Vec::new();
     let mut notes = Vec::new();
     for m in &detail.messages {
-        let (body, attachments, problem) = match portal.open(&detail.case.id, m.seq, &m.ciphertext)
-        {
-            Ok(Opened::Envelope(env)) => (Some(env.body), env.attachments, None),
-            Ok(Opened::NotForMe) => (None, Vec::new(), None),
-            Err(e) => (None, Vec::new(), Some(e.to_string())),
-        };
+        let (body, attachments, problem) =
+            match portal.open(&detail.case.id, m.seq.get(), &m.ciphertext) {
+                Ok(Opened::Envelope(env)) => (Some(env.body), env.attachments, None),
+                Ok(Opened::NotForMe) => (None, Vec::new(), None),
+                Err(e) => (None, Vec::new(), Some(e.to_string())),
+            };
         let d = state.texts();
-        let author = match m.author_kind.as_str() {
-            "reporter" => d.author_reporter.to_owned(),
-            _ => member_name(&members, m.member_id.as_deref())
+        let author = match m.author_kind {
+            AuthorKind::Reporter => d.author_reporter.to_owned(),
+            _ => member_name(&members, m.member_id.as_ref())
                 .unwrap_or(d.author_unknown_member)
                 .to_owned(),
         };
         let shown = Shown {
             attachments,
-            seq: m.seq,
+            seq: m.seq.get(),
             author,
             written_on: m.written_on,
             body,
             problem,
         };
-        if m.author_kind == "note" {
+        if m.author_kind == AuthorKind::Note {
             notes.push(shown)
         } else {
             thread.push(shown)
@@ -114,30 +129,51 @@ async fn render_case(
     } else {
         StatusCode::OK
     };
-    let body = case_body(
-        state, &detail, &members, &thread, &notes, &history, notice, error,
-    );
+    let view = CaseView {
+        detail: &detail,
+        members: &members,
+        thread: &thread,
+        notes: &notes,
+        history: &history,
+        reporter: &reporter,
+        pinned: &pinned_recipients(state),
+    };
+    let body = case_body(state, &view, notice, error);
     let title = format!("{} {}", state.texts().case_title, detail.case.reference);
     page(state, status, &title, Some(&name), body)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Everything the case page shows, fetched and opened.
+struct CaseView<'a> {
+    detail: &'a CaseDetail,
+    members: &'a [MemberInfo],
+    thread: &'a [Shown],
+    notes: &'a [Shown],
+    history: &'a [HistoryEntry],
+    reporter: &'a Result<ReporterKey, PortalError>,
+    pinned: &'a [crate::protocol::RecipientText],
+}
+
 fn case_body(
     state: &SharedDesk,
-    detail: &CaseDetail,
-    members: &[MemberInfo],
-    thread: &[Shown],
-    notes: &[Shown],
-    history: &[crate::web::api::HistoryEntry],
+    view: &CaseView<'_>,
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Markup {
+    let CaseView {
+        detail,
+        members,
+        thread,
+        notes,
+        history,
+        ..
+    } = *view;
     let d = state.texts();
     let t = state.lang.texts();
     let lang = state.lang;
     let c = &detail.case;
     let csrf = state.csrf();
-    let action = |what: &str| format!("/case/{}/{what}", c.id);
+    let action = |what: &str| state.href(&format!("/case/{}/{what}", c.id));
     html! {
         h1 { (d.case_title) " " (c.reference) }
         @if let Some(e) = error {
@@ -157,7 +193,7 @@ fn case_body(
             dt { (d.feedback_by) } dd { (lang.date(c.feedback_due_on)) }
             @if let Some(closed) = c.closed_on { dt { (d.closed_on) } dd { (lang.date(closed)) } }
             @if let Some(r) = c.close_reason { dt { (d.close_reason) } dd { (r.label(t)) } }
-            dt { (d.assigned) } dd { (member_name(members, c.assigned_member.as_deref()).unwrap_or("—")) }
+            dt { (d.assigned) } dd { (member_name(members, c.assigned_member.as_ref()).unwrap_or("—")) }
         }
         @if c.status == Status::Received {
             form method="post" action=(action("acknowledge")) {
@@ -236,7 +272,7 @@ fn case_body(
                     select id="member" name="member" {
                         option value="" { (d.nobody) }
                         @for m in members.iter().filter(|m| m.active) {
-                            option value=(m.id) selected[c.assigned_member.as_deref() == Some(m.id.as_str())] { (m.name) }
+                            option value=(m.id) selected[c.assigned_member.as_ref() == Some(&m.id)] { (m.name) }
                         }
                     }
                 }
@@ -256,15 +292,44 @@ fn case_body(
             ul class="history" {
                 @for h in history {
                     li {
-                        (format_time(h.at)) " — " (h.member.as_deref().unwrap_or("—")) ": " (h.action)
+                        (format_time(h.at)) " — " (h.member.as_ref().map_or("—", |m| m.as_str())) ": " (h.action.as_str())
                     }
                 }
             }
         }
+        (sealing(state, view))
+    }
+}
+
+/// Who new messages of this case are sealed to, as the desk will do it: the pinned
+/// roster (with the desk's own fingerprint) and the reporter's key and where it
+/// came from. A portal list that differs is named as a refusal.
+fn sealing(state: &SharedDesk, view: &CaseView<'_>) -> Markup {
+    let tt = state.trust_texts();
+    let mut theirs: Vec<&str> = view
+        .detail
+        .seal_to
+        .committee
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    let mut ours: Vec<&str> = view.pinned.iter().map(|r| r.as_str()).collect();
+    theirs.sort_unstable();
+    ours.sort_unstable();
+    let fp = crate::protocol::roster::fingerprint(ours.iter().copied());
+    html! {
         section aria-labelledby="sealed-heading" {
-            h2 id="sealed-heading" { (d.sealed_to) }
-            p class="hint" { "fingerprint " code { (detail.seal_to.fingerprint) } }
-            ul class="recipients" { @for r in &detail.seal_to.committee { li { code { (r) } } } }
+            h2 id="sealed-heading" { (tt.sealed_heading) }
+            @if theirs != ours {
+                p class="field-error" id="roster-mismatch" { (tt.roster_mismatch) }
+            }
+            p class="hint" { (tt.fingerprint) " " code id="pinned-fingerprint" { (fp) } " — " a href=(state.href("/roster")) { (tt.nav_roster) } }
+            @match view.reporter {
+                Ok(ReporterKey::Verified(_)) => { p class="hint" id="reporter-key" { (tt.reporter_verified) } }
+                Ok(ReporterKey::Unverified(_)) => { p class="notice" id="reporter-key-unverified" { (tt.reporter_unverified) } }
+                Err(PortalError::ReporterMismatch) => { p class="field-error" id="reporter-key-mismatch" { (tt.reporter_mismatch) } }
+                Err(e) => { p class="field-error" id="reporter-key-unknown" { (e.to_string()) } }
+            }
         }
     }
 }
@@ -275,7 +340,13 @@ fn format_time(at: i64) -> String {
         .unwrap_or_default()
 }
 
-fn shown_message(state: &SharedDesk, t: &Texts, m: &Shown, class: &str, case_id: &str) -> Markup {
+fn shown_message(
+    state: &SharedDesk,
+    t: &Texts,
+    m: &Shown,
+    class: &str,
+    case_id: &CaseId,
+) -> Markup {
     let d = state.texts();
     let class = if m.author == d.author_reporter {
         "message message-reporter"
@@ -299,7 +370,7 @@ fn shown_message(state: &SharedDesk, t: &Texts, m: &Shown, class: &str, case_id:
                     }
                 }
             }
-            (upload::file_list(t, &m.attachments, Some(&|a: &str| format!("/case/{case_id}/files/{a}"))))
+            (upload::file_list(t, &m.attachments, Some(&|a: &str| state.href(&format!("/case/{case_id}/files/{a}")))))
         }
     }
 }
@@ -345,7 +416,7 @@ pub fn report(t: &Texts, r: &case::Report) -> Markup {
 
 /// Runs an action against the portal; back to the case page on success, the case
 /// page with the portal's refusal otherwise.
-async fn act<F, Fut>(state: SharedDesk, id: String, body: Bytes, f: F) -> Response
+async fn act<F, Fut>(state: SharedDesk, id: CaseId, body: Bytes, f: F) -> Response
 where
     F: FnOnce(Arc<Portal>, urlencoded::Pairs) -> Fut,
     Fut: std::future::Future<Output = Result<Result<(), &'static str>, PortalError>>,
@@ -358,7 +429,7 @@ where
 }
 
 /// Runs an action whose form was already read and checked.
-async fn act_on<F, Fut>(state: SharedDesk, id: String, pairs: urlencoded::Pairs, f: F) -> Response
+async fn act_on<F, Fut>(state: SharedDesk, id: CaseId, pairs: urlencoded::Pairs, f: F) -> Response
 where
     F: FnOnce(Arc<Portal>, urlencoded::Pairs) -> Fut,
     Fut: std::future::Future<Output = Result<Result<(), &'static str>, PortalError>>,
@@ -369,12 +440,17 @@ where
     };
     let d = state.texts();
     match f(portal, pairs).await {
-        Ok(Ok(())) => Redirect::to(&format!("/case/{id}?done=1")).into_response(),
+        Ok(Ok(())) => Redirect::to(&state.href(&format!("/case/{id}?done=1"))).into_response(),
         Ok(Err(problem)) => render_case(&state, &id, None, Some(problem)).await,
         Err(PortalError::Refused { status, message }) if status != 404 => {
             let text = format!("{}: {message}", d.err_action);
             render_case(&state, &id, None, Some(&text)).await
         }
+        Err(
+            e @ (PortalError::RosterMismatch
+            | PortalError::ReporterMismatch
+            | PortalError::NoReport),
+        ) => render_case(&state, &id, None, Some(&e.to_string())).await,
         Err(e) => portal_error(&state, &e),
     }
 }
@@ -384,9 +460,13 @@ pub async fn acknowledge(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
+    let id = match case_id(&state, &id).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     let case_id = id.clone();
     act(state, id, body, |p, _| async move {
-        p.set_status(&case_id, Status::Acknowledged.key(), None)
+        p.set_status(&case_id, Status::Acknowledged, None)
             .await
             .map(Ok)
     })
@@ -398,14 +478,25 @@ pub async fn change_status(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
+    let id = match case_id(&state, &id).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     let case_id = id.clone();
+    let invalid = state.texts().err_action;
     act(state, id, body, |p, pairs| async move {
-        let status = first(&pairs, "status").to_owned();
-        let reason = first(&pairs, "reason").to_owned();
-        let reason = (!reason.is_empty() && status == Status::Closed.key()).then_some(reason);
-        p.set_status(&case_id, &status, reason.as_deref())
-            .await
-            .map(Ok)
+        let Some(status) = Status::from_key(first(&pairs, "status")) else {
+            return Ok(Err(invalid));
+        };
+        let reason = match first(&pairs, "reason") {
+            "" => None,
+            key => match CloseReason::from_key(key) {
+                Some(r) => Some(r),
+                None => return Ok(Err(invalid)),
+            },
+        };
+        let reason = reason.filter(|_| status == Status::Closed);
+        p.set_status(&case_id, status, reason).await.map(Ok)
     })
     .await
 }
@@ -415,17 +506,30 @@ pub async fn assign(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
+    let id = match case_id(&state, &id).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     let case_id = id.clone();
+    let invalid = state.texts().err_action;
     act(state, id, body, |p, pairs| async move {
-        let member = first(&pairs, "member").to_owned();
-        p.assign(&case_id, (!member.is_empty()).then_some(member.as_str()))
-            .await
-            .map(Ok)
+        let member = match first(&pairs, "member") {
+            "" => None,
+            raw => match MemberId::parse(raw) {
+                Ok(m) => Some(m),
+                Err(_) => return Ok(Err(invalid)),
+            },
+        };
+        p.assign(&case_id, member).await.map(Ok)
     })
     .await
 }
 
-async fn write(state: SharedDesk, id: String, request: Request, note: bool) -> Response {
+async fn write(state: SharedDesk, id: String, request: Request, kind: MessageKind) -> Response {
+    let id = match case_id(&state, &id).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     let empty = state.texts().err_empty;
     let case_id = id.clone();
     let upload = match upload::read_with(request, DESK_FILE_LIMITS, None, 1 << 20).await {
@@ -436,13 +540,19 @@ async fn write(state: SharedDesk, id: String, request: Request, note: bool) -> R
     if !crate::crypto::ct_eq(sent.as_bytes(), state.csrf().as_bytes()) {
         return super::layout::forbidden(&state);
     }
-    let files = if note { Vec::new() } else { upload.files };
+    let files = match kind {
+        MessageKind::Note => Vec::new(),
+        MessageKind::Reply => upload.files,
+    };
+    let pinned = pinned_recipients(&state);
     act_on(state, id, upload.pairs, move |p, pairs| async move {
         let text = first(&pairs, "text").trim().to_owned();
         if text.is_empty() && files.is_empty() {
             return Ok(Err(empty));
         }
-        p.write(&case_id, &text, note, files).await.map(|_| Ok(()))
+        p.write(&case_id, &text, kind, files, &pinned)
+            .await
+            .map(|_| Ok(()))
     })
     .await
 }
@@ -452,7 +562,7 @@ pub async fn reply(
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    write(state, id, request, false).await
+    write(state, id, request, MessageKind::Reply).await
 }
 
 pub async fn note(
@@ -460,7 +570,7 @@ pub async fn note(
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    write(state, id, request, true).await
+    write(state, id, request, MessageKind::Note).await
 }
 
 pub async fn export(
@@ -468,6 +578,10 @@ pub async fn export(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
+    let id = match case_id(&state, &id).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     if let Err(r) = form(&state, &body) {
         return r;
     }
@@ -479,7 +593,7 @@ pub async fn export(
         Ok(dir) => {
             let shown: String = dir.display().to_string();
             let query: String = url_component(&shown);
-            Redirect::to(&format!("/case/{id}?exported={query}")).into_response()
+            Redirect::to(&state.href(&format!("/case/{id}?exported={query}"))).into_response()
         }
         Err(super::ExportError::Portal(e)) => portal_error(&state, &e),
         Err(e) => render_case(&state, &id, None, Some(&e.to_string())).await,
@@ -503,6 +617,13 @@ pub async fn download(
     State(state): State<SharedDesk>,
     Path((id, attachment)): Path<(String, String)>,
 ) -> Response {
+    let id = match case_id(&state, &id).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let Ok(attachment) = AttachmentId::parse(&attachment) else {
+        return super::layout::not_found(State(state)).await;
+    };
     let (portal, _) = match require_portal(&state).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -515,26 +636,26 @@ pub async fn download(
         .attachments
         .iter()
         .find(|a| a.id == attachment)
-        .map(|a| a.seq)
+        .map(|a| a.seq.get())
     else {
         return super::layout::not_found(State(state)).await;
     };
     let info = detail
         .messages
         .iter()
-        .filter(|m| m.seq == seq)
-        .find_map(
-            |m| match portal.open(&detail.case.id, m.seq, &m.ciphertext) {
-                Ok(Opened::Envelope(env)) => {
-                    env.attachments.into_iter().find(|a| a.id == attachment)
-                }
-                _ => None,
-            },
-        );
+        .filter(|m| m.seq.get() == seq)
+        .find_map(|m| match portal.open(&detail.case.id, seq, &m.ciphertext) {
+            Ok(Opened::Envelope(env)) => env
+                .attachments
+                .into_iter()
+                .find(|a| a.id == attachment.as_str()),
+            _ => None,
+        });
     let Some(info) = info else {
         return super::layout::not_found(State(state)).await;
     };
-    let stream = match portal.attachment_ciphertext(&id, &attachment).await {
+    let bound = super::client::sealed_size_bound(info.size);
+    let stream = match portal.attachment_ciphertext(&id, &attachment, bound).await {
         Ok(s) => s,
         Err(e) => return portal_error(&state, &e),
     };

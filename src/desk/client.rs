@@ -1,55 +1,74 @@
 //! The desk's side of the committee API. Everything it sends is ciphertext sealed
 //! here or workflow metadata; the member's identity never leaves this process.
-
-use std::str::FromStr;
+//!
+//! The portal is not trusted (docs/ARCHITECTURE.md, "Trust model"): its URL must be
+//! https unless it is on this computer or an onion service, every answer is read
+//! within a size bound and parsed into the types of [`crate::protocol`], the sign-in
+//! answers only a challenge of the one fixed format, and sealing uses the pinned
+//! roster and the reporter key sealed inside the report, never the portal's lists.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use serde::Deserialize;
+use futures::StreamExt;
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use tokio::sync::RwLock;
 
 use crate::attachments::FileLimits;
-use crate::case::{Body, Envelope, EnvelopeError};
+use crate::case::{Body, CloseReason, Envelope, EnvelopeError, Status};
 use crate::crypto::{self, CryptoError, Identity, Recipient};
-use crate::web::api::{CaseDetail, CaseInfo, ChallengeResponse, HistoryEntry, MemberInfo};
+use crate::protocol::sign_in::{self, ChallengeError};
+use crate::protocol::{
+    AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
+    ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
+    MemberInfo, MessageKind, RecipientText, RosterEntry, SignedIn, StatusRequest, paths,
+};
 use crate::web::upload::Incoming;
+
+/// The largest JSON answer the desk reads (a long case with every message).
+pub const MAX_JSON_BYTES: usize = 32 << 20;
+/// The largest error answer the desk reads.
+const MAX_ERROR_BYTES: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
+    #[error(
+        "the portal address must be https:// (http:// only for this computer or a .onion address)"
+    )]
+    InsecureUrl,
     #[error("the portal cannot be reached: {0}")]
     Network(#[from] reqwest::Error),
     #[error("the portal refused the request ({status}): {message}")]
     Refused { status: u16, message: String },
     #[error("the portal did not accept this identity (not an active member?)")]
     SignInRefused,
+    #[error("sign-in refused by the desk: {0}")]
+    Challenge(#[from] ChallengeError),
     #[error("the portal sent an answer the desk does not understand")]
     Decode,
+    #[error("the portal sent more data than the desk accepts")]
+    TooLarge,
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Envelope(#[from] EnvelopeError),
     #[error("someone else wrote to this case at the same moment; try again")]
     Busy,
+    #[error(
+        "the portal's committee list differs from the one you confirmed; nothing was sealed (confirm the change on the roster page first)"
+    )]
+    RosterMismatch,
+    #[error(
+        "the portal gives this case another reporter key than the one sealed in the report; nothing was sealed"
+    )]
+    ReporterMismatch,
+    #[error("the report of this case cannot be opened, so its reporter key is unknown")]
+    NoReport,
 }
 
 impl PortalError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, PortalError::Refused { status: 404, .. })
     }
-}
-
-#[derive(Deserialize, Debug, Clone)]
-pub struct SignedIn {
-    pub token: String,
-    pub member: MemberBrief,
-}
-
-#[derive(Deserialize, Debug, Clone)]
-pub struct MemberBrief {
-    pub id: String,
-    pub name: String,
 }
 
 /// What a member may attach to one reply (the portal checks again).
@@ -59,8 +78,37 @@ pub const DESK_FILE_LIMITS: FileLimits = FileLimits {
     max_message_bytes: 100 * 1024 * 1024,
 };
 
+/// Whether a portal URL may be used: https anywhere; plain http only to this
+/// computer (loopback) or to an onion service, where the transport is protected.
+pub fn acceptable_portal_url(url: &str) -> Result<String, PortalError> {
+    let origin = sign_in::origin_of(url).ok_or(PortalError::InsecureUrl)?;
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
+    if rest.split(['/', '?', '#']).next().unwrap_or("").is_empty() {
+        return Err(PortalError::InsecureUrl);
+    }
+    if origin.starts_with("https://") {
+        return Ok(origin);
+    }
+    let authority = &origin["http://".len()..];
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback || host.ends_with(".onion") {
+        Ok(origin)
+    } else {
+        Err(PortalError::InsecureUrl)
+    }
+}
+
 pub struct Portal {
     base: String,
+    origin: String,
     http: reqwest::Client,
     identity: Identity,
     session: RwLock<Option<SignedIn>>,
@@ -73,10 +121,88 @@ pub enum Opened {
     NotForMe,
 }
 
+/// The reporter's key of a case, and whether it came from inside the report.
+#[derive(Debug, Clone)]
+pub enum ReporterKey {
+    /// Sealed in the report (envelope version 2) and equal to the portal's value.
+    Verified(Recipient),
+    /// A case from before version 2: only the portal's value exists.
+    Unverified(Recipient),
+}
+
+impl ReporterKey {
+    /// The recipient to seal replies to.
+    pub fn recipient(&self) -> &Recipient {
+        match self {
+            ReporterKey::Verified(r) | ReporterKey::Unverified(r) => r,
+        }
+    }
+
+    /// Whether it came from inside the report.
+    pub fn is_verified(&self) -> bool {
+        matches!(self, ReporterKey::Verified(_))
+    }
+}
+
+/// The reporter's key of a case: from inside the report when it carries one (then
+/// the portal's value must equal it), the portal's value marked unverified for
+/// reports sealed before that.
+pub fn reporter_key(detail: &CaseDetail, identity: &Identity) -> Result<ReporterKey, PortalError> {
+    let report = detail
+        .messages
+        .iter()
+        .find(|m| m.seq.get() == 1)
+        .ok_or(PortalError::NoReport)?;
+    let env = match open_message(identity, &detail.case.id, 1, &report.ciphertext)? {
+        Opened::Envelope(env) => env,
+        Opened::NotForMe => return Err(PortalError::NoReport),
+    };
+    if !matches!(env.body, Body::Report(_)) {
+        return Err(PortalError::NoReport);
+    }
+    match (env.v, env.reporter.as_deref()) {
+        (1, None) => Ok(ReporterKey::Unverified(detail.seal_to.reporter.recipient())),
+        (_, Some(sealed)) => {
+            let sealed = RecipientText::parse(sealed).map_err(|_| PortalError::Decode)?;
+            if sealed == detail.seal_to.reporter {
+                Ok(ReporterKey::Verified(sealed.recipient()))
+            } else {
+                Err(PortalError::ReporterMismatch)
+            }
+        }
+        // A version-2 report without the key is not something meldpunt writes.
+        (_, None) => Err(PortalError::ReporterMismatch),
+    }
+}
+
+/// Opens a message of a case with this member's identity.
+pub fn open_message(
+    identity: &Identity,
+    case_id: &CaseId,
+    seq: i64,
+    ciphertext_b64: &str,
+) -> Result<Opened, PortalError> {
+    let sealed = B64
+        .decode(ciphertext_b64)
+        .map_err(|_| PortalError::Decode)?;
+    match crypto::open(&sealed, identity) {
+        Ok(plain) => Ok(Opened::Envelope(Box::new(Envelope::from_bytes(
+            &plain,
+            case_id.as_str(),
+            seq,
+        )?))),
+        Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys)) => Ok(Opened::NotForMe),
+        Err(e) => Err(e.into()),
+    }
+}
+
 impl Portal {
-    pub fn new(base: &str, identity: Identity) -> Self {
-        Self {
+    /// A client for the portal at `base`; refuses a URL that is not safe to use.
+    pub fn new(base: &str, identity: Identity) -> Result<Self, PortalError> {
+        let origin = acceptable_portal_url(base)?;
+        Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
+            origin,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(std::time::Duration::from_secs(60))
@@ -84,34 +210,50 @@ impl Portal {
                 .expect("the HTTP client builds"),
             identity,
             session: RwLock::new(None),
-        }
+        })
     }
 
     pub fn identity(&self) -> &Identity {
         &self.identity
     }
 
-    /// Signs in: asks for a challenge sealed to our recipient, opens it, answers.
+    /// The portal's origin as this desk knows it (the pins are kept per origin).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Signs in: asks for a challenge sealed to our recipient, checks that it is a
+    /// sign-in challenge for this portal and key, and answers with its MAC.
     pub async fn sign_in(&self) -> Result<MemberBrief, PortalError> {
         let recipient = self.identity.to_public().to_string();
-        let challenge: ChallengeResponse = decode(
-            self.http
-                .post(format!("{}/api/v1/sign-in/challenge", self.base))
-                .json(&json!({ "recipient": recipient }))
-                .send()
-                .await?,
-        )
-        .await?;
+        let response = self
+            .http
+            .post(format!("{}{}", self.base, paths::CHALLENGE))
+            .json(&ChallengeRequest { recipient })
+            .send()
+            .await?;
+        let challenge: ChallengeResponse = decode(response).await?;
         let sealed = B64
             .decode(&challenge.sealed)
             .map_err(|_| PortalError::Decode)?;
-        let nonce =
-            crypto::open(&sealed, &self.identity).map_err(|_| PortalError::SignInRefused)?;
-        let answer = std::str::from_utf8(&nonce).map_err(|_| PortalError::Decode)?;
+        if sealed.len() > 4096 {
+            return Err(ChallengeError::NotAChallenge.into());
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let answer = sign_in::open_and_answer(
+            &sealed,
+            &self.identity,
+            &challenge.challenge,
+            &self.origin,
+            now,
+        )?;
         let response = self
             .http
-            .post(format!("{}/api/v1/sign-in/answer", self.base))
-            .json(&json!({ "challenge": challenge.challenge, "answer": answer }))
+            .post(format!("{}{}", self.base, paths::ANSWER))
+            .json(&AnswerRequest {
+                challenge: challenge.challenge,
+                answer,
+            })
             .send()
             .await?;
         if response.status() == reqwest::StatusCode::UNAUTHORIZED {
@@ -162,109 +304,107 @@ impl Portal {
         Err(PortalError::SignInRefused)
     }
 
-    pub async fn cases(&self) -> Result<Vec<CaseInfo>, PortalError> {
-        decode(self.send(|c, b| c.get(format!("{b}/api/v1/cases"))).await?).await
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, PortalError> {
+        decode(self.send(|c, b| c.get(format!("{b}{path}"))).await?).await
     }
 
-    pub async fn case(&self, id: &str) -> Result<CaseDetail, PortalError> {
-        let id = path_segment(id);
-        decode(
-            self.send(|c, b| c.get(format!("{b}/api/v1/cases/{id}")))
-                .await?,
-        )
-        .await
+    pub async fn cases(&self) -> Result<Vec<CaseInfo>, PortalError> {
+        self.get(paths::CASES).await
+    }
+
+    /// A case; its id must be the one asked for.
+    pub async fn case(&self, id: &CaseId) -> Result<CaseDetail, PortalError> {
+        let detail: CaseDetail = self.get(&paths::case(id, "")).await?;
+        if &detail.case.id != id {
+            return Err(PortalError::Decode);
+        }
+        Ok(detail)
     }
 
     pub async fn members(&self) -> Result<Vec<MemberInfo>, PortalError> {
-        decode(
-            self.send(|c, b| c.get(format!("{b}/api/v1/members")))
-                .await?,
-        )
-        .await
+        self.get(paths::MEMBERS).await
     }
 
-    pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, PortalError> {
-        let id = path_segment(id);
-        decode(
-            self.send(|c, b| c.get(format!("{b}/api/v1/cases/{id}/history")))
-                .await?,
-        )
-        .await
+    /// The committee roster as the portal lists it now.
+    pub async fn roster(&self) -> Result<Vec<RosterEntry>, PortalError> {
+        let roster: Vec<RosterEntry> = self.get(paths::ROSTER).await?;
+        if roster.is_empty() || roster.len() > crypto::MAX_STANZAS - 2 {
+            return Err(PortalError::Decode);
+        }
+        Ok(roster)
+    }
+
+    pub async fn history(&self, id: &CaseId) -> Result<Vec<HistoryEntry>, PortalError> {
+        self.get(&paths::case(id, "/history")).await
     }
 
     pub async fn set_status(
         &self,
-        id: &str,
-        status: &str,
-        reason: Option<&str>,
+        id: &CaseId,
+        status: Status,
+        reason: Option<CloseReason>,
     ) -> Result<(), PortalError> {
-        let id = path_segment(id);
-        let body = json!({ "status": status, "reason": reason });
+        let body = StatusRequest { status, reason };
+        let path = paths::case(id, "/status");
         expect_ok(
-            self.send(|c, b| c.post(format!("{b}/api/v1/cases/{id}/status")).json(&body))
+            self.send(|c, b| c.post(format!("{b}{path}")).json(&body))
                 .await?,
         )
         .await
     }
 
-    pub async fn assign(&self, id: &str, member: Option<&str>) -> Result<(), PortalError> {
-        let id = path_segment(id);
-        let body = json!({ "member": member });
+    pub async fn assign(&self, id: &CaseId, member: Option<MemberId>) -> Result<(), PortalError> {
+        let body = AssignRequest { member };
+        let path = paths::case(id, "/assign");
         expect_ok(
-            self.send(|c, b| c.post(format!("{b}/api/v1/cases/{id}/assign")).json(&body))
+            self.send(|c, b| c.post(format!("{b}{path}")).json(&body))
                 .await?,
         )
         .await
     }
 
-    pub async fn mark_read(&self, id: &str) -> Result<(), PortalError> {
-        let id = path_segment(id);
-        expect_ok(
-            self.send(|c, b| c.post(format!("{b}/api/v1/cases/{id}/read")))
-                .await?,
-        )
-        .await
+    pub async fn mark_read(&self, id: &CaseId) -> Result<(), PortalError> {
+        let path = paths::case(id, "/read");
+        expect_ok(self.send(|c, b| c.post(format!("{b}{path}"))).await?).await
     }
 
-    pub async fn record_export(&self, id: &str) -> Result<(), PortalError> {
-        let id = path_segment(id);
-        expect_ok(
-            self.send(|c, b| c.post(format!("{b}/api/v1/cases/{id}/exported")))
-                .await?,
-        )
-        .await
+    pub async fn record_export(&self, id: &CaseId) -> Result<(), PortalError> {
+        let path = paths::case(id, "/exported");
+        expect_ok(self.send(|c, b| c.post(format!("{b}{path}"))).await?).await
     }
 
+    /// Ends the portal session, if there is one; never signs in to do so.
     pub async fn sign_out(&self) -> Result<(), PortalError> {
-        if self.session.read().await.is_some() {
-            let r = self
-                .send(|c, b| c.post(format!("{b}/api/v1/sign-out")))
-                .await?;
-            *self.session.write().await = None;
-            expect_ok(r).await?;
-        }
-        Ok(())
+        let Some(session) = self.session.write().await.take() else {
+            return Ok(());
+        };
+        let r = self
+            .http
+            .post(format!("{}{}", self.base, paths::SIGN_OUT))
+            .bearer_auth(&session.token)
+            .send()
+            .await?;
+        expect_ok(r).await
     }
 
     /// Seals a text on this computer and uploads it: a reply reaches the committee
-    /// and the reporter, a note the committee only. Retries when another member
-    /// took the sequence number meanwhile.
+    /// and the reporter, a note the committee only. `committee` is the roster the
+    /// member confirmed: the portal's list for the case must be exactly that set,
+    /// and the reporter's key must be the one sealed in the report. Retries when
+    /// another member took the sequence number meanwhile.
     pub async fn write(
         &self,
-        id: &str,
+        id: &CaseId,
         text: &str,
-        note: bool,
+        kind: MessageKind,
         files: Vec<Incoming>,
+        committee: &[RecipientText],
     ) -> Result<i64, PortalError> {
         let detail = self.case(id).await?;
-        let mut recipients = Vec::new();
-        for r in &detail.seal_to.committee {
-            recipients.push(Recipient::from_str(r).map_err(|_| PortalError::Decode)?);
-        }
-        if !note {
-            recipients.push(
-                Recipient::from_str(&detail.seal_to.reporter).map_err(|_| PortalError::Decode)?,
-            );
+        let mut recipients = sealing_set(&detail, committee)?;
+        if kind == MessageKind::Reply {
+            let reporter = reporter_key(&detail, &self.identity)?;
+            recipients.push(reporter.recipient().clone());
         }
         let mut infos = Vec::new();
         for f in files {
@@ -284,7 +424,7 @@ impl Portal {
                 status: 0,
                 message: e.to_string(),
             })?;
-            info.id = self.upload_attachment(id, sealed).await?;
+            info.id = self.upload_attachment(id, sealed).await?.to_string();
             infos.push(info);
         }
         let ids = infos
@@ -298,9 +438,11 @@ impl Portal {
             } else {
                 self.case(id).await?
             };
-            let seq = detail.next_seq;
+            // The list may have changed between two attempts: check it again.
+            sealing_set(&detail, committee)?;
+            let seq = detail.next_seq.get();
             let envelope = Envelope::new(
-                &detail.case.id,
+                detail.case.id.as_str(),
                 seq,
                 Body::Text {
                     text: text.to_owned(),
@@ -308,15 +450,16 @@ impl Portal {
             )
             .with_attachments(infos.clone());
             let sealed = crypto::seal_for(&envelope.to_bytes(), &recipients)?;
-            let kind = if note { "note" } else { "reply" };
-            let case_id = path_segment(id);
+            let path = format!(
+                "{}?kind={}&seq={seq}&attachments={ids}",
+                paths::case(id, "/messages"),
+                kind.key()
+            );
             let response = self
                 .send(|c, b| {
-                    c.post(format!(
-                        "{b}/api/v1/cases/{case_id}/messages?kind={kind}&seq={seq}&attachments={ids}"
-                    ))
-                    .header("content-type", "application/octet-stream")
-                    .body(sealed.clone())
+                    c.post(format!("{b}{path}"))
+                        .header("content-type", "application/octet-stream")
+                        .body(sealed.clone())
                 })
                 .await?;
             if response.status() == reqwest::StatusCode::CONFLICT {
@@ -335,15 +478,15 @@ impl Portal {
         Err(PortalError::Busy)
     }
 
-    async fn upload_attachment(&self, id: &str, sealed: Vec<u8>) -> Result<String, PortalError> {
-        #[derive(Deserialize)]
-        struct Created {
-            id: String,
-        }
-        let case_id = path_segment(id);
-        let created: Created = decode(
+    async fn upload_attachment(
+        &self,
+        id: &CaseId,
+        sealed: Vec<u8>,
+    ) -> Result<AttachmentId, PortalError> {
+        let path = paths::case(id, "/attachments");
+        let created: CreatedAttachment = decode(
             self.send(|c, b| {
-                c.post(format!("{b}/api/v1/cases/{case_id}/attachments"))
+                c.post(format!("{b}{path}"))
                     .header("content-type", "application/octet-stream")
                     .body(sealed.clone())
             })
@@ -353,70 +496,112 @@ impl Portal {
         Ok(created.id)
     }
 
-    /// The ciphertext of an attachment as a stream from the portal.
+    /// The ciphertext of an attachment as a stream from the portal, cut off with an
+    /// error once it passes `max_bytes` (the sealed size of what the message says).
     pub async fn attachment_ciphertext(
         &self,
-        id: &str,
-        attachment: &str,
+        id: &CaseId,
+        attachment: &AttachmentId,
+        max_bytes: u64,
     ) -> Result<
         impl futures::Stream<Item = std::io::Result<Vec<u8>>> + Unpin + Send + 'static,
         PortalError,
     > {
-        use futures::StreamExt;
-        let (case_id, att) = (path_segment(id), path_segment(attachment));
-        let response = self
-            .send(|c, b| c.get(format!("{b}/api/v1/cases/{case_id}/attachments/{att}")))
-            .await?;
+        let path = paths::attachment(id, attachment);
+        let response = self.send(|c, b| c.get(format!("{b}{path}"))).await?;
         if !response.status().is_success() {
             return Err(PortalError::Refused {
                 status: response.status().as_u16(),
                 message: error_message(response).await,
             });
         }
+        let mut seen = 0u64;
         Ok(response
             .bytes_stream()
-            .map(|r| r.map(|b| b.to_vec()).map_err(std::io::Error::other))
+            .map(move |r| {
+                let b = r.map_err(std::io::Error::other)?;
+                seen += b.len() as u64;
+                if seen > max_bytes {
+                    return Err(std::io::Error::other(
+                        "the portal sent more data than the file can have",
+                    ));
+                }
+                Ok(b.to_vec())
+            })
             .boxed())
     }
 
     /// Opens a message of a case with this member's identity.
     pub fn open(
         &self,
-        case_id: &str,
+        case_id: &CaseId,
         seq: i64,
         ciphertext_b64: &str,
     ) -> Result<Opened, PortalError> {
-        let sealed = B64
-            .decode(ciphertext_b64)
-            .map_err(|_| PortalError::Decode)?;
-        match crypto::open(&sealed, &self.identity) {
-            Ok(plain) => Ok(Opened::Envelope(Box::new(Envelope::from_bytes(
-                &plain, case_id, seq,
-            )?))),
-            Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys)) => Ok(Opened::NotForMe),
-            Err(e) => Err(e.into()),
-        }
+        open_message(&self.identity, case_id, seq, ciphertext_b64)
     }
 }
 
-/// Case ids are hex; anything else is replaced so it cannot change the URL's path.
-fn path_segment(id: &str) -> String {
-    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        id.to_owned()
-    } else {
-        "invalid".to_owned()
+/// The committee recipients a new message of this case is sealed to: the pinned
+/// roster, provided the portal's list for the case is exactly that set (the portal
+/// checks stanza counts, so a mismatch could not be stored anyway).
+fn sealing_set(
+    detail: &CaseDetail,
+    pinned: &[RecipientText],
+) -> Result<Vec<Recipient>, PortalError> {
+    let mut theirs: Vec<&str> = detail
+        .seal_to
+        .committee
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    let mut ours: Vec<&str> = pinned.iter().map(|r| r.as_str()).collect();
+    theirs.sort_unstable();
+    theirs.dedup();
+    ours.sort_unstable();
+    ours.dedup();
+    if ours.is_empty() || theirs != ours || detail.seal_to.committee.len() != ours.len() {
+        return Err(PortalError::RosterMismatch);
     }
+    Ok(pinned.iter().map(RecipientText::recipient).collect())
+}
+
+/// The sealed size of a file of `size` bytes: padding, age's 16 bytes per 64 KiB
+/// chunk and a header of at most the bounded size.
+pub fn sealed_size_bound(size: u64) -> u64 {
+    let padded = crate::attachments::padded_size(size);
+    padded + (padded / 65_536 + 1) * 16 + 64 * 1024
+}
+
+/// Reads a body of at most `max` bytes; more is an error, not a truncation.
+async fn read_bounded(response: reqwest::Response, max: usize) -> Result<Vec<u8>, PortalError> {
+    if response.content_length().is_some_and(|n| n > max as u64) {
+        return Err(PortalError::TooLarge);
+    }
+    let mut out = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(piece) = stream.next().await {
+        let piece = piece?;
+        if out.len() + piece.len() > max {
+            return Err(PortalError::TooLarge);
+        }
+        out.extend_from_slice(&piece);
+    }
+    Ok(out)
 }
 
 async fn error_message(response: reqwest::Response) -> String {
-    #[derive(Deserialize)]
-    struct E {
-        error: String,
-    }
-    response
-        .json::<E>()
-        .await
-        .map(|e| e.error)
+    let Ok(body) = read_bounded(response, MAX_ERROR_BYTES).await else {
+        return String::new();
+    };
+    serde_json::from_slice::<ErrorBody>(&body)
+        .map(|e| {
+            e.error
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -440,5 +625,34 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, P
             message: error_message(response).await,
         });
     }
-    response.json::<T>().await.map_err(|_| PortalError::Decode)
+    let body = read_bounded(response, MAX_JSON_BYTES).await?;
+    serde_json::from_slice(&body).map_err(|_| PortalError::Decode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remote_portal_must_be_https_and_loopback_or_onion_may_be_http() {
+        for ok in [
+            "https://meldpunt.example",
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://[::1]:9000",
+            "http://abcdefghijklmnop.onion",
+        ] {
+            assert!(acceptable_portal_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://meldpunt.example",
+            "http://10.0.0.1",
+            "ftp://x",
+            "meldpunt.example",
+            "http://127.0.0.1.evil.example",
+            "http://onion.example",
+        ] {
+            assert!(acceptable_portal_url(bad).is_err(), "{bad}");
+        }
+    }
 }

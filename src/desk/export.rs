@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::client::{Portal, PortalError};
 use crate::crypto;
+use crate::protocol::CaseId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -48,41 +49,65 @@ struct ManifestFile {
 }
 
 /// Writes `<dir>/<reference>/` (or `<reference>-2`, … when it exists) and records the
-/// export in the portal's audit log. Returns the directory.
+/// export in the portal's audit log. Returns the directory. Every name under `dir`
+/// is built here from parsed values (the reference `MP-XXXXXX`, message numbers,
+/// author kinds, hex ids), and files are created new, never opened through an
+/// existing name: nothing the portal says can place a file elsewhere.
 pub async fn export_case(
     portal: &Portal,
-    case_id: &str,
+    case_id: &CaseId,
     dir: &Path,
 ) -> Result<PathBuf, ExportError> {
     let detail = portal.case(case_id).await?;
     let c = &detail.case;
     std::fs::create_dir_all(dir)?;
-    let mut target = dir.join(&c.reference);
+    let reference = c.reference.as_str();
+    let mut target = dir.join(reference);
     let mut n = 2;
-    while target.exists() {
-        target = dir.join(format!("{}-{n}", c.reference));
-        n += 1;
+    loop {
+        match std::fs::create_dir(&target) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => {
+                target = dir.join(format!("{reference}-{n}"));
+                n += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
-    std::fs::create_dir(&target)?;
+    let create = |name: &str| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(target.join(name))
+    };
     let mut files = Vec::new();
     for m in &detail.messages {
         let bytes = B64.decode(&m.ciphertext).map_err(|_| ExportError::Decode)?;
-        let name = format!("{:03}-{}.age", m.seq, m.author_kind);
-        std::fs::write(target.join(&name), &bytes)?;
+        let kind = m.author_kind.key();
+        let name = format!("{:03}-{kind}.age", m.seq.get());
+        std::io::Write::write_all(&mut create(&name)?, &bytes)?;
         files.push(ManifestFile {
             file: name,
-            seq: m.seq,
-            author_kind: m.author_kind.clone(),
+            seq: m.seq.get(),
+            author_kind: kind.to_owned(),
             written_on: m.written_on.to_string(),
-            recipients_fp: m.recipients_fp.clone(),
+            recipients_fp: m
+                .recipients_fp
+                .chars()
+                .filter(char::is_ascii_hexdigit)
+                .take(64)
+                .collect(),
             sha256: crypto::hex(&crypto::sha256(&bytes)),
         });
     }
     for a in &detail.attachments {
         use futures::StreamExt;
-        let mut stream = portal.attachment_ciphertext(case_id, &a.id).await?;
-        let name = format!("{:03}-file-{}.age", a.seq, a.id);
-        let mut file = std::fs::File::create(target.join(&name))?;
+        // The file's size is inside its sealed message, which an export does not
+        // open: the bound is the largest file the portal may store.
+        let bound = super::client::sealed_size_bound(MAX_EXPORTED_FILE);
+        let mut stream = portal.attachment_ciphertext(case_id, &a.id, bound).await?;
+        let name = format!("{:03}-file-{}.age", a.seq.get(), a.id);
+        let mut file = create(&name)?;
         let mut hasher = crypto::HashingWriter::new(&mut file);
         while let Some(piece) = stream.next().await {
             std::io::Write::write_all(&mut hasher, &piece?)?;
@@ -90,7 +115,7 @@ pub async fn export_case(
         let (_, _, sha256) = hasher.finish();
         files.push(ManifestFile {
             file: name,
-            seq: a.seq,
+            seq: a.seq.get(),
             author_kind: "attachment".to_owned(),
             written_on: detail
                 .messages
@@ -104,8 +129,8 @@ pub async fn export_case(
     }
     let manifest = Manifest {
         format: "meldpunt case export v1",
-        reference: &c.reference,
-        case_id: &c.id,
+        reference,
+        case_id: c.id.as_str(),
         status: c.status.key(),
         received_on: c.received_on.to_string(),
         acknowledged_on: c.acknowledged_on.map(|d| d.to_string()),
@@ -117,7 +142,11 @@ pub async fn export_case(
         files,
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
-    std::fs::write(target.join("manifest.json"), json)?;
+    std::io::Write::write_all(&mut create("manifest.json")?, &json)?;
     portal.record_export(case_id).await?;
     Ok(target)
 }
+
+/// The largest file an export accepts from the portal (the portal's own limit is
+/// configurable; this is far above any sensible setting).
+const MAX_EXPORTED_FILE: u64 = 1 << 30;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::SharedDesk;
 use super::layout::{page, portal_error, require_portal};
 use crate::case::{self, Status, Urgency};
-use crate::web::api::{CaseInfo, MemberInfo};
+use crate::protocol::{CaseInfo, MemberId, MemberInfo};
 
 #[derive(Deserialize, Default)]
 pub struct InboxQuery {
@@ -17,8 +17,13 @@ pub struct InboxQuery {
     assignee: Option<String>,
 }
 
-pub fn member_name<'a>(members: &'a [MemberInfo], id: Option<&str>) -> Option<&'a str> {
-    id.and_then(|id| members.iter().find(|m| m.id == id).map(|m| m.name.as_str()))
+pub fn member_name<'a>(members: &'a [MemberInfo], id: Option<&MemberId>) -> Option<&'a str> {
+    id.and_then(|id| {
+        members
+            .iter()
+            .find(|m| &m.id == id)
+            .map(|m| m.name.as_str())
+    })
 }
 
 /// The inbox order: overdue first, then due this week, then later, then nothing
@@ -57,7 +62,7 @@ pub async fn inbox(State(state): State<SharedDesk>, Query(q): Query<InboxQuery>)
         .filter(|c| match assignee {
             None => true,
             Some("none") => c.assigned_member.is_none(),
-            Some(id) => c.assigned_member.as_deref() == Some(id),
+            Some(id) => c.assigned_member.as_ref().map(MemberId::as_str) == Some(id),
         })
         .collect();
     inbox_order(&mut shown, today);
@@ -70,7 +75,7 @@ pub async fn inbox(State(state): State<SharedDesk>, Query(q): Query<InboxQuery>)
         Some(&name),
         html! {
             h1 { (d.inbox_title) }
-            form method="get" action="/" class="filters" {
+            form method="get" action=(state.href("/")) class="filters" {
                 div class="field" {
                     label for="status" { (d.filter_status) }
                     select id="status" name="status" {
@@ -110,7 +115,7 @@ pub async fn inbox(State(state): State<SharedDesk>, Query(q): Query<InboxQuery>)
                                 @let deadline = case::next_deadline(c.status, c.received_on, c.feedback_due_on);
                                 @let urgency = case::urgency(deadline, today);
                                 tr class="case-row" data-reference=(c.reference) {
-                                    td { a href={ "/case/" (c.id) } { (c.reference) } }
+                                    td { a href=(state.href(&format!("/case/{}", c.id))) { (c.reference) } }
                                     td { (d.statuses[c.status.index()]) }
                                     td { (lang.date(c.received_on)) }
                                     td {
@@ -124,7 +129,7 @@ pub async fn inbox(State(state): State<SharedDesk>, Query(q): Query<InboxQuery>)
                                             }
                                         }
                                     }
-                                    td { (member_name(&members, c.assigned_member.as_deref()).unwrap_or("—")) }
+                                    td { (member_name(&members, c.assigned_member.as_ref()).unwrap_or("—")) }
                                     td class="unread" { (c.unread) }
                                 }
                             }

@@ -13,6 +13,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::SharedDesk;
 use super::client::{Portal, PortalError};
+use crate::protocol::{RecipientText, RosterChange};
 use crate::web::urlencoded::{self, first};
 
 pub fn page(
@@ -31,22 +32,23 @@ pub fn page(
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — " (d.desk_name) }
-                link rel="stylesheet" href="/static/style.css";
-                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
+                link rel="stylesheet" href=(state.href("/static/style.css"));
+                link rel="icon" href=(state.href("/static/favicon.svg")) type="image/svg+xml";
             }
             body class="desk" {
                 a class="skip-link" href="#main" { (lang.texts().skip_link) }
                 header class="site-header" {
                     div class="site-header-inner" {
-                        p class="site-name" { a href="/" { (d.desk_name) } }
+                        p class="site-name" { a href=(state.href("/")) { (d.desk_name) } }
                         @if let Some(name) = member {
                             p class="site-tagline" { (d.signed_in_as) " " (name) }
                             nav aria-label=(lang.texts().nav_label) {
                                 ul {
-                                    li { a href="/" { (d.nav_inbox) } }
-                                    li { a href="/stats" { (d.nav_stats) } }
+                                    li { a href=(state.href("/")) { (d.nav_inbox) } }
+                                    li { a href=(state.href("/stats")) { (d.nav_stats) } }
+                                    li { a href=(state.href("/roster")) { (state.trust_texts().nav_roster) } }
                                     li {
-                                        form method="post" action="/sign-out" class="inline-form" {
+                                        form method="post" action=(state.href("/sign-out")) class="inline-form" {
                                             input type="hidden" name="csrf" value=(state.csrf());
                                             button type="submit" class="link-button" { (d.sign_out) }
                                         }
@@ -112,16 +114,17 @@ pub fn portal_error(state: &SharedDesk, e: &PortalError) -> Response {
     )
 }
 
-/// The signed-in portal client, or the way to the unlock page.
-pub async fn require_portal(state: &SharedDesk) -> Result<(Arc<Portal>, String), Response> {
+/// The signed-in portal client, or the way to the unlock page. Does not look at
+/// the roster: only the roster page itself uses this directly.
+pub async fn require_signed_in(state: &SharedDesk) -> Result<(Arc<Portal>, String), Response> {
     let Some(portal) = state.portal().await else {
-        return Err(Redirect::to("/unlock").into_response());
+        return Err(Redirect::to(&state.href("/unlock")).into_response());
     };
     if let Some(m) = portal.member().await {
-        return Ok((portal, m.name));
+        return Ok((portal, m.name.to_string()));
     }
     match portal.sign_in().await {
-        Ok(m) => Ok((portal, m.name)),
+        Ok(m) => Ok((portal, m.name.to_string())),
         Err(PortalError::SignInRefused) => {
             let d = state.texts();
             Err(message(
@@ -133,6 +136,43 @@ pub async fn require_portal(state: &SharedDesk) -> Result<(Arc<Portal>, String),
         }
         Err(e) => Err(portal_error(state, &e)),
     }
+}
+
+/// The signed-in portal client, provided the portal's roster is the one the member
+/// confirmed; otherwise the way to the roster page, where a first roster or a
+/// change is shown and confirmed.
+pub async fn require_portal(state: &SharedDesk) -> Result<(Arc<Portal>, String), Response> {
+    let (portal, name) = require_signed_in(state).await?;
+    let roster = match portal.roster().await {
+        Ok(r) => r,
+        Err(e) => return Err(portal_error(state, &e)),
+    };
+    let pin = match state.pins.load(&state.origin) {
+        Ok(p) => p,
+        Err(e) => {
+            return Err(message(
+                state,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                state.texts().portal_error_title,
+                &e.to_string(),
+            ));
+        }
+    };
+    match pin {
+        Some(pin) if RosterChange::between(&pin.entries, &roster).is_empty() => Ok((portal, name)),
+        _ => Err(Redirect::to(&state.href("/roster")).into_response()),
+    }
+}
+
+/// The pinned roster's recipients (after [`require_portal`] they equal the portal's).
+pub fn pinned_recipients(state: &SharedDesk) -> Vec<RecipientText> {
+    state
+        .pins
+        .load(&state.origin)
+        .ok()
+        .flatten()
+        .map(|p| p.recipients())
+        .unwrap_or_default()
 }
 
 /// Parses a POSTed form and checks its CSRF token.

@@ -8,12 +8,17 @@ mod export;
 mod inbox;
 mod layout;
 mod pages;
+pub mod pins;
+mod roster_page;
+mod session;
 mod stats;
 mod texts;
+mod trust_texts;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -23,14 +28,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tokio::sync::RwLock;
 
-pub use client::{Opened, Portal, PortalError};
+pub use client::{
+    Opened, Portal, PortalError, ReporterKey, acceptable_portal_url, open_message, reporter_key,
+};
 pub use export::{ExportError, export_case};
 pub use texts::DeskTexts;
+pub use trust_texts::TrustTexts;
 
 use crate::config::DeskArgs;
 use crate::crypto;
 use crate::i18n::Lang;
 use crate::identity::{self, IdentityError, IdentityFile};
+use session::Sessions;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
@@ -47,17 +56,30 @@ pub enum DeskError {
     Serve(#[source] std::io::Error),
     #[error("unknown language {0:?}; use nl or en")]
     Lang(String),
+    #[error(transparent)]
+    Portal(#[from] PortalError),
 }
 
 pub struct DeskState {
     portal_url: String,
+    /// The portal's origin as this desk knows it; pins and challenges name it.
+    origin: String,
     identity_file: IdentityFile,
     /// The signed-in portal client; `None` while the identity is locked.
     portal: RwLock<Option<Arc<Portal>>>,
-    launch: [u8; 32],
+    /// Every path of this launch starts with it (`/d-` and 32 hex digits): a
+    /// cookie scoped to it is not sent to other local services.
+    prefix: String,
+    sessions: Sessions,
+    /// Key of the forms' CSRF tokens.
+    csrf_key: [u8; 32],
+    /// When a request last came in; the identity locks after `lock_after`.
+    last_activity: std::sync::Mutex<Instant>,
+    lock_after: Duration,
     port: u16,
     export_dir: PathBuf,
     lang: Lang,
+    pins: pins::PinStore,
 }
 
 pub type SharedDesk = Arc<DeskState>;
@@ -70,14 +92,36 @@ impl DeskState {
         }
     }
 
-    /// The token every form must carry: derived from the launch token, so only a
-    /// page this desk served can know it.
+    /// Texts about the roster, the reporter's key and the lock.
+    pub fn trust_texts(&self) -> &'static TrustTexts {
+        match self.lang {
+            Lang::Nl => &trust_texts::NL,
+            Lang::En => &trust_texts::EN,
+        }
+    }
+
+    /// The token every form must carry: random per launch, so only a page this
+    /// desk served can know it.
     pub fn csrf(&self) -> String {
-        crypto::hex(&crypto::hmac_tag(&self.launch, &[b"meldpunt desk csrf"]))
+        crypto::hex(&crypto::hmac_tag(&self.csrf_key, &[b"meldpunt desk csrf"]))
+    }
+
+    /// A path of this desk: `path` (starting with `/`) under the launch's prefix.
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
     }
 
     pub async fn portal(&self) -> Option<Arc<Portal>> {
         self.portal.read().await.clone()
+    }
+
+    /// Forgets the unlocked identity (and ends the portal session): after an idle
+    /// time and on sign-out. The key's memory is wiped when the last user of the
+    /// client lets go of it.
+    pub async fn lock(&self) {
+        if let Some(portal) = self.portal.write().await.take() {
+            let _ = portal.sign_out().await;
+        }
     }
 
     fn host_allowed(&self, host: &str) -> bool {
@@ -90,14 +134,21 @@ impl DeskState {
         .iter()
         .any(|h| h == host)
     }
+
+    /// Notes a request; true when the idle time had passed and the identity must
+    /// be locked first.
+    fn touch(&self) -> bool {
+        let mut last = self.last_activity.lock().expect("not poisoned");
+        let idle = last.elapsed() >= self.lock_after;
+        *last = Instant::now();
+        idle
+    }
 }
 
-const COOKIE: &str = "meldpunt_desk";
-
 /// Only this desk's own pages, opened through the launch link, may drive it: the
-/// Host must be the loopback address (against DNS rebinding), the launch token must
-/// come as the printed link or as the cookie it sets, and no request may come from
-/// another site.
+/// Host must be the loopback address (against DNS rebinding), the path must carry
+/// this launch's random prefix, the launch link works once and is traded for a
+/// session cookie scoped to the prefix, and no request may come from another site.
 async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) -> Response {
     let host = request
         .headers()
@@ -107,38 +158,55 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
     if !state.host_allowed(host) {
         return (StatusCode::MISDIRECTED_REQUEST, "wrong host").into_response();
     }
+    let path = request.uri().path();
+    let inside = path
+        .strip_prefix(state.prefix.as_str())
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if !inside {
+        return with_headers(StatusCode::NOT_FOUND.into_response());
+    }
     if let Some(site) = request.headers().get("sec-fetch-site")
         && !matches!(site.as_bytes(), b"same-origin" | b"none")
     {
-        return layout::forbidden(&state);
+        return with_headers(layout::forbidden(&state));
     }
     // The stylesheet and icon are public and harmless: the "open the desk with the
-    // link" page a visitor without the launch cookie sees can then be styled.
-    if request.uri().path().starts_with("/static/") && request.method() == axum::http::Method::GET {
-        return next.run(request).await;
+    // link" page a visitor without the session cookie sees can then be styled.
+    if path.starts_with(&state.href("/static/")) && request.method() == axum::http::Method::GET {
+        return with_headers(next.run(request).await);
     }
-    let expected = crypto::hex(&state.launch);
     if let Some(query) = request.uri().query()
         && let Some(token) = query.split('&').find_map(|p| p.strip_prefix("launch="))
     {
-        if !crypto::ct_eq(token.as_bytes(), expected.as_bytes()) {
-            return layout::forbidden(&state);
-        }
-        // Trade the token in the URL for a cookie and drop it from the address bar.
-        let mut r = Redirect::to(request.uri().path()).into_response();
-        let cookie = format!("{COOKIE}={expected}; Path=/; HttpOnly; SameSite=Strict");
+        let Some(cookie) = state.sessions.launch(token) else {
+            return with_headers(layout::forbidden(&state));
+        };
+        println!(
+            "the desk's link was used and no longer works; to open the desk in another browser: {}",
+            launch_url(&state)
+        );
+        // Always to the desk's own start page: nothing from the request decides
+        // where the browser goes next.
+        let mut r = Redirect::to(&state.href("/")).into_response();
         r.headers_mut().insert(
             header::SET_COOKIE,
             HeaderValue::try_from(cookie).expect("hex cookie"),
         );
-        return r;
+        return with_headers(r);
     }
-    let has_cookie = crate::web::cookie(request.headers(), COOKIE)
-        .is_some_and(|v| crypto::ct_eq(v.as_bytes(), expected.as_bytes()));
-    if !has_cookie {
-        return layout::forbidden(&state);
+    let session = crate::web::cookie(request.headers(), session::COOKIE);
+    if !session.is_some_and(|v| state.sessions.valid(v)) {
+        return with_headers(layout::forbidden(&state));
     }
-    let mut response = next.run(request).await;
+    if state.touch() {
+        state.lock().await;
+    }
+    let response = next.run(request).await;
+    with_headers(response)
+}
+
+/// The security headers of every desk answer.
+fn with_headers(mut response: Response) -> Response {
     let sandboxed = response
         .extensions()
         .get::<crate::web::upload::Sandboxed>()
@@ -165,25 +233,34 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
 }
 
 pub fn router(state: SharedDesk) -> Router {
+    let p = |path: &str| state.href(path);
     Router::new()
-        .route("/", get(inbox::inbox))
-        .route("/unlock", get(pages::unlock_form).post(pages::unlock))
-        .route("/case/{id}", get(case_page::case_page))
-        .route("/case/{id}/acknowledge", post(case_page::acknowledge))
-        .route("/case/{id}/status", post(case_page::change_status))
-        .route("/case/{id}/assign", post(case_page::assign))
-        .route("/case/{id}/reply", post(case_page::reply))
-        .route("/case/{id}/note", post(case_page::note))
-        .route("/case/{id}/export", post(case_page::export))
-        .route("/case/{id}/files/{attachment}", get(case_page::download))
-        .route("/stats", get(stats::stats))
-        .route("/sign-out", post(pages::sign_out))
+        .route(&p(""), get(inbox::inbox))
+        .route(&p("/"), get(inbox::inbox))
+        .route(&p("/unlock"), get(pages::unlock_form).post(pages::unlock))
         .route(
-            "/static/style.css",
+            &p("/roster"),
+            get(roster_page::roster_page).post(roster_page::confirm),
+        )
+        .route(&p("/case/{id}"), get(case_page::case_page))
+        .route(&p("/case/{id}/acknowledge"), post(case_page::acknowledge))
+        .route(&p("/case/{id}/status"), post(case_page::change_status))
+        .route(&p("/case/{id}/assign"), post(case_page::assign))
+        .route(&p("/case/{id}/reply"), post(case_page::reply))
+        .route(&p("/case/{id}/note"), post(case_page::note))
+        .route(&p("/case/{id}/export"), post(case_page::export))
+        .route(
+            &p("/case/{id}/files/{attachment}"),
+            get(case_page::download),
+        )
+        .route(&p("/stats"), get(stats::stats))
+        .route(&p("/sign-out"), post(pages::sign_out))
+        .route(
+            &p("/static/style.css"),
             get(|| async { crate::web::static_files::stylesheet().await }),
         )
         .route(
-            "/static/favicon.svg",
+            &p("/static/favicon.svg"),
             get(|| async { crate::web::static_files::favicon().await }),
         )
         .fallback(layout::not_found)
@@ -218,6 +295,7 @@ pub async fn prepare(args: &DeskArgs) -> Result<(tokio::net::TcpListener, Shared
         "en" => Lang::En,
         other => return Err(DeskError::Lang(other.to_owned())),
     };
+    let origin = acceptable_portal_url(&args.portal)?;
     let identity_file = identity::read(&args.identity)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -227,31 +305,55 @@ pub async fn prepare(args: &DeskArgs) -> Result<(tokio::net::TcpListener, Shared
         })?;
     let port = listener.local_addr().map_err(DeskError::Serve)?.port();
     let portal = match &identity_file {
-        IdentityFile::Plain(id) => Some(Arc::new(Portal::new(&args.portal, id.clone()))),
+        IdentityFile::Plain(id) => Some(Arc::new(Portal::new(&args.portal, id.clone())?)),
         IdentityFile::Encrypted(_) => None,
     };
+    let prefix = format!("/d-{}", crypto::hex(&crypto::random_bytes::<16>()));
     let state = Arc::new(DeskState {
         portal_url: args.portal.trim_end_matches('/').to_owned(),
+        origin,
         identity_file,
         portal: RwLock::new(portal),
-        launch: crypto::random_bytes::<32>(),
+        sessions: Sessions::new(&prefix),
+        prefix,
+        csrf_key: crypto::random_bytes::<32>(),
+        last_activity: std::sync::Mutex::new(Instant::now()),
+        lock_after: Duration::from_secs(args.lock_after_secs),
         port,
         export_dir: args.export_dir.clone(),
         lang,
+        pins: pins::PinStore::new(&args.state_dir()),
     });
     Ok((listener, state))
 }
 
 pub async fn serve(listener: tokio::net::TcpListener, state: SharedDesk) -> Result<(), DeskError> {
+    // The identity locks after the idle time even when no request comes to notice.
+    let watcher = Arc::downgrade(&state);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let Some(state) = watcher.upgrade() else {
+                break;
+            };
+            let idle =
+                state.last_activity.lock().expect("not poisoned").elapsed() >= state.lock_after;
+            if idle && state.portal.read().await.is_some() {
+                state.lock().await;
+            }
+        }
+    });
     axum::serve(listener, router(state))
         .await
         .map_err(DeskError::Serve)
 }
 
+/// The link that opens the desk, once.
 pub fn launch_url(state: &DeskState) -> String {
     format!(
-        "http://127.0.0.1:{}/?launch={}",
+        "http://127.0.0.1:{}{}/?launch={}",
         state.port,
-        crypto::hex(&state.launch)
+        state.prefix,
+        state.sessions.current_launch()
     )
 }

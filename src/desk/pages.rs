@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
+use zeroize::Zeroize;
 
 use super::SharedDesk;
 use super::client::{Portal, PortalError};
@@ -16,7 +17,7 @@ use crate::web::urlencoded::first;
 
 pub async fn unlock_form(State(state): State<SharedDesk>) -> Response {
     if state.portal().await.is_some() {
-        return Redirect::to("/").into_response();
+        return Redirect::to(&state.href("/")).into_response();
     }
     unlock_page(&state, None)
 }
@@ -40,12 +41,18 @@ fn unlock_page(state: &SharedDesk, error: Option<&str>) -> Response {
                     p { (e) }
                 }
             }
-            p { (d.unlock_intro) }
-            form method="post" action="/unlock" {
+            @if state.identity_file.is_encrypted() {
+                p { (d.unlock_intro) }
+            } @else {
+                p { (state.trust_texts().locked_intro) }
+            }
+            form method="post" action=(state.href("/unlock")) {
                 input type="hidden" name="csrf" value=(state.csrf());
-                div class="field" {
-                    label for="passphrase" { (d.passphrase_label) }
-                    input type="password" id="passphrase" name="passphrase" autocomplete="current-password";
+                @if state.identity_file.is_encrypted() {
+                    div class="field" {
+                        label for="passphrase" { (d.passphrase_label) }
+                        input type="password" id="passphrase" name="passphrase" autocomplete="current-password";
+                    }
                 }
                 button type="submit" class="button" { (d.unlock_button) }
             }
@@ -54,21 +61,34 @@ fn unlock_page(state: &SharedDesk, error: Option<&str>) -> Response {
 }
 
 pub async fn unlock(State(state): State<SharedDesk>, body: Bytes) -> Response {
-    let pairs = match form(&state, &body) {
+    let mut body = body.to_vec();
+    let pairs = form(&state, &body);
+    body.zeroize();
+    let mut pairs = match pairs {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let passphrase = SecretString::from(first(&pairs, "passphrase").to_owned());
+    let passphrase = state
+        .identity_file
+        .is_encrypted()
+        .then(|| SecretString::from(first(&pairs, "passphrase").to_owned()));
+    for (_, value) in pairs.iter_mut() {
+        value.zeroize();
+    }
     let d = state.texts();
-    let identity = match state.identity_file.unlock(Some(&passphrase)) {
+    let identity = match state.identity_file.unlock(passphrase.as_ref()) {
         Ok(id) => id,
         Err(_) => return unlock_page(&state, Some(d.err_passphrase)),
     };
-    let portal = Arc::new(Portal::new(&state.portal_url, identity));
+    drop(passphrase);
+    let portal = match Portal::new(&state.portal_url, identity) {
+        Ok(p) => Arc::new(p),
+        Err(e) => return portal_error(&state, &e),
+    };
     match portal.sign_in().await {
         Ok(_) => {
             *state.portal.write().await = Some(portal);
-            Redirect::to("/").into_response()
+            Redirect::to(&state.href("/")).into_response()
         }
         Err(PortalError::SignInRefused) => unlock_page(&state, Some(d.err_sign_in)),
         Err(e) => portal_error(&state, &e),
@@ -79,9 +99,7 @@ pub async fn sign_out(State(state): State<SharedDesk>, body: Bytes) -> Response 
     if let Err(r) = form(&state, &body) {
         return r;
     }
-    if let Some(portal) = state.portal.write().await.take() {
-        let _ = portal.sign_out().await;
-    }
+    state.lock().await;
     let d = state.texts();
     message(
         &state,

@@ -12,7 +12,7 @@ use super::SharedDesk;
 use super::client::Opened;
 use super::layout::{page, portal_error, require_portal};
 use crate::case::{self, Body};
-use crate::web::api::CaseInfo;
+use crate::protocol::CaseInfo;
 
 /// Counts computed here, after decryption.
 #[derive(Default, Debug, PartialEq)]
@@ -57,17 +57,15 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
             Ok(d) => d,
             Err(e) => return portal_error(&state, &e),
         };
-        let report =
-            detail
-                .messages
-                .first()
-                .and_then(|m| match portal.open(&c.id, m.seq, &m.ciphertext) {
-                    Ok(Opened::Envelope(env)) => match env.body {
-                        Body::Report(r) => Some(r),
-                        Body::Text { .. } => None,
-                    },
-                    _ => None,
-                });
+        let report = detail.messages.first().and_then(|m| {
+            match portal.open(&c.id, m.seq.get(), &m.ciphertext) {
+                Ok(Opened::Envelope(env)) => match env.body {
+                    Body::Report(r) => Some(r),
+                    Body::Text { .. } => None,
+                },
+                _ => None,
+            }
+        });
         opened.push((c, report));
     }
     let s = statistics(&opened);

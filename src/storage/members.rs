@@ -111,30 +111,32 @@ impl Storage {
         )
     }
 
+    /// Stores a sign-in challenge: the recipient it was sealed to and a hash of the
+    /// answer it expects. Made the same way whether or not the recipient is a member.
     pub async fn create_challenge(
         &self,
         id: &[u8],
-        member_id: &str,
-        nonce_hash: &[u8],
+        recipient: &str,
+        answer_hash: &[u8],
         expires_at: i64,
     ) -> Result<()> {
         sqlx::query(
-            "insert into member_challenges (id, member_id, nonce_hash, expires_at) values ($1, $2, $3, $4)",
+            "insert into sign_in_challenges (id, recipient, answer_hash, expires_at) values ($1, $2, $3, $4)",
         )
         .bind(id.to_vec())
-        .bind(member_id)
-        .bind(nonce_hash.to_vec())
+        .bind(recipient)
+        .bind(answer_hash.to_vec())
         .bind(expires_at)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    /// Removes a challenge and returns it (member id, nonce hash, expiry): a
+    /// Removes a challenge and returns it (recipient, answer hash, expiry): a
     /// challenge can be answered once, right or wrong.
     pub async fn take_challenge(&self, id: &[u8]) -> Result<Option<(String, Vec<u8>, i64)>> {
         let row = sqlx::query(
-            "delete from member_challenges where id = $1 returning member_id, nonce_hash, expires_at",
+            "delete from sign_in_challenges where id = $1 returning recipient, answer_hash, expires_at",
         )
         .bind(id.to_vec())
         .fetch_optional(&self.pool)
@@ -201,7 +203,7 @@ impl Storage {
             .bind(now)
             .execute(&self.pool)
             .await?;
-        sqlx::query("delete from member_challenges where expires_at <= $1")
+        sqlx::query("delete from sign_in_challenges where expires_at <= $1")
             .bind(now)
             .execute(&self.pool)
             .await?;

@@ -118,6 +118,37 @@ impl AppState {
         RecipientSet::new(all).map_err(|_| WebError::NoRecipients)
     }
 
+    /// The committee as the desk pins it: every active member by name, and every
+    /// key of the recipients file that is not a member's, unnamed. The same keys
+    /// as [`AppState::committee`].
+    pub async fn roster(&self) -> Result<Vec<crate::protocol::RosterEntry>, WebError> {
+        use crate::protocol::{MemberName, RecipientText, RosterEntry};
+        let mut roster = Vec::new();
+        for m in self
+            .storage
+            .members()
+            .await?
+            .into_iter()
+            .filter(|m| m.active)
+        {
+            roster.push(RosterEntry {
+                name: MemberName::parse(&m.name).ok(),
+                recipient: RecipientText::parse(&m.recipient)
+                    .map_err(|_| WebError::BadStoredRecipient)?,
+            });
+        }
+        for r in &self.file_recipients {
+            let text = RecipientText::parse(&r.to_string()).expect("a parsed recipient");
+            if !roster.iter().any(|e| e.recipient == text) {
+                roster.push(RosterEntry {
+                    name: None,
+                    recipient: text,
+                });
+            }
+        }
+        Ok(roster)
+    }
+
     pub fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }
@@ -176,6 +207,7 @@ fn committee_api() -> Router<SharedState> {
     Router::new()
         .route("/api/v1/sign-out", post(api::sign_out))
         .route("/api/v1/members", get(api::members))
+        .route(crate::protocol::paths::ROSTER, get(api::roster))
         .route("/api/v1/cases", get(api::list_cases))
         .route("/api/v1/cases/{id}", get(api::case_detail))
         .route("/api/v1/cases/{id}/messages", post(api::post_message))

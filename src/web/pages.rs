@@ -169,7 +169,9 @@ pub async fn submit_report(
         Ok(f) => f,
         Err(e) => return Ok(upload::failed_page(lang, &e)),
     };
-    let envelope = Envelope::new(&id, 1, Body::Report(report)).with_attachments(files.clone());
+    let envelope = Envelope::new(&id, 1, Body::Report(report))
+        .with_reporter(&reporter)
+        .with_attachments(files.clone());
     let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&reporter))?;
     let attachment_ids = upload::ids(&files);
     for _ in 0..3 {

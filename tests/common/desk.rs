@@ -4,7 +4,12 @@ use super::*;
 
 /// A committee member's desk: the real `meldpunt desk` process on 127.0.0.1:0.
 pub struct Desk {
+    /// The desk's address with this launch's random path prefix (no trailing slash).
     pub base: String,
+    /// `http://127.0.0.1:PORT`.
+    pub origin: String,
+    /// The random path prefix, e.g. `/d-0123…`.
+    pub prefix: String,
     pub cookie: String,
     pub launch_url: String,
     pub dir: tempfile::TempDir,
@@ -30,6 +35,8 @@ impl Desk {
             .arg(identity_file)
             .arg("--export-dir")
             .arg(dir.path().join("exports"))
+            .arg("--state-dir")
+            .arg(dir.path().join("state"))
             .env("RUST_LOG", "trace")
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
@@ -38,6 +45,8 @@ impl Desk {
             .unwrap();
         let mut desk = Desk {
             base: String::new(),
+            origin: String::new(),
+            prefix: String::new(),
             cookie: String::new(),
             launch_url: String::new(),
             dir,
@@ -57,6 +66,10 @@ impl Desk {
             {
                 desk.launch_url = line.split(": ").nth(1).unwrap().trim().to_owned();
                 desk.base = desk.launch_url.split("/?").next().unwrap().to_owned();
+                let after_scheme = &desk.base["http://".len()..];
+                let slash = after_scheme.find('/').expect("a path prefix");
+                desk.origin = desk.base[..("http://".len() + slash)].to_owned();
+                desk.prefix = after_scheme[slash..].to_owned();
                 break;
             }
             if let Some(status) = desk.child.try_wait().unwrap() {
@@ -68,8 +81,32 @@ impl Desk {
         desk
     }
 
-    /// Starts a desk and opens it with the launch link, keeping the cookie.
+    /// Starts a desk, opens it with the launch link and confirms the committee
+    /// roster the portal lists, as a member who checked the fingerprint would.
     pub async fn open(portal: &str, identity_file: &Path, lang: &str) -> Desk {
+        let desk = Desk::open_unconfirmed(portal, identity_file, lang).await;
+        desk.confirm_roster().await;
+        desk
+    }
+
+    /// Confirms the roster the desk's roster page shows, when it asks.
+    pub async fn confirm_roster(&self) {
+        let page = self.get("/roster").await;
+        if page.status != 200 {
+            return;
+        }
+        let html = page.html();
+        if attr(&html, "#confirm-roster", "id").is_none() {
+            return;
+        }
+        let shown = attr(&html, "input[name=shown]", "value").expect("the form names the list");
+        let r = self.post("/roster", &html, &[("shown", &shown)]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+
+    /// Starts a desk and opens it with the launch link, keeping the cookie; the
+    /// roster is left unconfirmed.
+    pub async fn open_unconfirmed(portal: &str, identity_file: &Path, lang: &str) -> Desk {
         let mut desk = Desk::start(portal, identity_file, lang).await;
         let r = desk.client.get(&desk.launch_url).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 303);
@@ -90,10 +127,25 @@ impl Desk {
         std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
     }
 
+    /// The URL of a desk path: relative to the prefix (`/case/…`), or a link taken
+    /// from a page, which already carries it.
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with(&self.prefix) {
+            format!("{}{path}", self.origin)
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    /// A desk path as the desk's pages and redirects name it.
+    pub fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+
     pub async fn get(&self, path: &str) -> Resp {
         let r = self
             .client
-            .get(format!("{}{}", self.base, path))
+            .get(self.url(path))
             .header("cookie", &self.cookie);
         into_resp(r.send().await.unwrap()).await
     }
@@ -107,7 +159,7 @@ impl Desk {
         }
         let r = self
             .client
-            .post(format!("{}{}", self.base, path))
+            .post(self.url(path))
             .header("cookie", &self.cookie)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body);

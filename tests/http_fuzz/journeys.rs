@@ -53,7 +53,14 @@ pub async fn signed_in_member(app: &TestApp) -> String {
     .await
     .unwrap();
     let sealed = B64.decode(challenge["sealed"].as_str().unwrap()).unwrap();
-    let answer = String::from_utf8(crypto::open(&sealed, &member).unwrap().to_vec()).unwrap();
+    let answer = meldpunt::protocol::sign_in::open_and_answer(
+        &sealed,
+        &member,
+        challenge["challenge"].as_str().unwrap(),
+        &meldpunt::protocol::sign_in::origin_of(&app.base).unwrap(),
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    )
+    .unwrap();
     let signed: Value = post(
         "/api/v1/sign-in/answer",
         json!({ "challenge": challenge["challenge"], "answer": answer }),

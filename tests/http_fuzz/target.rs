@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use meldpunt::crypto::{self, Identity};
+use meldpunt::crypto::Identity;
 use serde_json::{Value, json};
 
 use crate::common::{Backend, Options, TestApp};
@@ -162,8 +162,14 @@ impl Target {
             return None;
         }
         let sealed = B64.decode(challenge["sealed"].as_str()?).ok()?;
-        let nonce = crypto::open(&sealed, &self.member).ok()?;
-        let answer = String::from_utf8(nonce.to_vec()).ok()?;
+        let answer = meldpunt::protocol::sign_in::open_and_answer(
+            &sealed,
+            &self.member,
+            challenge["challenge"].as_str()?,
+            &meldpunt::protocol::sign_in::origin_of(&self.app.base)?,
+            time::OffsetDateTime::now_utc().unix_timestamp(),
+        )
+        .ok()?;
         let body = json!({ "challenge": challenge["challenge"], "answer": answer });
         let (status, signed) = self
             .api("POST", "/api/v1/sign-in/answer", "", Some(body))

@@ -4,83 +4,95 @@ use std::str::FromStr;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{ApiError, ApiResult, Member, audit};
 use crate::crypto::{self, Recipient};
+use crate::protocol::sign_in;
+use crate::protocol::{AnswerRequest, ChallengeRequest, ChallengeResponse};
 use crate::web::SharedState;
 use crate::web::error::WebError;
 
-#[derive(Deserialize)]
-pub struct ChallengeRequest {
-    recipient: String,
+/// The portal's origin as a desk reaching it names it: the configured public
+/// origin, or else the scheme-less `Host` the request came to (plain http on a
+/// loopback demo). The desk checks it; a challenge relayed from another portal
+/// names that one.
+fn origin(state: &SharedState, headers: &HeaderMap) -> String {
+    if let Some(o) = &state.public_origin {
+        return o.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    sign_in::origin_of(&format!("http://{host}")).unwrap_or_default()
 }
 
-#[derive(Serialize, Deserialize)]
-pub struct ChallengeResponse {
-    pub challenge: String,
-    pub sealed: String,
-}
-
-/// Seals a fresh nonce to the member's recipient. For a recipient that is not an
-/// active member the answer looks the same but can never be answered, so the API
-/// does not tell who is a member.
+/// Seals a challenge of the one fixed format to the recipient. A recipient that is
+/// not an active member gets a challenge made and stored the same way (the same
+/// lookup, insert and sealing), which can never be answered: the answer and its
+/// timing do not tell who is a member.
 pub async fn challenge(
     State(state): State<SharedState>,
+    headers: HeaderMap,
     Json(req): Json<ChallengeRequest>,
 ) -> ApiResult<Json<ChallengeResponse>> {
     let recipient = Recipient::from_str(req.recipient.trim())
         .map_err(|_| ApiError::BadRequest("not an age recipient"))?;
-    let id = crypto::random_bytes::<16>();
-    let nonce = crypto::random_bytes::<32>();
-    let member = state
+    let recipient_text = recipient.to_string();
+    // Looked up for members and non-members alike; the result is used only when
+    // the challenge is answered.
+    let _ = state.storage.member_by_recipient(&recipient_text).await?;
+    let id = crypto::hex(&crypto::random_bytes::<16>());
+    let expires = state.now().unix_timestamp() + state.challenge_secs;
+    let challenge = sign_in::Challenge {
+        origin: origin(&state, &headers),
+        recipient: recipient_text.clone(),
+        expires,
+        nonce: crypto::random_bytes::<32>(),
+    };
+    let expected = challenge.answer(&id);
+    state
         .storage
-        .member_by_recipient(&recipient.to_string())
+        .create_challenge(
+            &crypto::unhex(&id).expect("hex"),
+            &recipient_text,
+            &crypto::sha256(expected.as_bytes()),
+            expires,
+        )
         .await?;
-    if let Some(m) = member.filter(|m| m.active) {
-        let expires = state.now().unix_timestamp() + state.challenge_secs;
-        state
-            .storage
-            .create_challenge(&id, &m.id, &crypto::sha256(&nonce), expires)
-            .await?;
-    }
     let sealed =
-        crypto::seal_to_one(crypto::hex(&nonce).as_bytes(), &recipient).map_err(WebError::from)?;
+        crypto::seal_to_one(challenge.to_text().as_bytes(), &recipient).map_err(WebError::from)?;
     Ok(Json(ChallengeResponse {
-        challenge: crypto::hex(&id),
+        challenge: id,
         sealed: B64.encode(sealed),
     }))
 }
 
-#[derive(Deserialize)]
-pub struct AnswerRequest {
-    challenge: String,
-    answer: String,
-}
-
-/// Checks the answer to a challenge (once, in time, in constant time) and issues a
-/// session token, stored only as a hash.
+/// Checks the answer to a challenge (once, in time, in constant time), then that
+/// its recipient is an active member, and issues a session token stored only as
+/// a hash.
 pub async fn answer(
     State(state): State<SharedState>,
     Json(req): Json<AnswerRequest>,
 ) -> ApiResult<Response> {
     let id = crypto::unhex(&req.challenge).ok_or(ApiError::Unauthorized)?;
-    let Some((member_id, nonce_hash, expires_at)) = state.storage.take_challenge(&id).await? else {
+    let Some((recipient, answer_hash, expires_at)) = state.storage.take_challenge(&id).await?
+    else {
         return Err(ApiError::Unauthorized);
     };
-    let answer = crypto::unhex(req.answer.trim()).unwrap_or_default();
     let now = state.now().unix_timestamp();
-    if now >= expires_at || !crypto::ct_eq(&crypto::sha256(&answer), &nonce_hash) {
+    let answer = req.answer.trim().to_ascii_lowercase();
+    if now >= expires_at || !crypto::ct_eq(&crypto::sha256(answer.as_bytes()), &answer_hash) {
         return Err(ApiError::Unauthorized);
     }
     let member = state
         .storage
-        .member_by_id(&member_id)
+        .member_by_recipient(&recipient)
         .await?
         .filter(|m| m.active)
         .ok_or(ApiError::Unauthorized)?;

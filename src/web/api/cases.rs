@@ -2,62 +2,60 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::{ApiError, ApiResult, Member, audit, find_case, seal_to};
-use crate::case::{self, AuthorKind, CloseReason, Status, TransitionError};
+use crate::case::{self, AuthorKind, Status, TransitionError};
 use crate::crypto;
+use crate::protocol::{
+    AssignRequest, AttachmentId, AttachmentRef, CaseDetail, CaseId, CaseInfo, HistoryAction,
+    HistoryEntry, MemberId, MemberInfo, MemberName, MessageInfo, MessageKind, PostMessageQuery,
+    PostedMessage, Reference, RosterEntry, Seq, StatusRequest,
+};
 use crate::storage::{CaseRow, NewMessage, Outcome};
 use crate::web::SharedState;
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct MemberInfo {
-    pub id: String,
-    pub name: String,
-    pub active: bool,
-}
+use crate::web::error::WebError;
 
 pub async fn members(
     State(state): State<SharedState>,
     Member(_): Member,
 ) -> ApiResult<Json<Vec<MemberInfo>>> {
     let list = state.storage.members().await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|m| MemberInfo {
-                id: m.id,
-                name: m.name,
-                active: m.active,
-            })
-            .collect(),
-    ))
+    let mut out = Vec::with_capacity(list.len());
+    for m in list {
+        out.push(MemberInfo {
+            id: MemberId::parse(&m.id).map_err(|_| corrupt())?,
+            name: MemberName::parse(&m.name).map_err(|_| corrupt())?,
+            active: m.active,
+        });
+    }
+    Ok(Json(out))
 }
 
-/// A case's workflow metadata as the desk sees it.
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct CaseInfo {
-    pub id: String,
-    pub reference: String,
-    pub status: Status,
-    pub close_reason: Option<CloseReason>,
-    pub received_on: time::Date,
-    pub acknowledged_on: Option<time::Date>,
-    pub acknowledge_by: time::Date,
-    pub feedback_due_on: time::Date,
-    pub closed_on: Option<time::Date>,
-    pub assigned_member: Option<String>,
-    pub unread: i64,
+/// The recipients new messages are sealed to, with the members' names: what the
+/// desk pins and compares.
+pub async fn roster(
+    State(state): State<SharedState>,
+    Member(_): Member,
+) -> ApiResult<Json<Vec<RosterEntry>>> {
+    Ok(Json(state.roster().await?))
 }
 
-fn case_info(c: &CaseRow, unread: i64) -> CaseInfo {
-    CaseInfo {
-        id: c.id.clone(),
-        reference: c.reference.clone(),
+/// A stored value the contract cannot carry (an id or name not made by meldpunt).
+fn corrupt() -> ApiError {
+    ApiError::Internal(WebError::Storage(crate::storage::StorageError::Corrupt(
+        "a stored id or name",
+    )))
+}
+
+fn case_info(c: &CaseRow, unread: i64) -> ApiResult<CaseInfo> {
+    Ok(CaseInfo {
+        id: CaseId::parse(&c.id).map_err(|_| corrupt())?,
+        reference: Reference::parse(&c.reference).map_err(|_| corrupt())?,
         status: c.status,
         close_reason: c.close_reason,
         received_on: c.received_on,
@@ -65,9 +63,14 @@ fn case_info(c: &CaseRow, unread: i64) -> CaseInfo {
         acknowledge_by: case::acknowledge_by(c.received_on),
         feedback_due_on: c.feedback_due_on,
         closed_on: c.closed_on,
-        assigned_member: c.assigned_member.clone(),
-        unread,
-    }
+        assigned_member: c
+            .assigned_member
+            .as_deref()
+            .map(MemberId::parse)
+            .transpose()
+            .map_err(|_| corrupt())?,
+        unread: u32::try_from(unread).unwrap_or(u32::MAX),
+    })
 }
 
 pub async fn list_cases(
@@ -76,46 +79,11 @@ pub async fn list_cases(
 ) -> ApiResult<Json<Vec<CaseInfo>>> {
     let cases = state.storage.list_cases().await?;
     audit(&state, &member, "list", None).await?;
-    Ok(Json(
-        cases.iter().map(|s| case_info(&s.case, s.unread)).collect(),
-    ))
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct MessageInfo {
-    pub seq: i64,
-    pub author_kind: String,
-    pub member_id: Option<String>,
-    pub written_on: time::Date,
-    pub recipients_fp: String,
-    pub committee_read: bool,
-    /// The age file, base64.
-    pub ciphertext: String,
-}
-
-/// Who a new message of this case must be sealed to.
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct SealTo {
-    pub committee: Vec<String>,
-    pub reporter: String,
-    pub fingerprint: String,
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct CaseDetail {
-    pub case: CaseInfo,
-    pub messages: Vec<MessageInfo>,
-    pub seal_to: SealTo,
-    pub next_seq: i64,
-    /// Stored attachments by message; names and sizes are inside the messages.
-    #[serde(default)]
-    pub attachments: Vec<AttachmentRef>,
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct AttachmentRef {
-    pub id: String,
-    pub seq: i64,
+    let list = cases
+        .iter()
+        .map(|s| case_info(&s.case, s.unread))
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json(list))
 }
 
 pub async fn case_detail(
@@ -136,35 +104,41 @@ pub async fn case_detail(
         .attachments_of_case(&case.id)
         .await?
         .into_iter()
-        .filter_map(|a| a.seq.map(|seq| AttachmentRef { id: a.id, seq }))
-        .collect();
-    Ok(Json(CaseDetail {
-        attachments,
-        case: case_info(&case, unread),
-        seal_to: seal_to(&state, &case).await?,
-        next_seq,
-        messages: messages
-            .into_iter()
-            .map(|m| MessageInfo {
-                seq: m.seq,
-                author_kind: m.author_kind.key().to_owned(),
-                member_id: m.member_id,
+        .filter_map(|a| {
+            a.seq.map(|seq| {
+                Ok(AttachmentRef {
+                    id: AttachmentId::parse(&a.id).map_err(|_| corrupt())?,
+                    seq: Seq::new(seq).map_err(|_| corrupt())?,
+                })
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let messages = messages
+        .into_iter()
+        .map(|m| {
+            Ok(MessageInfo {
+                seq: Seq::new(m.seq).map_err(|_| corrupt())?,
+                author_kind: m.author_kind,
+                member_id: m
+                    .member_id
+                    .as_deref()
+                    .map(MemberId::parse)
+                    .transpose()
+                    .map_err(|_| corrupt())?,
                 written_on: m.written_on,
                 recipients_fp: m.recipients_fp,
                 committee_read: m.committee_read,
                 ciphertext: B64.encode(&m.ciphertext),
             })
-            .collect(),
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json(CaseDetail {
+        attachments,
+        case: case_info(&case, unread)?,
+        seal_to: seal_to(&state, &case).await?,
+        next_seq: Seq::new(next_seq).map_err(|_| corrupt())?,
+        messages,
     }))
-}
-
-#[derive(Deserialize)]
-pub struct PostMessageQuery {
-    kind: String,
-    seq: i64,
-    /// Comma-separated ids of attachments uploaded for this case, claimed with the message.
-    #[serde(default)]
-    attachments: String,
 }
 
 /// Stores a reply (sealed to committee and reporter) or a note (committee only)
@@ -174,13 +148,17 @@ pub async fn post_message(
     State(state): State<SharedState>,
     Member(member): Member,
     Path(id): Path<String>,
-    Query(q): Query<PostMessageQuery>,
+    query: Result<Query<PostMessageQuery>, QueryRejection>,
     body: Bytes,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    let kind = match q.kind.as_str() {
-        "reply" => AuthorKind::Committee,
-        "note" => AuthorKind::Note,
-        _ => return Err(ApiError::BadRequest("kind must be reply or note")),
+) -> ApiResult<(StatusCode, Json<PostedMessage>)> {
+    let Ok(Query(q)) = query else {
+        return Err(ApiError::BadRequest(
+            "kind must be reply or note, and seq a number",
+        ));
+    };
+    let kind = match q.kind {
+        MessageKind::Reply => AuthorKind::Committee,
+        MessageKind::Note => AuthorKind::Note,
     };
     let case = find_case(&state, &id).await?;
     if case.status == Status::Closed && kind == AuthorKind::Committee {
@@ -260,29 +238,21 @@ pub async fn post_message(
         "reply"
     };
     audit(&state, &member, action, Some(&case.reference)).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "seq": q.seq }))))
-}
-
-#[derive(Deserialize)]
-pub struct StatusRequest {
-    status: String,
-    reason: Option<String>,
+    let seq = Seq::new(q.seq).map_err(|_| ApiError::BadRequest("seq out of range"))?;
+    Ok((StatusCode::CREATED, Json(PostedMessage { seq })))
 }
 
 pub async fn set_status(
     State(state): State<SharedState>,
     Member(member): Member,
     Path(id): Path<String>,
-    Json(req): Json<StatusRequest>,
+    req: Result<Json<StatusRequest>, JsonRejection>,
 ) -> ApiResult<Json<CaseInfo>> {
     let case = find_case(&state, &id).await?;
-    let to = Status::from_key(&req.status).ok_or(ApiError::BadRequest("unknown status"))?;
-    let reason = match req.reason.as_deref().filter(|r| !r.is_empty()) {
-        Some(r) => {
-            Some(CloseReason::from_key(r).ok_or(ApiError::BadRequest("unknown close reason"))?)
-        }
-        None => None,
+    let Ok(Json(req)) = req else {
+        return Err(ApiError::BadRequest("unknown status or close reason"));
     };
+    let (to, reason) = (req.status, req.reason);
     let today = state.now().date();
     let workflow = case::transition(
         case.received_on,
@@ -311,22 +281,20 @@ pub async fn set_status(
     )
     .await?;
     let updated = find_case(&state, &id).await?;
-    Ok(Json(case_info(&updated, 0)))
-}
-
-#[derive(Deserialize)]
-pub struct AssignRequest {
-    member: Option<String>,
+    Ok(Json(case_info(&updated, 0)?))
 }
 
 pub async fn assign(
     State(state): State<SharedState>,
     Member(member): Member,
     Path(id): Path<String>,
-    Json(req): Json<AssignRequest>,
+    req: Result<Json<AssignRequest>, JsonRejection>,
 ) -> ApiResult<StatusCode> {
     let case = find_case(&state, &id).await?;
-    let assignee = match req.member.as_deref().filter(|m| !m.is_empty()) {
+    let Ok(Json(req)) = req else {
+        return Err(ApiError::BadRequest("no such active member"));
+    };
+    let assignee = match req.member.as_ref().map(MemberId::as_str) {
         Some(m) => Some(
             state
                 .storage
@@ -367,13 +335,6 @@ pub async fn exported(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct HistoryEntry {
-    pub at: i64,
-    pub member: Option<String>,
-    pub action: String,
-}
-
 pub async fn history(
     State(state): State<SharedState>,
     Member(_): Member,
@@ -391,10 +352,15 @@ pub async fn history(
     Ok(Json(
         entries
             .into_iter()
-            .map(|e| HistoryEntry {
-                at: e.at,
-                member: e.member_id.and_then(|id| names.get(&id).cloned()),
-                action: e.action,
+            .filter_map(|e| {
+                Some(HistoryEntry {
+                    at: e.at,
+                    member: e
+                        .member_id
+                        .and_then(|id| names.get(&id).cloned())
+                        .and_then(|n| MemberName::parse(&n).ok()),
+                    action: HistoryAction::try_from(e.action).ok()?,
+                })
             })
             .collect(),
     ))

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
-use serde_json::json;
 
 use super::{ApiError, ApiResult, Member, audit, find_case};
 use crate::attachments::AttachError;
 use crate::case::Status;
 use crate::crypto;
+use crate::protocol::{AttachmentId, CreatedAttachment};
 use crate::web::SharedState;
 use crate::web::error::WebError;
 
@@ -20,7 +20,7 @@ pub async fn upload_attachment(
     Member(member): Member,
     Path(id): Path<String>,
     body: axum::body::Body,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<CreatedAttachment>)> {
     use futures::TryStreamExt;
     let case = find_case(&state, &id).await?;
     if case.status == Status::Closed {
@@ -51,7 +51,8 @@ pub async fn upload_attachment(
         ));
     }
     audit(&state, &member, "attach", Some(&case.reference)).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": attachment }))))
+    let id = AttachmentId::parse(&attachment).map_err(|_| ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(CreatedAttachment { id })))
 }
 
 /// The ciphertext of an attachment of a case, as stored.

@@ -11,6 +11,7 @@ use serde_json::json;
 use super::SharedState;
 use super::error::WebError;
 use crate::crypto;
+use crate::protocol::{RecipientText, SealTo};
 use crate::storage::{CaseRow, MemberRow};
 
 /// What the API answers when something is refused. The texts are fixed: they never
@@ -109,13 +110,14 @@ async fn find_case(state: &SharedState, id: &str) -> ApiResult<CaseRow> {
 
 async fn seal_to(state: &SharedState, case: &CaseRow) -> ApiResult<SealTo> {
     let committee = state.committee().await?;
+    let parse = |r: &str| RecipientText::parse(r).map_err(|_| WebError::BadStoredRecipient);
     Ok(SealTo {
         committee: committee
             .recipients()
             .iter()
-            .map(ToString::to_string)
-            .collect(),
-        reporter: case.reporter_recipient.clone(),
+            .map(|r| parse(&r.to_string()))
+            .collect::<Result<_, _>>()?,
+        reporter: parse(&case.reporter_recipient)?,
         fingerprint: committee.fingerprint().to_owned(),
     })
 }
@@ -124,6 +126,9 @@ mod auth;
 mod cases;
 mod files;
 
-pub use auth::*;
-pub use cases::*;
-pub use files::*;
+pub use auth::{answer, challenge, sign_out};
+pub use cases::{
+    assign, case_detail, exported, history, list_cases, mark_read, members, post_message, roster,
+    set_status,
+};
+pub use files::{download_attachment, upload_attachment};
