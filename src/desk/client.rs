@@ -153,9 +153,9 @@ pub fn reporter_key(detail: &CaseDetail, identity: &Identity) -> Result<Reporter
         .iter()
         .find(|m| m.seq.get() == 1)
         .ok_or(PortalError::NoReport)?;
-    let env = match open_message(identity, &detail.case.id, 1, &report.ciphertext)? {
-        Opened::Envelope(env) => env,
-        Opened::NotForMe => return Err(PortalError::NoReport),
+    let env = match open_message(identity, &detail.case.id, 1, &report.ciphertext) {
+        Ok(Opened::Envelope(env)) => env,
+        Ok(Opened::NotForMe) | Err(_) => return Err(PortalError::NoReport),
     };
     if !matches!(env.body, Body::Report(_)) {
         return Err(PortalError::NoReport);

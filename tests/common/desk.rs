@@ -20,6 +20,16 @@ pub struct Desk {
 impl Desk {
     /// Starts a desk for `identity_file` against the portal; does not open it yet.
     pub async fn start(portal: &str, identity_file: &Path, lang: &str) -> Desk {
+        Desk::start_with(portal, identity_file, lang, &[]).await
+    }
+
+    /// Starts a desk with extra command-line arguments; does not open it yet.
+    pub async fn start_with(
+        portal: &str,
+        identity_file: &Path,
+        lang: &str,
+        extra: &[&str],
+    ) -> Desk {
         let dir = tempfile::tempdir().unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
             .args([
@@ -37,6 +47,7 @@ impl Desk {
             .arg(dir.path().join("exports"))
             .arg("--state-dir")
             .arg(dir.path().join("state"))
+            .args(extra)
             .env("RUST_LOG", "trace")
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
