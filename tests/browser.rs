@@ -5,6 +5,10 @@
 //! JavaScript on. Every audited page is saved at 1280 and 360 px under
 //! `target/screenshots/`.
 //!
+//! The desk runs under its launch's random path prefix and opens with its one-time
+//! launch link; before any case it shows the committee roster to confirm, and again
+//! when the portal's roster changes. Both are pages of the journey and the gate.
+//!
 //! Each test starts its own chromedriver, browser, portal (and desk) with a fresh
 //! database. Without Chromium and chromedriver, or without axe-core (`npm ci`), the
 //! tests say SKIPPED; with CI=true that is a failure.
@@ -301,16 +305,61 @@ async fn committee_steps(s: &Session, app: &TestApp, lang: Lang) {
     s.goto(&url(app, lang, "/report")).await;
     let code = send_report(s, lang, &what, None).await;
 
-    // The desk opens with its launch link and drops the token from the address.
+    // The desk opens with its launch link under its random path, drops the token
+    // from the address and, on first use, shows the committee roster to confirm
+    // before anything else.
     let desk = Desk::start(&app.base, &key, lang.code()).await;
     s.goto(&desk.launch_url).await;
+    s.wait_for("#confirm-roster").await;
+    assert_eq!(
+        s.c.current_url().await.unwrap().as_str(),
+        format!("{}/roster", desk.base)
+    );
+    assert_eq!(s.attr("html", "lang").await.as_deref(), Some(lang.code()));
+    let cookies = s.c.get_all_cookies().await.unwrap();
+    assert!(
+        !cookies.is_empty()
+            && cookies
+                .iter()
+                .all(|c| c.path() == Some(desk.prefix.as_str()) && c.http_only() == Some(true)),
+        "the desk's session cookie is scoped to its random path: {:?}",
+        cookies
+            .iter()
+            .map(|c| (c.name().to_owned(), c.path().map(str::to_owned)))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        !s.exists("tr.case-row").await,
+        "no case before the roster is confirmed"
+    );
+    let roster = s.text("table#roster").await;
+    assert!(
+        roster.contains("Anna de Vries") && roster.contains(&member.to_public().to_string()),
+        "the roster lists the member and her key"
+    );
+    assert!(
+        roster.contains(&app.committee.to_public().to_string()),
+        "the roster lists the server's recipients file"
+    );
+    assert!(!s.text("strong#fingerprint").await.is_empty());
+    s.click("#confirm-roster").await;
     s.wait_for("tr.case-row").await;
     assert_eq!(
         s.c.current_url().await.unwrap().as_str(),
         format!("{}/", desk.base)
     );
-    assert_eq!(s.attr("html", "lang").await.as_deref(), Some(lang.code()));
     let reference = s.attr("tr.case-row", "data-reference").await.unwrap();
+
+    // The launch link worked once: opened again (from the history, say) it opens
+    // nothing, while the session goes on.
+    s.goto(&desk.launch_url).await;
+    s.wait_for("h1").await;
+    assert!(
+        !s.exists("tr.case-row").await,
+        "a used launch link opens nothing"
+    );
+    s.goto(&format!("{}/", desk.base)).await;
+    s.wait_for("tr.case-row").await;
 
     // Inbox → case: the decrypted report.
     s.click("tr.case-row a").await;
@@ -491,6 +540,12 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     a.page(s, "desk-unlock-error").await;
     s.fill("#passphrase", PASSPHRASE).await;
     s.click("main form button[type=submit]").await;
+    // First use: the committee roster, its fingerprint and the confirmation.
+    s.wait_for("#confirm-roster").await;
+    assert!(s.text("table#roster").await.contains("Bram Jansen"));
+    a.page(s, "desk-roster-first-use").await;
+    a.focus_walk(s, "desk-roster-first-use").await;
+    s.click("#confirm-roster").await;
     s.wait_for("tr.case-row").await;
     a.page(s, "desk-inbox").await;
     a.focus_walk(s, "desk-inbox").await;
@@ -514,6 +569,31 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     s.wait_contains("#thread", "Which volunteers?").await;
     assert!(s.exists("#thread .file a[download]").await);
     a.page(s, "desk-case-replied-with-file").await;
+
+    // The committee changes: the desk shows what changed and asks again.
+    app.add_member("Carla Smit", &Identity::generate().to_public().to_string());
+    s.goto(&format!("{}/", desk.base)).await;
+    s.wait_for("#roster-added").await;
+    assert!(s.text("#roster-added").await.contains("Carla Smit"));
+    assert!(s.exists("#old-fingerprint").await && s.exists("#fingerprint").await);
+    a.page(s, "desk-roster-changed").await;
+    a.focus_walk(s, "desk-roster-changed").await;
+    // It changes again while the member reads: what was shown is not confirmed.
+    app.add_member("Daan Visser", &Identity::generate().to_public().to_string());
+    s.click("#confirm-roster").await;
+    s.wait_for("#error-summary").await;
+    assert!(s.text("#roster-added").await.contains("Daan Visser"));
+    a.page(s, "desk-roster-changed-while-reading").await;
+    s.click("#confirm-roster").await;
+    s.wait_for("tr.case-row").await;
+    s.goto(&format!("{}/roster", desk.base)).await;
+    s.wait_for("table#roster").await;
+    assert!(
+        !s.exists("#confirm-roster").await,
+        "confirmed: nothing to confirm"
+    );
+    a.page(s, "desk-roster-confirmed").await;
+
     s.goto(&format!("{}/stats", desk.base)).await;
     s.wait_for("#per-status").await;
     a.page(s, "desk-stats").await;
@@ -521,7 +601,8 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     a.page(s, "desk-not-found").await;
     s.goto(&format!("{}/", desk.base)).await;
     let inbox = s.text("h1").await;
-    s.click("form[action='/sign-out'] button").await;
+    s.click(&format!("form[action='{}'] button", desk.path("/sign-out")))
+        .await;
     s.wait_new_h1(&inbox).await;
     assert!(!s.exists("nav").await, "signed out: no menu");
     a.page(s, "desk-signed-out").await;
