@@ -5,16 +5,25 @@
 //! check symbol gets its own "typo" page by design (the check symbol is public, so
 //! telling a typo from an unknown code leaks nothing) and never reaches the database.
 //!
-//! Only statistics are printed (counts, D, p, medians); never a code.
+//! The same holds for the committee's sign-in: a challenge asked for an active
+//! member's recipient and one asked for a recipient that is no member's get answers
+//! of the same shape, in indistinguishable time, so the endpoint does not tell who
+//! is on the committee.
+//!
+//! Only statistics are printed (counts, D, p, medians); never a code or a key.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
 use common::{Backend, Options, Resp, TestApp, attr, keep_alive_client, text};
 use futures::StreamExt;
+use meldpunt::crypto::{self, Identity, Recipient};
 use meldpunt::i18n::Lang;
 use meldpunt::pickup::{CodeError, PickupCode};
+use meldpunt::protocol::sign_in;
 use meldpunt::storage::Storage;
 use rand::seq::SliceRandom;
 
@@ -157,7 +166,8 @@ struct Shape {
     body: String,
 }
 
-fn shape(r: &Resp) -> Shape {
+/// A response's headers without `date`, sorted.
+fn headers_without_date(r: &Resp) -> Vec<(String, Vec<u8>)> {
     let mut headers: Vec<(String, Vec<u8>)> = r
         .headers
         .iter()
@@ -165,6 +175,11 @@ fn shape(r: &Resp) -> Shape {
         .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
         .collect();
     headers.sort();
+    headers
+}
+
+fn shape(r: &Resp) -> Shape {
+    let headers = headers_without_date(r);
     let mut body = r.body.clone();
     if let Some(token) = attr(&r.html(), "input[name=form_token]", "value") {
         body = body.replace(&token, "");
@@ -180,9 +195,19 @@ fn shape(r: &Resp) -> Shape {
 /// is sent until the whole body has arrived.
 async fn timed_pickup(client: &reqwest::Client, url: &str, code: &str) -> (Duration, Resp) {
     let body = format!("code={}", common::urlencode(code));
+    timed_post(client, url, "application/x-www-form-urlencoded", body).await
+}
+
+/// POST `body` with one keep-alive client, timed as [`timed_pickup`] says.
+async fn timed_post(
+    client: &reqwest::Client,
+    url: &str,
+    content_type: &str,
+    body: String,
+) -> (Duration, Resp) {
     let request = client
         .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-type", content_type)
         .body(body);
     let start = Instant::now();
     let response = request.send().await.expect("the server answers");
@@ -393,6 +418,302 @@ on_both_databases!(
                 p2 > ALPHA,
                 "unknown and deleted codes are told apart by their latency in two \
                  independent samples: p = {p:.4}, then D = {d2:.4}, p = {p2:.4}"
+            );
+        }
+    }
+);
+
+// ---------------------------------------------------------------------------------
+// Sign-in challenges: a member's recipient and a stranger's look alike
+// ---------------------------------------------------------------------------------
+
+/// Who asks for a sign-in challenge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asker {
+    /// The recipient of an active member, the same one every time (as an attacker
+    /// would repeat one recipient to average out noise).
+    Member,
+    /// A recipient that is no member's, a fresh one every time.
+    Stranger,
+    /// Not an age recipient at all (a wrong Bech32 checksum): refused before the
+    /// database, the sealing or the insert.
+    Invalid,
+}
+
+/// What a challenge answer says apart from its random content and the moment it
+/// was sent: status, headers without `date` and `content-length`, and the JSON
+/// object's keys with the length of each value (of the sealed challenge: its
+/// length without age's grease stanza).
+#[derive(Debug, PartialEq, Eq)]
+struct ChallengeShape {
+    status: u16,
+    headers: Vec<(String, Vec<u8>)>,
+    fields: Vec<(String, usize)>,
+}
+
+fn challenge_shape(r: &Resp) -> ChallengeShape {
+    let value: serde_json::Value = serde_json::from_str(&r.body).expect("a JSON answer");
+    let mut fields: Vec<(String, usize)> = value
+        .as_object()
+        .expect("a JSON object")
+        .iter()
+        .map(|(key, v)| {
+            let len = match (key.as_str(), v.as_str()) {
+                ("sealed", Some(b64)) => sealed_len_without_grease(b64),
+                (_, Some(text)) => text.len(),
+                (_, None) => v.to_string().len(),
+            };
+            (key.clone(), len)
+        })
+        .collect();
+    fields.sort();
+    let mut headers = headers_without_date(r);
+    headers.retain(|(name, _)| name != "content-length");
+    ChallengeShape {
+        status: r.status,
+        headers,
+        fields,
+    }
+}
+
+/// The length of a sealed challenge (base64) without the grease stanza the age
+/// library adds to every header: a stanza with a random tag ending in `-grease`,
+/// random arguments and a body of 0 to 99 random bytes, so its length varies from
+/// one answer to the next whoever asked. What is left is the part whose length
+/// could depend on the recipient.
+fn sealed_len_without_grease(b64: &str) -> usize {
+    let file = B64.decode(b64).expect("the sealed challenge is base64");
+    let end = file
+        .windows(5)
+        .position(|w| w == b"\n--- ")
+        .expect("an age header")
+        + 1;
+    let header = std::str::from_utf8(&file[..end]).expect("an age header is text");
+    let (mut grease, mut in_grease) = (0, false);
+    for line in header.split_inclusive('\n') {
+        if let Some(stanza) = line.strip_prefix("-> ") {
+            in_grease = stanza
+                .split([' ', '\n'])
+                .next()
+                .is_some_and(|tag| tag.ends_with("-grease"));
+        }
+        if in_grease {
+            grease += line.len();
+        }
+    }
+    file.len() - grease
+}
+
+/// The first answer of each kind; every later one must have the same shape.
+#[derive(Default)]
+struct ChallengeReferences {
+    /// Members and strangers share one.
+    look_alike: Option<ChallengeShape>,
+    invalid: Option<ChallengeShape>,
+    /// Challenges handed out (to members and strangers).
+    issued: i64,
+}
+
+impl ChallengeReferences {
+    fn check(&mut self, asker: Asker, r: &Resp) {
+        let slot = match asker {
+            Asker::Member | Asker::Stranger => {
+                self.issued += 1;
+                &mut self.look_alike
+            }
+            Asker::Invalid => &mut self.invalid,
+        };
+        let got = challenge_shape(r);
+        match slot {
+            None => *slot = Some(got),
+            Some(expected) => assert!(
+                *expected == got,
+                "a {asker:?} got an answer of another shape: status {} vs {}, headers \
+                 equal: {}, fields {:?} vs {:?}",
+                expected.status,
+                got.status,
+                expected.headers == got.headers,
+                expected.fields,
+                got.fields,
+            ),
+        }
+    }
+}
+
+fn stranger_recipient() -> String {
+    Identity::generate().to_public().to_string()
+}
+
+/// A fresh recipient with one character of its data part changed: the Bech32
+/// checksum fails.
+fn invalid_recipient() -> String {
+    let mut recipient = stranger_recipient();
+    let last = recipient.pop().unwrap();
+    recipient.push(if last == 'q' { 'p' } else { 'q' });
+    assert!(
+        recipient.parse::<Recipient>().is_err(),
+        "a changed character breaks the checksum"
+    );
+    recipient
+}
+
+async fn timed_challenge(client: &reqwest::Client, url: &str, recipient: &str) -> (Duration, Resp) {
+    let body = serde_json::json!({ "recipient": recipient }).to_string();
+    timed_post(client, url, "application/json", body).await
+}
+
+struct ChallengeSample {
+    member: Vec<f64>,
+    stranger: Vec<f64>,
+    invalid: Vec<f64>,
+}
+
+impl ChallengeSample {
+    fn ks(&self) -> (f64, f64) {
+        ks_two_sample(&self.member, &self.stranger)
+    }
+
+    fn print(&self, backend: &str, label: &str) {
+        let (d, p) = self.ks();
+        eprintln!(
+            "challenge timing ({backend}, {label}): n = {} member, {} stranger, {} invalid; \
+             KS member vs stranger D = {d:.4}, p = {p:.4}; median µs: member {:.0}, \
+             stranger {:.0}, invalid {:.0}",
+            self.member.len(),
+            self.stranger.len(),
+            self.invalid.len(),
+            median(&self.member),
+            median(&self.stranger),
+            median(&self.invalid),
+        );
+    }
+}
+
+/// One sample: `PER_CLASS` challenge requests of each kind in one random order,
+/// after a discarded warm-up, as [`sample`] does for pickup codes.
+async fn challenge_sample(
+    client: &reqwest::Client,
+    url: &str,
+    member: &str,
+    refs: &mut ChallengeReferences,
+) -> ChallengeSample {
+    let mut plan: Vec<(Asker, String)> = Vec::with_capacity(3 * PER_CLASS);
+    for _ in 0..PER_CLASS {
+        plan.push((Asker::Member, member.to_owned()));
+        plan.push((Asker::Stranger, stranger_recipient()));
+        plan.push((Asker::Invalid, invalid_recipient()));
+    }
+    let mut rng = rand::rng();
+    plan.shuffle(&mut rng);
+    for (asker, recipient) in plan.iter().take(WARM_UP) {
+        let (_, r) = timed_challenge(client, url, recipient).await;
+        refs.check(*asker, &r);
+    }
+    let mut out = ChallengeSample {
+        member: Vec::with_capacity(PER_CLASS),
+        stranger: Vec::with_capacity(PER_CLASS),
+        invalid: Vec::with_capacity(PER_CLASS),
+    };
+    for (asker, recipient) in &plan {
+        let (elapsed, r) = timed_challenge(client, url, recipient).await;
+        refs.check(*asker, &r);
+        let micros = elapsed.as_secs_f64() * 1e6;
+        match asker {
+            Asker::Member => out.member.push(micros),
+            Asker::Stranger => out.stranger.push(micros),
+            Asker::Invalid => out.invalid.push(micros),
+        }
+    }
+    out
+}
+
+on_both_databases!(
+    /// A sign-in challenge asked for an active member's recipient and one asked for
+    /// a recipient that is no member's get answers of the same shape, are both
+    /// stored, and take indistinguishable time: the challenge endpoint does not
+    /// tell who is on the committee.
+    async fn member_and_stranger_sign_in_challenges_look_alike_in_indistinguishable_time(backend) {
+        let name = backend_name(&backend);
+        // Well over 3,000 POSTs from one client: no limit may interfere. Challenges
+        // live for an hour, so none expires (and is cleared away) during the test.
+        let app = TestApp::spawn_with(
+            backend,
+            Options {
+                rate_burst: 1_000_000,
+                global_rate_burst: 1_000_000,
+                extra_args: vec!["--challenge-secs".into(), "3600".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+        let member = Identity::generate();
+        app.add_member("Anna de Vries", &member.to_public().to_string());
+        let client = keep_alive_client();
+        let url = format!("{}/api/v1/sign-in/challenge", app.base);
+
+        // Made the same way: a member's challenge and a stranger's each open with
+        // their recipient's key as a sign-in challenge of the one format.
+        let origin = sign_in::origin_of(&app.base).expect("the portal's origin");
+        for who in [&member, &Identity::generate()] {
+            let (_, r) = timed_challenge(&client, &url, &who.to_public().to_string()).await;
+            assert_eq!(r.status, 200, "a challenge for anyone");
+            let answer: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            let sealed = B64.decode(answer["sealed"].as_str().unwrap()).unwrap();
+            // (Not open_and_answer: the desk refuses this test's long lifetime.)
+            let plain = crypto::open(&sealed, who).expect("the challenge opens for its recipient");
+            let challenge = sign_in::Challenge::parse(&plain).expect("a sign-in challenge");
+            assert_eq!(challenge.recipient, who.to_public().to_string());
+            assert_eq!(challenge.origin, origin);
+        }
+        let stored_before = app.count("sign_in_challenges").await;
+
+        let mut refs = ChallengeReferences::default();
+        let recipient = member.to_public().to_string();
+        let first = challenge_sample(&client, &url, &recipient, &mut refs).await;
+        first.print(name, "first sample");
+
+        // The answers: one shape for members and strangers (a 32-digit id and a
+        // sealed text of one length, no cookie), and a 400 for a broken recipient.
+        let look_alike = refs.look_alike.as_ref().expect("challenges were asked for");
+        assert_eq!(look_alike.status, 200);
+        let keys: Vec<&str> = look_alike.fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["challenge", "sealed"]);
+        assert_eq!(look_alike.fields[0].1, 32, "a challenge id of 32 hex digits");
+        assert!(look_alike.headers.iter().all(|(name, _)| name != "set-cookie"));
+        let invalid = refs.invalid.as_ref().expect("broken recipients were sent");
+        assert_eq!(invalid.status, 400);
+        // Stored the same way: a row for every challenge handed out, whoever asked.
+        assert_eq!(
+            app.count("sign_in_challenges").await - stored_before,
+            refs.issued,
+            "every challenge, a member's or a stranger's, is stored"
+        );
+
+        // The measurement can see a difference when there is one: a broken recipient
+        // is refused before the lookup, the sealing and the insert.
+        let (d_invalid, p_invalid) = ks_two_sample(&first.member, &first.invalid);
+        eprintln!(
+            "challenge timing ({name}): KS member vs invalid D = {d_invalid:.4}, \
+             p = {p_invalid:.2e}"
+        );
+        assert!(
+            p_invalid < ALPHA,
+            "the test has the power to see the work a challenge takes"
+        );
+
+        // A first failure buys one fresh sample, as for pickup codes above.
+        let (_, p) = first.ks();
+        if p <= ALPHA {
+            eprintln!(
+                "challenge timing ({name}): p = {p:.4} <= {ALPHA}; taking a fresh sample"
+            );
+            let second = challenge_sample(&client, &url, &recipient, &mut refs).await;
+            second.print(name, "second sample");
+            let (d2, p2) = second.ks();
+            assert!(
+                p2 > ALPHA,
+                "a member's and a stranger's challenge are told apart by their latency in \
+                 two independent samples: p = {p:.4}, then D = {d2:.4}, p = {p2:.4}"
             );
         }
     }
