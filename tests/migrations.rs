@@ -478,14 +478,31 @@ async fn migrate_fixture_set(backend: &Backend, dir: &Path) {
         .collect();
     want.sort_unstable();
     assert_eq!(references, want);
-    for case in expected.cases.iter().filter(|c| c.note.is_some()) {
+    // …and opens every case: sealed before the report carried the reporter's key
+    // (envelope version 2), each says that key could not be verified.
+    for case in &expected.cases {
         let link = &listed.iter().find(|(r, _)| *r == case.reference).unwrap().1;
         let page = desk.get(link).await;
         assert_eq!(page.status, 200, "{}", page.body);
-        assert_eq!(
-            texts(&page.html(), "#notes .message-text"),
-            vec![case.note.clone().unwrap()]
+        let html = page.html();
+        assert!(
+            shows(&html, "#reporter-key-unverified"),
+            "{}: a legacy case says its reporter key is unverified",
+            case.reference
         );
+        assert!(
+            !shows(&html, "#reporter-key"),
+            "{}: a legacy case does not claim a verified reporter key",
+            case.reference
+        );
+        if let Some(note) = &case.note {
+            assert_eq!(
+                texts(&html, "#notes .message-text"),
+                vec![note.clone()],
+                "{}: the note",
+                case.reference
+            );
+        }
     }
     drop(desk);
     // …and appending to the migrated chain keeps it intact.
@@ -508,8 +525,35 @@ async fn migrate_fixture_set(backend: &Backend, dir: &Path) {
     let all = app.stored_messages().await;
     assert_eq!(all.len(), stored + 1);
     assert!(all.iter().all(|m| crypto::open(&m.3, &committee).is_ok()));
+    // On the desk the new case's reporter key comes from inside the sealed report:
+    // verified, without the legacy notice.
+    let desk = Desk::open(&app.base, &member_file, "en").await;
+    let listed = inbox(&desk).await;
+    assert_eq!(listed.len(), want.len() + 1);
+    let (reference, link) = listed
+        .iter()
+        .find(|(r, _)| !want.contains(&r.as_str()))
+        .expect("the new case is listed");
+    let page = desk.get(link).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let html = page.html();
+    assert!(
+        shows(&html, "#reporter-key"),
+        "{reference}: a new case has a verified reporter key"
+    );
+    assert!(
+        !shows(&html, "#reporter-key-unverified"),
+        "{reference}: a new case is not marked unverified"
+    );
+    drop(desk);
     drop(app);
     drop(scratch);
+}
+
+/// Whether a page has an element matching `css`.
+fn shows(html: &scraper::Html, css: &str) -> bool {
+    let selector = scraper::Selector::parse(css).unwrap();
+    html.select(&selector).next().is_some()
 }
 
 /// A migration that belongs to a released schema must stay byte for byte as released:
