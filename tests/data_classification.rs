@@ -139,17 +139,22 @@ const CLASSIFICATION: &[(&str, &str, Class, &str)] = &[
         CoarseDate,
         "day the member was added",
     ),
-    // 0007_member_sign_in
-    ("member_challenges", "id", Public, "random challenge id"),
-    ("member_challenges", "member_id", MemberData, "a member id"),
+    // 0007_member_sign_in, 0011_sign_in_challenges
+    ("sign_in_challenges", "id", Public, "random challenge id"),
     (
-        "member_challenges",
-        "nonce_hash",
-        Secret,
-        "hash of the nonce",
+        "sign_in_challenges",
+        "recipient",
+        MemberData,
+        "the public key a challenge was sealed to (a member's, or a stranger's that can never sign in)",
     ),
     (
-        "member_challenges",
+        "sign_in_challenges",
+        "answer_hash",
+        Secret,
+        "hash of the expected MAC",
+    ),
+    (
+        "sign_in_challenges",
         "expires_at",
         Ephemeral,
         "deleted when answered or expired",
@@ -694,7 +699,7 @@ on_both_databases!(
         // Every table was written to, so no check below is vacuous.
         for table in [
             "settings", "cases", "messages", "reporter_sessions", "used_form_tokens", "members",
-            "member_challenges", "member_sessions", "audit_log", "attachments", "attachment_chunks",
+            "sign_in_challenges", "member_sessions", "audit_log", "attachments", "attachment_chunks",
         ] {
             assert!(app.count(table).await > 0, "the journey left {table} empty");
         }

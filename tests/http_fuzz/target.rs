@@ -26,6 +26,9 @@ pub struct Target {
     pub form_key: Vec<u8>,
     member: Identity,
     pub member_recipient: String,
+    /// The portal's origin as a desk configured for it names it (its public URL
+    /// when it has one): what sign-in challenges must name.
+    origin: String,
     /// Whether this portal's limits let the refresher sign in every second.
     pub refresh: bool,
     pub pools: Mutex<Pools>,
@@ -42,7 +45,15 @@ impl Target {
         samples: Arc<Vec<Sample>>,
         refresh: bool,
     ) -> Target {
+        let public_url = opts
+            .extra_args
+            .iter()
+            .position(|a| a == "--public-url")
+            .and_then(|i| opts.extra_args.get(i + 1).cloned());
         let app = TestApp::spawn_with(backend, opts).await;
+        let origin =
+            meldpunt::protocol::sign_in::origin_of(public_url.as_deref().unwrap_or(&app.base))
+                .expect("an http(s) origin");
         let host = app.base.trim_start_matches("http://").to_owned();
         let addr: SocketAddr = host.parse().expect("the portal listens on an address");
         let member = Identity::generate();
@@ -58,6 +69,7 @@ impl Target {
             form_key,
             member,
             member_recipient,
+            origin,
             refresh,
             pools: Mutex::new(Pools::default()),
             tally: Mutex::new(Tally::default()),
@@ -166,7 +178,7 @@ impl Target {
             &sealed,
             &self.member,
             challenge["challenge"].as_str()?,
-            &meldpunt::protocol::sign_in::origin_of(&self.app.base)?,
+            &self.origin,
             time::OffsetDateTime::now_utc().unix_timestamp(),
         )
         .ok()?;
