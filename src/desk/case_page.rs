@@ -370,7 +370,7 @@ fn shown_message(
                     }
                 }
             }
-            (upload::file_list(t, &m.attachments, Some(&|a: &str| state.href(&format!("/case/{case_id}/files/{a}")))))
+            (upload::file_list(t, &m.attachments, Some(&|a: &str| state.href(&format!("/case/{case_id}/files/{a}"))), 3))
         }
     }
 }

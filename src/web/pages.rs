@@ -246,14 +246,14 @@ fn receipt(
     let body = html! {
         h1 { (t.receipt_title) }
         p class="lead" { (t.receipt_intro) }
-        div class="pickup-code-box" {
+        div class="pickup-code-box" role="group" aria-labelledby="pickup-code-label" {
             p id="pickup-code-label" { (t.receipt_code_label) }
-            p class="pickup-code" id="pickup-code" aria-labelledby="pickup-code-label" {
+            p class="pickup-code" id="pickup-code" {
                 code { (shown.as_str()) }
             }
         }
         p class="warning" { strong { (t.receipt_no_recovery) } }
-        (upload::file_list(t, files, None))
+        (upload::file_list(t, files, None, 2))
         h2 { (t.receipt_keep_safe_heading) }
         ul { @for k in t.receipt_keep_safe { li { (k) } } }
         h2 { (t.receipt_dates_heading) }

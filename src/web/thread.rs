@@ -230,7 +230,7 @@ fn message(lang: Lang, m: &ShownMessage) -> Markup {
                 Some(Body::Text { text }) => { div class="message-text" { (text) } }
                 None => { p class="message-unreadable" { (t.message_unreadable) } }
             }
-            (upload::file_list(t, &m.attachments, Some(&|id: &str| lang.path(&format!("/thread/files/{id}")))))
+            (upload::file_list(t, &m.attachments, Some(&|id: &str| lang.path(&format!("/thread/files/{id}"))), 3))
         }
     }
 }

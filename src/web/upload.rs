@@ -247,15 +247,19 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// The files of a message; `link` gives the download address when there is one.
+/// `level` is the rank of the list's heading: 2 where the list is a part of the page
+/// (the receipt), 3 inside a message of a thread under its h2, so that no heading
+/// level is skipped.
 pub fn file_list(
     t: &Texts,
     files: &[AttachmentInfo],
     link: Option<&dyn Fn(&str) -> String>,
+    level: u8,
 ) -> Markup {
     html! {
         @if !files.is_empty() {
             div class="files" {
-                h4 { (t.files_heading) }
+                @if level <= 2 { h2 { (t.files_heading) } } @else { h3 { (t.files_heading) } }
                 ul class="file-list" {
                     @for f in files {
                         li class="file" {
