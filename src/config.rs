@@ -38,6 +38,9 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restore a SQLite backup as the database of a new installation.
     Restore(RestoreArgs),
+    /// Internal: the child process that removes metadata from one file.
+    #[command(hide = true)]
+    CleanFile(crate::attachments::isolate::CleanFileArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -153,6 +156,11 @@ pub struct DeskArgs {
     /// (default: $XDG_STATE_HOME/meldpunt or ~/.local/state/meldpunt).
     #[arg(long, env = "MELDPUNT_DESK_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
+    /// Address space (MiB) of the child process that removes metadata from files
+    /// you attach.
+    #[arg(long, env = "MELDPUNT_CLEANER_MEMORY_MIB", default_value_t = crate::attachments::isolate::DEFAULT_MEMORY_MIB,
+          value_parser = clap::value_parser!(u64).range(64..=65_536))]
+    pub cleaner_memory_mib: u64,
     /// Lock the identity again after this many seconds without a request.
     #[arg(long, env = "MELDPUNT_DESK_LOCK_AFTER_SECS", default_value_t = 900,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
@@ -251,6 +259,12 @@ pub struct ServeArgs {
     /// Directory for the encrypted upload spool (default: the system temp directory).
     #[arg(long, env = "MELDPUNT_SPOOL_DIR")]
     pub spool_dir: Option<PathBuf>,
+
+    /// Address space (MiB) of the child process that removes metadata from a file;
+    /// a hostile file that needs more is stored as received, with a warning.
+    #[arg(long, env = "MELDPUNT_CLEANER_MEMORY_MIB", default_value_t = crate::attachments::isolate::DEFAULT_MEMORY_MIB,
+          value_parser = clap::value_parser!(u64).range(64..=65_536))]
+    pub cleaner_memory_mib: u64,
 
     /// POST requests one client may make in a burst.
     #[arg(long, env = "MELDPUNT_RATE_BURST", default_value_t = 10)]

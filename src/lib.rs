@@ -42,6 +42,10 @@ use config::{Cli, Command, DeskArgs, ServeArgs};
 /// Runs the command line: parses it and hands over to the chosen role.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The file cleaner's child: no runtime, no logging, limits first.
+    if let Some(Command::CleanFile(args)) = &cli.command {
+        return attachments::isolate::child_main(args);
+    }
     logging::init();
     // A panic's message may quote its input (a parser fed a reporter's file, a
     // form value): report where it happened, never what it said.
@@ -70,6 +74,7 @@ pub fn main() -> ExitCode {
             Some(Command::Export(args)) => Ok(export(args).await?),
             Some(Command::Backup(args)) => Ok(admin::backup(args).await?),
             Some(Command::Restore(args)) => Ok(admin::restore(args).await?),
+            Some(Command::CleanFile(_)) => unreachable!("handled before the runtime starts"),
         }
     });
     match result {
@@ -96,6 +101,7 @@ async fn demo(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             export_dir: data_dir.join("exports"),
             lang: "nl".to_owned(),
+            cleaner_memory_mib: attachments::isolate::DEFAULT_MEMORY_MIB,
             state_dir: Some(data_dir.join("desk")),
             lock_after_secs: 900,
         };

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
         0 => strip::jpeg(rest.to_vec(), &mut out).map(|_| ()),
         1 => strip::png(rest.to_vec(), &mut out).map(|_| ()),
         2 => strip::webp(rest.to_vec(), &mut out).map(|_| ()),
-        3 => strip::pdf(rest.to_vec(), &mut out).map(|_| ()),
+        3 => strip::pdf(rest.to_vec(), &mut out, 1 << 24).map(|_| ()),
         _ => strip::ooxml(std::io::Cursor::new(rest), &mut out, strip::BOUNDS).map(|_| ()),
     };
 });

@@ -3,6 +3,7 @@
 //! chunk rows of a pending attachment that its message claims. Downloads decrypt
 //! chunk by chunk. The file name and type live only inside the sealed message.
 
+pub mod isolate;
 pub mod spool;
 pub mod strip;
 
@@ -147,17 +148,12 @@ fn strip_into<W: Write>(
     out: &mut HashingWriter<W>,
     limits: FileLimits,
 ) -> Result<MetadataNote, strip::StripError> {
-    use strip::Kind;
     match kind {
-        Kind::Jpeg => strip::jpeg(spooled.read_all(limits.max_file_bytes)?, out),
-        Kind::Png => strip::png(spooled.read_all(limits.max_file_bytes)?, out),
-        Kind::Webp => strip::webp(spooled.read_all(limits.max_file_bytes)?, out),
-        Kind::Pdf => strip::pdf(spooled.read_all(limits.max_file_bytes)?, out),
-        Kind::Ooxml => strip::ooxml(spooled.reader()?, out, strip::BOUNDS),
-        Kind::Other => {
+        strip::Kind::Other => {
             io::copy(&mut spooled.reader()?, out)?;
             Ok(MetadataNote::NotChecked)
         }
+        _ => isolate::clean(kind, spooled, out, limits.max_file_bytes),
     }
 }
 

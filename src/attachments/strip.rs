@@ -48,6 +48,55 @@ pub enum Kind {
     Other,
 }
 
+impl Kind {
+    /// The kind's name on the cleaning child's command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Jpeg => "jpeg",
+            Kind::Png => "png",
+            Kind::Webp => "webp",
+            Kind::Ooxml => "ooxml",
+            Kind::Pdf => "pdf",
+            Kind::Other => "other",
+        }
+    }
+
+    /// The kind a key names.
+    pub fn from_key(key: &str) -> Option<Self> {
+        [
+            Kind::Jpeg,
+            Kind::Png,
+            Kind::Webp,
+            Kind::Ooxml,
+            Kind::Pdf,
+            Kind::Other,
+        ]
+        .into_iter()
+        .find(|k| k.key() == key)
+    }
+}
+
+/// Removes metadata from a whole file of a kind we clean (`Other` is copied).
+/// `max_bytes` caps what a stream inside a PDF may inflate to.
+pub fn strip(
+    kind: Kind,
+    data: Vec<u8>,
+    out: &mut impl Write,
+    max_bytes: u64,
+) -> Result<MetadataNote, StripError> {
+    match kind {
+        Kind::Jpeg => jpeg(data, out),
+        Kind::Png => png(data, out),
+        Kind::Webp => webp(data, out),
+        Kind::Pdf => pdf(data, out, max_bytes),
+        Kind::Ooxml => ooxml(io::Cursor::new(data), out, BOUNDS),
+        Kind::Other => {
+            out.write_all(&data)?;
+            Ok(MetadataNote::NotChecked)
+        }
+    }
+}
+
 /// Recognises the kinds we clean by their first bytes (the name can lie).
 pub fn sniff(head: &[u8]) -> Kind {
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -94,6 +143,62 @@ pub const BOUNDS: Bounds = Bounds {
     max_part_bytes: 1 << 20,
 };
 
+/// Most segments a JPEG may have: real photos have a few dozen. Each parsed
+/// segment costs memory, and a hostile file can be millions of empty ones.
+const MAX_JPEG_SEGMENTS: usize = 10_000;
+/// Most chunks a PNG may have (a long animation has a few thousand).
+const MAX_PNG_CHUNKS: usize = 100_000;
+/// Most indirect objects a PDF may declare (each costs about a hundred bytes
+/// parsed; a long report has tens of thousands).
+const MAX_PDF_OBJECTS: usize = 1_000_000;
+
+/// Counts a JPEG's segments up to the start of scan without parsing them.
+fn jpeg_segments(data: &[u8]) -> Result<usize, StripError> {
+    let mut pos = 2;
+    let mut count = 0;
+    while pos + 4 <= data.len() {
+        if data[pos] != 0xFF {
+            return Err(StripError::Bound(
+                "a JPEG segment does not start with a marker",
+            ));
+        }
+        let marker = data[pos + 1];
+        if marker == 0xFF {
+            pos += 1;
+            continue;
+        }
+        count += 1;
+        if count > MAX_JPEG_SEGMENTS {
+            return Err(StripError::Bound("too many JPEG segments"));
+        }
+        if marker == 0xDA || marker == 0xD9 {
+            break;
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            pos += 2;
+            continue;
+        }
+        let len = u16::from_be_bytes([data[pos + 2], data[pos + 3]]) as usize;
+        pos += 2 + len;
+    }
+    Ok(count)
+}
+
+/// Counts a PNG's chunks without parsing them.
+fn png_chunks(data: &[u8]) -> Result<usize, StripError> {
+    let mut pos = 8;
+    let mut count = 0;
+    while pos + 8 <= data.len() {
+        count += 1;
+        if count > MAX_PNG_CHUNKS {
+            return Err(StripError::Bound("too many PNG chunks"));
+        }
+        let len = u32::from_be_bytes(data[pos..pos + 4].try_into().expect("4 bytes")) as usize;
+        pos = pos.saturating_add(12).saturating_add(len);
+    }
+    Ok(count)
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -101,6 +206,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// JPEG: drop APP1 (EXIF with any GPS position, XMP), APP13 (IPTC/Photoshop) and
 /// comments; keep JFIF, ICC colour profiles and Adobe colour data so it displays the same.
 pub fn jpeg(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripError> {
+    jpeg_segments(&data)?;
     let mut image = img_parts::jpeg::Jpeg::from_bytes(Bytes::from(data))?;
     let mut removed = Vec::new();
     for s in image.segments() {
@@ -122,6 +228,7 @@ pub fn jpeg(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripEr
 
 /// PNG: drop text chunks (which carry XMP and comments), EXIF and the time stamp.
 pub fn png(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripError> {
+    png_chunks(&data)?;
     let mut image = img_parts::png::Png::from_bytes(Bytes::from(data))?;
     let mut removed = Vec::new();
     for c in image.chunks() {
@@ -142,6 +249,16 @@ pub fn png(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripErr
 /// WebP: drop the EXIF and XMP chunks.
 pub fn webp(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripError> {
     use img_parts::webp::{CHUNK_EXIF, CHUNK_XMP, WebP};
+    // A RIFF size that claims more than the file holds is a lie the parser would
+    // otherwise have to cope with.
+    let declared = data
+        .get(4..8)
+        .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize);
+    if declared.is_none_or(|d| d.saturating_add(8) > data.len()) {
+        return Err(StripError::Bound(
+            "the WebP's RIFF size does not match the file",
+        ));
+    }
     let mut image = WebP::from_bytes(Bytes::from(data))?;
     let mut removed = Vec::new();
     if image.has_chunk(CHUNK_EXIF) {
@@ -239,8 +356,20 @@ pub fn ooxml<R: Read + Seek>(
 
 /// PDF: removes the Info dictionary (author, creator, producer, dates) and the
 /// document's XMP metadata stream, then drops objects nothing refers to any more.
-pub fn pdf(data: Vec<u8>, out: &mut impl Write) -> Result<MetadataNote, StripError> {
-    let mut doc = lopdf::Document::load_mem(&data)?;
+pub fn pdf(
+    data: Vec<u8>,
+    out: &mut impl Write,
+    max_bytes: u64,
+) -> Result<MetadataNote, StripError> {
+    let objects = data.windows(4).filter(|w| w == b" obj").count();
+    if objects > MAX_PDF_OBJECTS {
+        return Err(StripError::Bound("too many PDF objects"));
+    }
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(usize::try_from(max_bytes).unwrap_or(usize::MAX)),
+        ..Default::default()
+    };
+    let mut doc = lopdf::Document::load_mem_with_options(&data, options)?;
     drop(data);
     if doc.is_encrypted() {
         return Err(StripError::Bound("encrypted PDF"));
