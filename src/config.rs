@@ -289,6 +289,13 @@ pub struct ServeArgs {
     #[arg(long, env = "MELDPUNT_TRUSTED_PROXY_HEADER")]
     pub trusted_proxy_header: Option<String>,
 
+    /// IPv6 clients are counted per network of this prefix length (one /64 is what
+    /// a single customer usually gets, so a longer prefix gives one attacker many
+    /// buckets); IPv4 clients per address.
+    #[arg(long, env = "MELDPUNT_RATE_IPV6_PREFIX", default_value_t = 64,
+          value_parser = clap::value_parser!(u8).range(16..=128))]
+    pub rate_ipv6_prefix: u8,
+
     /// Seconds a reporter session lives without activity.
     #[arg(long, env = "MELDPUNT_SESSION_IDLE_SECS", default_value_t = 15 * 60)]
     pub session_idle_secs: u64,

@@ -183,6 +183,7 @@ pub async fn run(
         global_burst: args.global_rate_burst,
         global_period: Duration::from_millis(args.global_rate_period_ms.max(1)),
         trusted_header,
+        ipv6_prefix: args.rate_ipv6_prefix,
     })?;
     let state = AppState::new(StateParts {
         storage: storage.clone(),

@@ -454,6 +454,41 @@ on_both_databases!(
 );
 
 on_both_databases!(
+    async fn a_file_uploaded_for_another_case_is_refused_clearly_and_not_as_a_taken_number(backend) {
+        let (app, _, _, token, first) = portal_with_case(TestApp::spawn(backend).await).await;
+        app.submit_code("", "Een tweede melding.").await;
+        let (_, cases) = api_get(&app, "/api/v1/cases", Some(&token)).await;
+        let second = cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .find(|id| *id != first)
+            .unwrap();
+        let (committee, reporter) = seal_to(&app, &token, &first).await;
+        let mut everyone = committee.clone();
+        everyone.push(reporter);
+        let file = crypto::seal_for(b"bijlage", &everyone).unwrap();
+        let req = app
+            .client
+            .post(format!("{}/api/v1/cases/{first}/attachments", app.base))
+            .header("content-type", "application/octet-stream")
+            .body(file);
+        let (status, uploaded) = into_json(authorised(req, Some(&token)).send().await.unwrap()).await;
+        assert_eq!(status, 201, "{uploaded}");
+        let id = uploaded["id"].as_str().unwrap().to_owned();
+        let (committee2, reporter2) = seal_to(&app, &token, &second).await;
+        let mut everyone2 = committee2.clone();
+        everyone2.push(reporter2);
+        let reply = crypto::seal_for(b"antwoord", &everyone2).unwrap();
+        let answer = post_message(&app, &token, &second, &format!("kind=reply&seq=2&attachments={id}"), reply).await;
+        assert_refused(&answer, 400);
+        assert!(answer.1["error"].as_str().unwrap().contains("another case"), "{}", answer.1);
+        assert_eq!(app.stored_messages().await.len(), 2, "nothing was stored");
+    }
+);
+
+on_both_databases!(
     async fn a_reply_sealed_to_committee_and_reporter_and_a_note_to_the_committee_are_stored(backend) {
         let (app, _, anna_id, token, case_id) = portal_with_case(TestApp::spawn(backend).await).await;
         let (committee, reporter) = seal_to(&app, &token, &case_id).await;

@@ -326,3 +326,33 @@ async fn a_client_over_its_own_limit_does_not_use_up_the_global_limit() {
         "client B's first POST: two were admitted of a global ten"
     );
 }
+
+/// One IPv6 customer usually holds a whole /64: counted per address, every one of
+/// its 2^64 addresses would be a fresh bucket. Two addresses of one /64 share a
+/// bucket; an address of the next /64 has its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_ipv6_addresses_in_one_64_share_a_bucket_and_another_64_does_not() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            rate_burst: 2,
+            global_rate_burst: 100,
+            extra_args: vec!["--trusted-proxy-header".into(), "x-forwarded-for".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    let first = pickup(&app, &unknown_code(), Some("2001:db8:7:1::1")).await;
+    assert_eq!(first.status, 422);
+    let second = pickup(&app, &unknown_code(), Some("2001:db8:7:1:abcd::2")).await;
+    assert_eq!(second.status, 422);
+    let third = pickup(
+        &app,
+        &unknown_code(),
+        Some("2001:db8:7:1:ffff:ffff:ffff:ffff"),
+    )
+    .await;
+    assert_throttled(&third, "a third address of the same /64");
+    let other = pickup(&app, &unknown_code(), Some("2001:db8:7:2::1")).await;
+    assert_eq!(other.status, 422, "the next /64 has its own bucket");
+}

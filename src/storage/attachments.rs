@@ -9,6 +9,8 @@ use super::{Result, Storage};
 pub struct AttachmentRow {
     pub id: String,
     pub case_id: Option<String>,
+    /// The case a pending (unclaimed) attachment was uploaded for.
+    pub pending_case: Option<String>,
     pub seq: Option<i64>,
     pub chunk_count: i64,
     pub stored_bytes: i64,
@@ -86,7 +88,7 @@ impl Storage {
             return Ok(None);
         }
         let row = sqlx::query(
-            "select id, case_id, seq, chunk_count, stored_bytes from attachments where id = $1",
+            "select id, case_id, pending_case, seq, chunk_count, stored_bytes from attachments where id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -95,6 +97,7 @@ impl Storage {
             Ok(AttachmentRow {
                 id: r.try_get("id")?,
                 case_id: r.try_get("case_id")?,
+                pending_case: r.try_get("pending_case")?,
                 seq: r.try_get("seq")?,
                 chunk_count: r.try_get("chunk_count")?,
                 stored_bytes: r.try_get("stored_bytes")?,
@@ -106,7 +109,7 @@ impl Storage {
     /// Attachments of a case's messages: (seq, attachment).
     pub async fn attachments_of_case(&self, case_id: &str) -> Result<Vec<AttachmentRow>> {
         let rows = sqlx::query(
-            "select id, case_id, seq, chunk_count, stored_bytes from attachments \
+            "select id, case_id, pending_case, seq, chunk_count, stored_bytes from attachments \
              where case_id = $1 order by seq, id",
         )
         .bind(case_id)
@@ -117,6 +120,7 @@ impl Storage {
                 Ok(AttachmentRow {
                     id: r.try_get("id")?,
                     case_id: r.try_get("case_id")?,
+                    pending_case: r.try_get("pending_case")?,
                     seq: r.try_get("seq")?,
                     chunk_count: r.try_get("chunk_count")?,
                     stored_bytes: r.try_get("stored_bytes")?,

@@ -1,8 +1,10 @@
 //! Rate limits on every POST with tower-governor: one bucket per client and one
 //! global bucket. The client is the peer address, or the address a trusted proxy
-//! puts in a configured header. Buckets live in memory only and are never logged.
+//! puts in a configured header; an IPv6 client is its network (a /64 by default),
+//! since one customer usually holds a whole /64. Buckets live in memory only and
+//! are never logged.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,11 +20,34 @@ use tower_governor::key_extractor::{GlobalKeyExtractor, KeyExtractor};
 pub struct ClientKey {
     /// Header set by a trusted reverse proxy; `None` means the peer address.
     trusted_header: Option<HeaderName>,
+    /// IPv6 addresses count by their network of this many bits.
+    ipv6_prefix: u8,
 }
 
 impl ClientKey {
-    pub fn new(trusted_header: Option<HeaderName>) -> Self {
-        Self { trusted_header }
+    pub fn new(trusted_header: Option<HeaderName>, ipv6_prefix: u8) -> Self {
+        Self {
+            trusted_header,
+            ipv6_prefix: ipv6_prefix.min(128),
+        }
+    }
+
+    /// The bucket of an address: an IPv4 address (also written as IPv4-mapped
+    /// IPv6) itself, an IPv6 address its network.
+    pub fn bucket(&self, ip: IpAddr) -> IpAddr {
+        match ip {
+            IpAddr::V4(v4) => IpAddr::V4(v4),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let bits = u128::from(v6);
+                    let mask = u128::MAX
+                        .checked_shl(u32::from(128 - self.ipv6_prefix))
+                        .unwrap_or(0);
+                    IpAddr::V6(Ipv6Addr::from(bits & mask))
+                }
+            },
+        }
     }
 }
 
@@ -40,12 +65,12 @@ impl KeyExtractor for ClientKey {
                 .and_then(|v| v.rsplit(',').next())
                 .and_then(|v| v.trim().parse::<IpAddr>().ok());
             if let Some(ip) = from_header {
-                return Ok(ip);
+                return Ok(self.bucket(ip));
             }
         }
         req.extensions()
             .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map(|ci| ci.0.ip())
+            .map(|ci| self.bucket(ci.0.ip()))
             .ok_or(GovernorError::UnableToExtractKey)
     }
 }
@@ -61,6 +86,8 @@ pub struct RateSettings {
     pub global_burst: u32,
     pub global_period: Duration,
     pub trusted_header: Option<HeaderName>,
+    /// Prefix length of an IPv6 client's bucket.
+    pub ipv6_prefix: u8,
 }
 
 /// A burst and period the limiter cannot represent: it counts burst × period in
@@ -91,7 +118,7 @@ impl Limits {
             });
         }
         let per_client = GovernorConfigBuilder::default()
-            .key_extractor(ClientKey::new(s.trusted_header.clone()))
+            .key_extractor(ClientKey::new(s.trusted_header.clone(), s.ipv6_prefix))
             .period(s.period)
             .burst_size(s.burst.max(1))
             .methods(vec![Method::POST])
@@ -114,5 +141,39 @@ impl Limits {
     pub fn forget_idle(&self) {
         self.per_client.limiter().retain_recent();
         self.per_client.limiter().shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ipv6_clients_share_a_bucket_per_64_and_ipv4_clients_do_not() {
+        let key = ClientKey::new(None, 64);
+        assert_eq!(
+            key.bucket(ip("2001:db8:1:2::1")),
+            key.bucket(ip("2001:db8:1:2:ffff::9"))
+        );
+        assert_ne!(
+            key.bucket(ip("2001:db8:1:2::1")),
+            key.bucket(ip("2001:db8:1:3::1"))
+        );
+        assert_ne!(key.bucket(ip("192.0.2.1")), key.bucket(ip("192.0.2.2")));
+        assert_eq!(key.bucket(ip("::ffff:192.0.2.1")), ip("192.0.2.1"));
+        let whole = ClientKey::new(None, 128);
+        assert_ne!(
+            whole.bucket(ip("2001:db8::1")),
+            whole.bucket(ip("2001:db8::2"))
+        );
+        let wide = ClientKey::new(None, 48);
+        assert_eq!(
+            wide.bucket(ip("2001:db8:1:2::1")),
+            wide.bucket(ip("2001:db8:1:3::1"))
+        );
     }
 }

@@ -202,11 +202,16 @@ pub async fn post_message(
             "a note carries no files: files are sealed to the reporter too",
         ));
     }
+    // Only files uploaded for this case and not yet claimed: a file of another case
+    // is refused here, clearly and once, rather than failing the claim later (which
+    // would look like a taken sequence number and make the desk retry).
     for a in &attachment_ids {
         let pending = state.storage.attachment(a).await?;
-        if pending.is_none_or(|p| p.case_id.is_some()) {
+        if pending.is_none_or(|p| {
+            p.case_id.is_some() || p.pending_case.as_deref() != Some(case.id.as_str())
+        }) {
             return Err(ApiError::BadRequest(
-                "an attachment is unknown or already used",
+                "an attachment is unknown, already used or uploaded for another case",
             ));
         }
     }
