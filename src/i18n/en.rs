@@ -283,7 +283,7 @@ pub static EN: Texts = Texts {
     meta_removed: "Removed:",
     meta_nothing_found: "Checked: no hidden data found.",
     meta_not_checked: "Not checked: we cannot clean this kind of file. It may hold information about you.",
-    meta_could_not_check: "Not checked: the file was damaged or unusual and was stored as it was. It may hold information about you.",
+    meta_could_not_check: "Hidden data not removed: this file was damaged, too complex or unusual to clean, so it was stored as it was. Hidden data in it (such as a name, a place or the time a photo was taken) may point to you, and the committee can see it.",
     removed_kinds: [
         "EXIF data (with any GPS position)",
         "XMP data",

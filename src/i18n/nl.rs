@@ -287,7 +287,7 @@ pub static NL: Texts = Texts {
     meta_removed: "Weggehaald:",
     meta_nothing_found: "Gecontroleerd: geen verborgen gegevens gevonden.",
     meta_not_checked: "Niet gecontroleerd: dit soort bestand kunnen wij niet opschonen. Er kan informatie over jou in staan.",
-    meta_could_not_check: "Niet gecontroleerd: het bestand was beschadigd of ongewoon en is opgeslagen zoals het was. Er kan informatie over jou in staan.",
+    meta_could_not_check: "Verborgen gegevens niet verwijderd: dit bestand was beschadigd, te ingewikkeld of ongewoon om op te schonen en is opgeslagen zoals het was. Verborgen gegevens erin (zoals een naam, een plaats of het tijdstip van een foto) kunnen naar jou wijzen, en de commissie kan ze zien.",
     removed_kinds: [
         "EXIF-gegevens (met een eventuele GPS-plek)",
         "XMP-gegevens",
