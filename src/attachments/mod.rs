@@ -21,6 +21,8 @@ pub use strip::{MetadataNote, Removed};
 /// Ciphertext bytes per stored chunk row. Small enough that the few chunks in flight
 /// between the sealing thread and the database cost little memory.
 const CHUNK: usize = 256 * 1024;
+/// Chunks written per database transaction (4 MiB): few commits, little memory.
+const CHUNKS_PER_COMMIT: usize = 16;
 
 #[derive(Debug, Clone, Copy)]
 pub struct FileLimits {
@@ -299,9 +301,21 @@ pub async fn store(
         });
         let work = async {
             let mut idx = 0;
-            while let Some(chunk) = rx.recv().await {
-                storage.add_chunk(&id, idx, chunk).await?;
-                idx += 1;
+            let mut batch = Vec::with_capacity(CHUNKS_PER_COMMIT);
+            loop {
+                let next = rx.recv().await;
+                let done = next.is_none();
+                batch.extend(next);
+                if batch.len() == CHUNKS_PER_COMMIT || (done && !batch.is_empty()) {
+                    let n = batch.len() as i64;
+                    storage
+                        .add_chunks(&id, idx, std::mem::take(&mut batch))
+                        .await?;
+                    idx += n;
+                }
+                if done {
+                    break;
+                }
             }
             Ok::<_, AttachError>(())
         };
@@ -386,6 +400,7 @@ where
         .begin_attachment(&id, case_id, pending_until)
         .await?;
     let mut buf = Vec::with_capacity(CHUNK);
+    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(CHUNKS_PER_COMMIT);
     let mut idx = 0;
     let mut total = 0u64;
     let mut first = Vec::new();
@@ -406,14 +421,21 @@ where
         buf.extend_from_slice(&piece);
         while buf.len() >= CHUNK {
             let rest = buf.split_off(CHUNK);
-            storage
-                .add_chunk(&id, idx, std::mem::replace(&mut buf, rest))
-                .await?;
-            idx += 1;
+            batch.push(std::mem::replace(&mut buf, rest));
+            if batch.len() == CHUNKS_PER_COMMIT {
+                let n = batch.len() as i64;
+                storage
+                    .add_chunks(&id, idx, std::mem::take(&mut batch))
+                    .await?;
+                idx += n;
+            }
         }
     }
     if !buf.is_empty() {
-        storage.add_chunk(&id, idx, buf).await?;
+        batch.push(buf);
+    }
+    if !batch.is_empty() {
+        storage.add_chunks(&id, idx, batch).await?;
     }
     if !first.starts_with(b"age-encryption.org/v1\n") {
         storage.drop_attachment(&id).await?;
