@@ -162,4 +162,63 @@ async fn main() {
     );
     let _ = child.kill();
     let _ = child.wait();
+    floors(dir.path(), &committee).await;
+}
+
+/// What the upload cannot beat, measured in the same run on the same bytes: age
+/// STREAM sealing of 100 MiB alone (to the committee and a reporter, as a file is),
+/// and writing 100 MiB of chunk rows to a fresh SQLite database alone.
+async fn floors(dir: &std::path::Path, committee: &meldpunt::crypto::Identity) {
+    use futures::StreamExt;
+    use std::io::Write;
+    let total = FILES * FILE_MIB * MIB;
+    let mut bytes = Vec::with_capacity(total as usize);
+    let mut s = Box::pin(noise(99, total));
+    while let Some(piece) = s.next().await {
+        bytes.extend_from_slice(&piece.unwrap());
+    }
+    let reporter = meldpunt::crypto::Identity::generate().to_public();
+    let recipients = [committee.to_public(), reporter];
+    let t0 = Instant::now();
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .unwrap();
+    let mut sealed = Vec::with_capacity(bytes.len() + bytes.len() / 1000 + 1024);
+    let mut w = encryptor.wrap_output(&mut sealed).unwrap();
+    w.write_all(&bytes).unwrap();
+    w.finish().unwrap();
+    let seal = t0.elapsed();
+    let t0 = Instant::now();
+    let _ = meldpunt::crypto::sha256(&bytes);
+    let hash = t0.elapsed();
+
+    let url = format!("sqlite://{}", dir.join("floor.db").display());
+    let storage = meldpunt::storage::Storage::connect(&url).await.unwrap();
+    let case = "0123456789abcdef0123456789abcdef";
+    let t0 = Instant::now();
+    storage.begin_attachment(case, case, i64::MAX).await.unwrap();
+    let mut idx = 0;
+    for batch in sealed.chunks(16 * 256 * 1024) {
+        let chunks: Vec<Vec<u8>> = batch.chunks(256 * 1024).map(<[u8]>::to_vec).collect();
+        let n = chunks.len() as i64;
+        storage.add_chunks(case, idx, chunks).await.unwrap();
+        idx += n;
+    }
+    let db = t0.elapsed();
+    let mib = total as f64 / MIB as f64;
+    println!(
+        "floor, age STREAM sealing of {mib} MiB alone: {:.2} s, {:.0} MiB/s",
+        seal.as_secs_f64(),
+        mib / seal.as_secs_f64()
+    );
+    println!(
+        "floor, SHA-256 of {mib} MiB alone: {:.2} s, {:.0} MiB/s",
+        hash.as_secs_f64(),
+        mib / hash.as_secs_f64()
+    );
+    println!(
+        "floor, {mib} MiB of chunk rows into SQLite alone (16 per commit): {:.2} s, {:.0} MiB/s",
+        db.as_secs_f64(),
+        mib / db.as_secs_f64()
+    );
 }
