@@ -9,13 +9,11 @@ pub mod strip;
 use std::io::{self, Write};
 use std::str::FromStr;
 
-use futures::{AsyncReadExt, Stream, StreamExt, TryStreamExt};
-use serde::{Deserialize, Serialize};
-
+use crate::case::{AttachmentInfo, MetadataNote};
 use crate::crypto::{self, HashingWriter, Identity, Recipient};
 use crate::storage::{Storage, StorageError};
+use futures::{AsyncReadExt, Stream, StreamExt, TryStreamExt};
 pub use spool::{Spool, Spooled};
-pub use strip::{MetadataNote, Removed};
 
 /// Ciphertext bytes per stored chunk row. Small enough that the few chunks in flight
 /// between the sealing thread and the database cost little memory.
@@ -26,17 +24,6 @@ pub struct FileLimits {
     pub max_files: usize,
     pub max_file_bytes: u64,
     pub max_message_bytes: u64,
-}
-
-/// What a message says about one of its files; sealed with the message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentInfo {
-    pub id: String,
-    pub name: String,
-    pub content_type: String,
-    pub size: u64,
-    pub sha256: String,
-    pub metadata: MetadataNote,
 }
 
 #[derive(Debug, thiserror::Error)]

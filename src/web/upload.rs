@@ -11,7 +11,8 @@ use maud::{Markup, html};
 use super::SharedState;
 use super::layout::message_page;
 use super::urlencoded::{self, Pairs};
-use crate::attachments::{AttachmentInfo, FileLimits, MetadataNote, Spool, Spooled};
+use crate::attachments::{FileLimits, Spool, Spooled};
+use crate::case::{AttachmentInfo, MetadataNote};
 use crate::i18n::{Lang, Texts};
 
 /// A file as received, spooled and not yet cleaned or sealed.
