@@ -16,10 +16,11 @@ use super::client::{DESK_FILE_LIMITS, Opened, Portal, PortalError};
 use super::inbox::member_name;
 use super::layout::{form, page, portal_error, require_portal};
 use crate::case::{self, AttachmentInfo, Body, CloseReason, Status};
+use crate::http::download;
+use crate::http::urlencoded::{self, first};
 use crate::i18n::Texts;
 use crate::web::api::{CaseDetail, MemberInfo};
 use crate::web::upload;
-use crate::web::urlencoded::{self, first};
 
 #[derive(Deserialize, Default)]
 pub struct CaseQuery {
@@ -538,5 +539,5 @@ pub async fn download(
         Err(e) => return portal_error(&state, &e),
     };
     let plain = crate::attachments::decrypt(stream, portal.identity().clone(), info.size);
-    upload::download_response(&info.name, axum::body::Body::from_stream(plain))
+    download::response(&info.name, axum::body::Body::from_stream(plain))
 }

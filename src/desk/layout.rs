@@ -13,7 +13,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::SharedDesk;
 use super::client::{Portal, PortalError};
-use crate::web::urlencoded::{self, first};
+use crate::http::urlencoded::{self, first};
 
 pub fn page(
     state: &SharedDesk,

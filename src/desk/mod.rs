@@ -133,34 +133,13 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
         );
         return r;
     }
-    let has_cookie = crate::web::cookie(request.headers(), COOKIE)
+    let has_cookie = crate::http::cookie(request.headers(), COOKIE)
         .is_some_and(|v| crypto::ct_eq(v.as_bytes(), expected.as_bytes()));
     if !has_cookie {
         return layout::forbidden(&state);
     }
     let mut response = next.run(request).await;
-    let sandboxed = response
-        .extensions()
-        .get::<crate::web::upload::Sandboxed>()
-        .is_some();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(crate::web::security::CSP),
-    );
-    if sandboxed {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(crate::web::security::SANDBOX_CSP),
-        );
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    crate::http::security::set_headers(&mut response);
     response
 }
 
@@ -180,11 +159,11 @@ pub fn router(state: SharedDesk) -> Router {
         .route("/sign-out", post(pages::sign_out))
         .route(
             "/static/style.css",
-            get(|| async { crate::web::static_files::stylesheet().await }),
+            get(|| async { crate::http::assets::stylesheet().await }),
         )
         .route(
             "/static/favicon.svg",
-            get(|| async { crate::web::static_files::favicon().await }),
+            get(|| async { crate::http::assets::favicon().await }),
         )
         .fallback(layout::not_found)
         // Replies may carry files; the handler bounds them while reading.

@@ -12,7 +12,7 @@ use maud::html;
 use super::SharedDesk;
 use super::client::{Portal, PortalError};
 use super::layout::{form, message, page, portal_error};
-use crate::web::urlencoded::first;
+use crate::http::urlencoded::first;
 
 pub async fn unlock_form(State(state): State<SharedDesk>) -> Response {
     if state.portal().await.is_some() {

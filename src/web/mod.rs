@@ -13,7 +13,6 @@ mod session;
 pub mod static_files;
 mod thread;
 pub mod upload;
-pub mod urlencoded;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -31,9 +30,10 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use report_form::TextLimits;
-pub use session::{CookiePolicy, cookie};
+pub use session::CookiePolicy;
 
 use crate::crypto::{Recipient, RecipientSet};
+use crate::http::assets;
 use crate::i18n::Lang;
 use crate::storage::{InstallationSecrets, Storage};
 use error::WebError;
@@ -216,9 +216,9 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         .merge(per_client_limited)
         .merge(committee_api().layer(global))
         .route("/en/", get(|| async { Redirect::permanent("/en") }))
-        .route("/static/style.css", get(static_files::stylesheet))
-        .route("/static/favicon.svg", get(static_files::favicon))
-        .route("/favicon.ico", get(static_files::favicon))
+        .route("/static/style.css", get(assets::stylesheet))
+        .route("/static/favicon.svg", get(assets::favicon))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/robots.txt", get(static_files::robots))
         .route("/healthz", get(static_files::health));
     test_routes(routes)

@@ -13,8 +13,8 @@ use super::layout::{Page, error_summary};
 use super::pages::bad_request;
 use super::session;
 use super::thread::{ThreadForm, render_thread};
-use super::urlencoded::{self, first};
 use super::{MAX_FORM_FIELDS, SharedState};
+use crate::http::urlencoded::{self, first};
 use crate::i18n::Lang;
 use crate::pickup::{CodeError, PickupCode};
 

@@ -5,13 +5,14 @@
 //! same database can serve the session.
 
 use age::secrecy::ExposeSecret;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::SharedState;
 use super::error::WebError;
 use crate::crypto::{self, Identity};
+use crate::http::cookie;
 
 /// The cookie's name and attributes: strict (`__Host-`, Secure) behind TLS or an
 /// onion address; without Secure on the plain-HTTP local demo, where it would not
@@ -54,18 +55,6 @@ impl CookiePolicy {
             .filter(|v| v.len() == 64 && crypto::unhex(v).is_some())
             .map(|v| Zeroizing::new(v.to_owned()))
     }
-}
-
-/// The value of the cookie `name` in a request's Cookie headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value)
 }
 
 /// An active reporter session: which case, and the key that opens its messages.

@@ -16,9 +16,10 @@ use super::pages::already_sent;
 use super::pickup::session_ended;
 use super::session::{self, ReporterSession};
 use super::upload;
-use super::urlencoded::first;
 use crate::case::{self, AttachmentInfo, AuthorKind, Body, Envelope, Report, Status};
 use crate::crypto::{self, Recipient};
+use crate::http::download;
+use crate::http::urlencoded::first;
 use crate::i18n::{Lang, Texts};
 use crate::storage::{CaseRow, FormNonce, NewMessage, Outcome};
 
@@ -438,7 +439,7 @@ pub async fn download(
     };
     let chunks = crate::attachments::chunks(state.storage.clone(), id, row.chunk_count);
     let stream = crate::attachments::decrypt(Box::pin(chunks), session.identity, info.size);
-    Ok(upload::download_response(
+    Ok(download::response(
         &info.name,
         axum::body::Body::from_stream(stream),
     ))

@@ -2,7 +2,6 @@
 //! strings (strict UTF-8), files streamed into encrypted spools with every limit
 //! checked while the bytes arrive. Also the markup for choosing and listing files.
 
-use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -10,9 +9,9 @@ use maud::{Markup, html};
 
 use super::SharedState;
 use super::layout::message_page;
-use super::urlencoded::{self, Pairs};
 use crate::attachments::{FileLimits, Spool, Spooled};
 use crate::case::{AttachmentInfo, MetadataNote};
+use crate::http::urlencoded::{self, Pairs};
 use crate::i18n::{Lang, Texts};
 
 /// A file as received, spooled and not yet cleaned or sealed.
@@ -272,50 +271,6 @@ pub fn file_list(
         }
     }
 }
-
-/// Headers for a download: never rendered, never sniffed, never scripted.
-pub fn download_response(name: &str, body: Body) -> Response {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut r = Response::new(body);
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/octet-stream"),
-    );
-    if let Ok(v) = header::HeaderValue::try_from(disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        "x-download-options",
-        header::HeaderValue::from_static("noopen"),
-    );
-    r.extensions_mut().insert(Sandboxed);
-    r
-}
-
-/// Marks a download so the security layer sends the sandboxing CSP.
-#[derive(Clone, Copy)]
-pub struct Sandboxed;
 
 /// Cleans and seals the files of one message as pending attachments for `case_id`.
 /// On failure everything stored so far is removed again.
