@@ -16,11 +16,10 @@ use super::client::{DESK_FILE_LIMITS, Opened, Portal, PortalError};
 use super::inbox::member_name;
 use super::layout::{form, page, portal_error, require_portal};
 use crate::case::{self, AttachmentInfo, Body, CloseReason, Status};
-use crate::http::download;
 use crate::http::urlencoded::{self, first};
+use crate::http::{download, files, multipart};
 use crate::i18n::Texts;
 use crate::web::api::{CaseDetail, MemberInfo};
-use crate::web::upload;
 
 #[derive(Deserialize, Default)]
 pub struct CaseQuery {
@@ -299,7 +298,7 @@ fn shown_message(state: &SharedDesk, t: &Texts, m: &Shown, class: &str, case_id:
                     }
                 }
             }
-            (upload::file_list(t, &m.attachments, Some(&|a: &str| format!("/case/{case_id}/files/{a}"))))
+            (files::file_list(t, &m.attachments, Some(&|a: &str| format!("/case/{case_id}/files/{a}"))))
         }
     }
 }
@@ -428,9 +427,12 @@ pub async fn assign(
 async fn write(state: SharedDesk, id: String, request: Request, note: bool) -> Response {
     let empty = state.texts().err_empty;
     let case_id = id.clone();
-    let upload = match upload::read_with(request, DESK_FILE_LIMITS, None, 1 << 20).await {
+    let upload = match multipart::read(request, DESK_FILE_LIMITS, None, 1 << 20).await {
         Ok(u) => u,
-        Err(e) => return e.page(state.lang, DESK_FILE_LIMITS),
+        Err(e) => {
+            let (status, title, text) = e.describe(state.lang.texts(), DESK_FILE_LIMITS);
+            return super::layout::message(&state, status, title, &text);
+        }
     };
     let sent = first(&upload.pairs, "csrf");
     if !crate::crypto::ct_eq(sent.as_bytes(), state.csrf().as_bytes()) {

@@ -13,8 +13,8 @@ use tokio::sync::RwLock;
 use crate::attachments::FileLimits;
 use crate::case::{Body, Envelope, EnvelopeError};
 use crate::crypto::{self, CryptoError, Identity, Recipient};
+use crate::http::multipart::Incoming;
 use crate::web::api::{CaseDetail, CaseInfo, ChallengeResponse, HistoryEntry, MemberInfo};
-use crate::web::upload::Incoming;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {

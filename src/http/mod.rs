@@ -1,10 +1,12 @@
 //! The HTTP pieces the portal (`web`) and the committee desk (`desk`) both use:
-//! security headers, strict form decoding, cookie reading, downloads and static
-//! assets. Nothing here knows either side's state, so both depend on it and it on
+//! security headers, strict form decoding, multipart uploads, cookie reading, the
+//! file list markup, downloads and static assets. Nothing here knows either side's state, so both depend on it and it on
 //! neither.
 
 pub mod assets;
 pub mod download;
+pub mod files;
+pub mod multipart;
 pub mod security;
 pub mod urlencoded;
 

@@ -38,9 +38,6 @@ use crate::i18n::Lang;
 use crate::storage::{InstallationSecrets, Storage};
 use error::WebError;
 
-/// No form of ours has more fields than this; a body with more is refused.
-pub const MAX_FORM_FIELDS: usize = 64;
-
 /// Everything the handlers share.
 pub struct AppState {
     pub storage: Storage,

@@ -13,6 +13,7 @@ use super::report_form::{self, Draft, FieldError};
 use super::upload;
 use crate::case::{self, AttachmentInfo, Body, Envelope};
 use crate::crypto;
+use crate::http::files;
 use crate::http::urlencoded::first;
 use crate::i18n::{Lang, Section};
 use crate::pickup::PickupCode;
@@ -97,7 +98,7 @@ fn form_page(
             draft,
             errors,
             &token,
-            upload::file_input(t, state.file_limits, files_were_chosen),
+            files::file_input(t, state.file_limits, files_were_chosen),
         ))
     };
     let title = if errors.is_empty() {
@@ -123,7 +124,7 @@ pub async fn submit_report(
     let t = lang.texts();
     let upload = match upload::read(&state, request).await {
         Ok(u) => u,
-        Err(e) => return Ok(e.page(lang, state.file_limits)),
+        Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
     };
     let pairs = &upload.pairs;
     let draft = Draft::from_pairs(pairs);
@@ -250,7 +251,7 @@ fn receipt(
             }
         }
         p class="warning" { strong { (t.receipt_no_recovery) } }
-        (upload::file_list(t, files, None))
+        (files::file_list(t, files, None))
         h2 { (t.receipt_keep_safe_heading) }
         ul { @for k in t.receipt_keep_safe { li { (k) } } }
         h2 { (t.receipt_dates_heading) }

@@ -8,13 +8,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
+use super::SharedState;
 use super::error::WebError;
 use super::layout::{Page, error_summary};
 use super::pages::bad_request;
 use super::session;
 use super::thread::{ThreadForm, render_thread};
-use super::{MAX_FORM_FIELDS, SharedState};
-use crate::http::urlencoded::{self, first};
+use crate::http::urlencoded::{self, MAX_FORM_FIELDS, first};
 use crate::i18n::Lang;
 use crate::pickup::{CodeError, PickupCode};
 

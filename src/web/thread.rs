@@ -18,8 +18,8 @@ use super::session::{self, ReporterSession};
 use super::upload;
 use crate::case::{self, AttachmentInfo, AuthorKind, Body, Envelope, Report, Status};
 use crate::crypto::{self, Recipient};
-use crate::http::download;
 use crate::http::urlencoded::first;
+use crate::http::{download, files};
 use crate::i18n::{Lang, Texts};
 use crate::storage::{CaseRow, FormNonce, NewMessage, Outcome};
 
@@ -161,7 +161,7 @@ pub(super) async fn render_thread(
                         aria-describedby={ "followup-hint" @if form.error.is_some() { " followup-error" } }
                         aria-invalid=[form.error.is_some().then_some("true")] { (form.text) }
                 }
-                (upload::file_input(t, state.file_limits, form.files_were_chosen))
+                (files::file_input(t, state.file_limits, form.files_were_chosen))
                 button type="submit" class="button" { (t.followup_button) }
             }
         }
@@ -230,7 +230,7 @@ fn message(lang: Lang, m: &ShownMessage) -> Markup {
                 Some(Body::Text { text }) => { div class="message-text" { (text) } }
                 None => { p class="message-unreadable" { (t.message_unreadable) } }
             }
-            (upload::file_list(t, &m.attachments, Some(&|id: &str| lang.path(&format!("/thread/files/{id}")))))
+            (files::file_list(t, &m.attachments, Some(&|id: &str| lang.path(&format!("/thread/files/{id}")))))
         }
     }
 }
@@ -289,7 +289,7 @@ pub async fn follow_up(
     };
     let upload = match upload::read(&state, request).await {
         Ok(u) => u,
-        Err(e) => return Ok(e.page(lang, state.file_limits)),
+        Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
     };
     let pairs = &upload.pairs;
     let text = first(pairs, "text").trim().to_owned();
