@@ -25,6 +25,8 @@ pub mod identity;
 pub mod logging;
 /// Pickup codes: generate, parse, display, derive.
 pub mod pickup;
+/// The committee API's JSON messages, shared by the portal and the desk.
+pub mod protocol;
 /// Start-up of the portal.
 pub mod serve;
 /// Every SQL statement.

@@ -19,7 +19,7 @@ use crate::case::{self, AttachmentInfo, Body, CloseReason, Status};
 use crate::http::urlencoded::{self, first};
 use crate::http::{download, files, multipart};
 use crate::i18n::Texts;
-use crate::web::api::{CaseDetail, MemberInfo};
+use crate::protocol::{CaseDetail, HistoryEntry, MemberInfo};
 
 #[derive(Deserialize, Default)]
 pub struct CaseQuery {
@@ -127,7 +127,7 @@ fn case_body(
     members: &[MemberInfo],
     thread: &[Shown],
     notes: &[Shown],
-    history: &[crate::web::api::HistoryEntry],
+    history: &[HistoryEntry],
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Markup {

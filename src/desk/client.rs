@@ -14,7 +14,7 @@ use crate::attachments::FileLimits;
 use crate::case::{Body, Envelope, EnvelopeError};
 use crate::crypto::{self, CryptoError, Identity, Recipient};
 use crate::http::multipart::Incoming;
-use crate::web::api::{CaseDetail, CaseInfo, ChallengeResponse, HistoryEntry, MemberInfo};
+use crate::protocol::{CaseDetail, CaseInfo, ChallengeResponse, HistoryEntry, MemberInfo};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {

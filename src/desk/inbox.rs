@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::SharedDesk;
 use super::layout::{page, portal_error, require_portal};
 use crate::case::{self, Status, Urgency};
-use crate::web::api::{CaseInfo, MemberInfo};
+use crate::protocol::{CaseInfo, MemberInfo};
 
 #[derive(Deserialize, Default)]
 pub struct InboxQuery {

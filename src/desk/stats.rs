@@ -12,7 +12,7 @@ use super::SharedDesk;
 use super::client::Opened;
 use super::layout::{page, portal_error, require_portal};
 use crate::case::{self, Body};
-use crate::web::api::CaseInfo;
+use crate::protocol::CaseInfo;
 
 /// Counts computed here, after decryption.
 #[derive(Default, Debug, PartialEq)]

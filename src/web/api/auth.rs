@@ -8,23 +8,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::{ApiError, ApiResult, Member, audit};
 use crate::crypto::{self, Recipient};
+use crate::protocol::ChallengeResponse;
 use crate::web::SharedState;
 use crate::web::error::WebError;
 
 #[derive(Deserialize)]
 pub struct ChallengeRequest {
     recipient: String,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct ChallengeResponse {
-    pub challenge: String,
-    pub sealed: String,
 }
 
 /// Seals a fresh nonce to the member's recipient. For a recipient that is not an

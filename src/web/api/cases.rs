@@ -6,21 +6,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::{ApiError, ApiResult, Member, audit, find_case, seal_to};
 use crate::case::{self, AuthorKind, CloseReason, Status, TransitionError};
 use crate::crypto;
+use crate::protocol::{AttachmentRef, CaseDetail, CaseInfo, HistoryEntry, MemberInfo, MessageInfo};
 use crate::storage::{CaseRow, NewMessage, Outcome};
 use crate::web::SharedState;
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct MemberInfo {
-    pub id: String,
-    pub name: String,
-    pub active: bool,
-}
 
 pub async fn members(
     State(state): State<SharedState>,
@@ -36,22 +30,6 @@ pub async fn members(
             })
             .collect(),
     ))
-}
-
-/// A case's workflow metadata as the desk sees it.
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct CaseInfo {
-    pub id: String,
-    pub reference: String,
-    pub status: Status,
-    pub close_reason: Option<CloseReason>,
-    pub received_on: time::Date,
-    pub acknowledged_on: Option<time::Date>,
-    pub acknowledge_by: time::Date,
-    pub feedback_due_on: time::Date,
-    pub closed_on: Option<time::Date>,
-    pub assigned_member: Option<String>,
-    pub unread: i64,
 }
 
 fn case_info(c: &CaseRow, unread: i64) -> CaseInfo {
@@ -79,43 +57,6 @@ pub async fn list_cases(
     Ok(Json(
         cases.iter().map(|s| case_info(&s.case, s.unread)).collect(),
     ))
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct MessageInfo {
-    pub seq: i64,
-    pub author_kind: String,
-    pub member_id: Option<String>,
-    pub written_on: time::Date,
-    pub recipients_fp: String,
-    pub committee_read: bool,
-    /// The age file, base64.
-    pub ciphertext: String,
-}
-
-/// Who a new message of this case must be sealed to.
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct SealTo {
-    pub committee: Vec<String>,
-    pub reporter: String,
-    pub fingerprint: String,
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct CaseDetail {
-    pub case: CaseInfo,
-    pub messages: Vec<MessageInfo>,
-    pub seal_to: SealTo,
-    pub next_seq: i64,
-    /// Stored attachments by message; names and sizes are inside the messages.
-    #[serde(default)]
-    pub attachments: Vec<AttachmentRef>,
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct AttachmentRef {
-    pub id: String,
-    pub seq: i64,
 }
 
 pub async fn case_detail(
@@ -365,13 +306,6 @@ pub async fn exported(
     let case = find_case(&state, &id).await?;
     audit(&state, &member, "export", Some(&case.reference)).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct HistoryEntry {
-    pub at: i64,
-    pub member: Option<String>,
-    pub action: String,
 }
 
 pub async fn history(

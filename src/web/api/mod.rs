@@ -11,6 +11,7 @@ use serde_json::json;
 use super::SharedState;
 use super::error::WebError;
 use crate::crypto;
+use crate::protocol::SealTo;
 use crate::storage::{CaseRow, MemberRow};
 
 /// What the API answers when something is refused. The texts are fixed: they never
