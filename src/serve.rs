@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::HeaderName;
@@ -11,7 +12,7 @@ use axum::http::HeaderName;
 use crate::config::{DEFAULT_RECIPIENTS, ServeArgs};
 use crate::crypto::{self, RecipientsError};
 use crate::storage::{Storage, StorageError};
-use crate::web::{self, AppState, CookiePolicy, HttpSettings, StateParts, TextLimits, ratelimit};
+use crate::web::{self, AppState, CookiePolicy, HttpSettings, TextLimits, ratelimit};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -180,7 +181,7 @@ pub async fn run(
         global_period: Duration::from_millis(args.global_rate_period_ms.max(1)),
         trusted_header,
     })?;
-    let state = AppState::new(StateParts {
+    let state = Arc::new(AppState {
         storage: storage.clone(),
         file_recipients,
         secrets,
@@ -191,13 +192,13 @@ pub async fn run(
             long: args.max_text_chars,
             short: args.max_short_chars,
         },
-        session_idle_secs: i64::try_from(args.session_idle_secs).unwrap_or(i64::MAX / 2),
-        session_max_secs: i64::try_from(args.session_max_secs).unwrap_or(i64::MAX / 2),
-        form_ttl_secs: i64::try_from(args.form_ttl_secs).unwrap_or(i64::MAX / 2),
+        session_idle_secs: args.session_idle_secs,
+        session_max_secs: args.session_max_secs,
+        form_ttl_secs: args.form_ttl_secs,
         public_origin: args.public_url.as_deref().map(origin_of),
-        member_idle_secs: i64::try_from(args.member_idle_secs).unwrap_or(i64::MAX / 2),
-        challenge_secs: i64::try_from(args.challenge_secs).unwrap_or(i64::MAX / 2),
-        retention_days: i64::from(args.retention_days),
+        member_idle_secs: args.member_idle_secs,
+        challenge_secs: args.challenge_secs,
+        retention_days: args.retention_days,
         file_limits: crate::attachments::FileLimits {
             max_files: args.max_files,
             max_file_bytes: args.max_file_mib * 1024 * 1024,

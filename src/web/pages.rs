@@ -5,11 +5,11 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
-use super::SharedState;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, message_page};
 use super::report_form::{self, Draft, FieldError};
+use super::state::SharedState;
 use super::upload;
 use crate::case::{self, AttachmentInfo, Body, Envelope};
 use crate::crypto;

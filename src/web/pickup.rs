@@ -8,11 +8,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
-use super::SharedState;
 use super::error::WebError;
 use super::layout::{Page, error_summary};
 use super::pages::bad_request;
 use super::session;
+use super::state::SharedState;
 use super::thread::{ThreadForm, render_thread};
 use crate::http::urlencoded::{self, MAX_FORM_FIELDS, first};
 use crate::i18n::Lang;

@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::SharedState;
 use super::layout::{Rendered, message_page};
+use super::state::SharedState;
 use crate::i18n::Lang;
 
 /// Sets the security headers on every response (the list shared with the desk),

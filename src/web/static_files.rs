@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::SharedState;
+use super::state::SharedState;
 use crate::http::assets::asset;
 
 /// Only the landing pages may be indexed.

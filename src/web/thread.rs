@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::SharedState;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, error_summary, message_page};
 use super::pages::already_sent;
 use super::pickup::session_ended;
 use super::session::{self, ReporterSession};
+use super::state::SharedState;
 use super::upload;
 use crate::case::{self, AttachmentInfo, AuthorKind, Body, Envelope, Report, Status};
 use crate::crypto::{self, Recipient};

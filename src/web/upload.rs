@@ -6,8 +6,8 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::SharedState;
 use super::layout::message_page;
+use super::state::SharedState;
 use crate::attachments::FileLimits;
 use crate::case::AttachmentInfo;
 use crate::http::multipart::{self, Incoming, Upload, UploadError};
