@@ -11,6 +11,7 @@ pub mod ratelimit;
 pub mod report_form;
 pub mod security;
 mod session;
+mod sign_in;
 mod state;
 pub mod static_files;
 mod thread;

@@ -5,12 +5,17 @@
 //! same database can serve the session.
 
 use age::secrecy::ExposeSecret;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::error::WebError;
+use super::sign_in::session_ended;
 use super::state::SharedState;
 use crate::crypto::{self, Identity};
+use crate::i18n::Lang;
 
 /// An active reporter session: which case, and the key that opens its messages.
 pub struct ReporterSession {
@@ -18,6 +23,47 @@ pub struct ReporterSession {
     pub identity: Identity,
     /// What the session's follow-up forms are bound to (see `form_token`).
     pub form_binding: [u8; 32],
+}
+
+/// The session of a request, for a handler that needs one: a request without a
+/// session cookie is sent to the sign-in page, one whose session has ended gets
+/// that page with a notice (and the cookie cleared).
+impl FromRequestParts<SharedState> for ReporterSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Response> {
+        let lang = lang_of(parts);
+        let Some(token) = state.cookie.read(&parts.headers) else {
+            return Err(Redirect::to(&lang.path("/pickup")).into_response());
+        };
+        match resume(state, &token).await {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => Err(session_ended(state, lang, "")),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// The session of a request, or `None` without a cookie or after its end: for a
+/// handler that must read the body first (a follow-up is given back, not lost).
+impl OptionalFromRequestParts<SharedState> for ReporterSession {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Option<Self>, WebError> {
+        match state.cookie.read(&parts.headers) {
+            Some(token) => resume(state, &token).await,
+            None => Ok(None),
+        }
+    }
+}
+
+/// The language the router set for this request's path (Dutch, or English under
+/// `/en`).
+fn lang_of(parts: &Parts) -> Lang {
+    parts.extensions.get::<Lang>().copied().unwrap_or(Lang::Nl)
 }
 
 #[derive(Serialize, Deserialize)]

@@ -12,8 +12,8 @@ use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, error_summary, message_page};
 use super::pages::already_sent;
-use super::pickup::session_ended;
 use super::session::{self, ReporterSession};
+use super::sign_in::session_ended;
 use super::state::SharedState;
 use super::upload;
 use crate::case::{self, AttachmentInfo, AuthorKind, Body, Envelope, Report, Status};
@@ -22,21 +22,6 @@ use crate::http::urlencoded::first;
 use crate::http::{download, files};
 use crate::i18n::{Lang, Texts};
 use crate::storage::{CaseRow, FormNonce, NewMessage, Outcome};
-
-/// The session of this request, or the response to give when there is none.
-async fn require_session(
-    state: &SharedState,
-    lang: Lang,
-    headers: &HeaderMap,
-) -> Result<Result<ReporterSession, Response>, WebError> {
-    let Some(token) = state.cookie.read(headers) else {
-        return Ok(Err(Redirect::to(&lang.path("/pickup")).into_response()));
-    };
-    match session::resume(state, &token).await? {
-        Some(s) => Ok(Ok(s)),
-        None => Ok(Err(session_ended(state, lang, ""))),
-    }
-}
 
 #[derive(Deserialize)]
 pub struct ThreadQuery {
@@ -47,12 +32,8 @@ pub async fn show(
     State(state): State<SharedState>,
     Extension(lang): Extension<Lang>,
     Query(query): Query<ThreadQuery>,
-    headers: HeaderMap,
+    session: ReporterSession,
 ) -> Result<Response, WebError> {
-    let session = match require_session(&state, lang, &headers).await? {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
     let notice = query.sent.is_some().then_some(lang.texts().followup_sent);
     render_thread(&state, lang, &session, ThreadForm::default(), notice).await
 }
@@ -280,13 +261,10 @@ fn report_summary(t: &Texts, r: &Report) -> Markup {
 pub async fn follow_up(
     State(state): State<SharedState>,
     Extension(lang): Extension<Lang>,
+    session: Option<ReporterSession>,
     request: Request,
 ) -> Result<Response, WebError> {
     let t = lang.texts();
-    let session = match state.cookie.read(request.headers()) {
-        Some(token) => session::resume(&state, &token).await?,
-        None => None,
-    };
     let upload = match upload::read(&state, request).await {
         Ok(u) => u,
         Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
@@ -404,14 +382,9 @@ pub async fn follow_up(
 /// A file of the signed-in reporter's case, decrypted with their key as it streams.
 pub async fn download(
     State(state): State<SharedState>,
-    Extension(lang): Extension<Lang>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    session: ReporterSession,
 ) -> Result<Response, WebError> {
-    let session = match require_session(&state, lang, &headers).await? {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
     let not_found = || StatusCode::NOT_FOUND.into_response();
     let Some(row) = state.storage.attachment(&id).await? else {
         return Ok(not_found());
