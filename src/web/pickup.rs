@@ -8,8 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::WebError;
-use super::layout::Page;
-use super::pages::bad_request;
+use super::layout::{Page, bad_request};
 use super::session;
 use super::sign_in::pickup_page;
 use super::state::SharedState;

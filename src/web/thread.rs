@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, error_summary, message_page};
-use super::pages::already_sent;
 use super::session::{self, ReporterSession};
 use super::sign_in::session_ended;
 use super::state::SharedState;
@@ -21,7 +20,7 @@ use crate::crypto::{self, Recipient};
 use crate::http::urlencoded::first;
 use crate::http::{download, files};
 use crate::i18n::{Lang, Texts};
-use crate::storage::{CaseRow, FormNonce, NewMessage, Outcome};
+use crate::storage::{CaseRow, FormNonce, NewMessage};
 
 #[derive(Deserialize)]
 pub struct ThreadQuery {
@@ -333,50 +332,45 @@ pub async fn follow_up(
     let committee = state.committee().await?;
     let mut recipients = committee.recipients().to_vec();
     recipients.push(reporter.clone());
-    let files = match upload::seal_files(&state, upload.files, &case.id, &recipients).await {
-        Ok(f) => f,
-        Err(e) => return Ok(upload::failed_page(lang, &e)),
-    };
-    let attachment_ids = upload::ids(&files);
     let nonce = FormNonce {
         nonce: &verified.nonce,
         forget_on: verified.forget_on,
     };
-    for _ in 0..5 {
-        let seq = state.storage.next_seq(&case.id).await?;
-        let envelope = Envelope::new(&case.id, seq, Body::Text { text: text.clone() })
-            .with_attachments(files.clone());
-        let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&reporter))?;
-        let message = NewMessage {
-            seq,
-            author_kind: AuthorKind::Reporter,
-            member_id: None,
-            written_on: now.date(),
-            recipients_fp: committee.fingerprint(),
-            ciphertext: &ciphertext,
-            attachments: &attachment_ids,
-        };
-        match state
-            .storage
-            .append_message(&case.id, &message, Some(&nonce))
-            .await
-        {
-            Ok(Outcome::Stored) => {
-                return Ok(Redirect::to(&lang.path("/thread?sent=1")).into_response());
-            }
-            Ok(Outcome::FormAlreadyUsed) => {
-                upload::discard(&state, &files).await;
-                return Ok(already_sent(lang));
-            }
-            Ok(Outcome::Conflict) => continue,
-            Err(e) => {
-                upload::discard(&state, &files).await;
-                return Err(e.into());
-            }
-        }
-    }
-    upload::discard(&state, &files).await;
-    Err(WebError::Contention)
+    // Each attempt borrows these and owns its copy of the files and their ids.
+    let (state, case, text, nonce) = (&state, &case, &text, &nonce);
+    let (committee, reporter) = (&committee, &reporter);
+    let stored = upload::store_message(
+        state,
+        lang,
+        upload.files,
+        &case.id,
+        &recipients,
+        5,
+        |files, attachment_ids| async move {
+            let seq = state.storage.next_seq(&case.id).await?;
+            let envelope = Envelope::new(&case.id, seq, Body::Text { text: text.clone() })
+                .with_attachments(files);
+            let ciphertext = crypto::seal(&envelope.to_bytes(), committee, Some(reporter))?;
+            let message = NewMessage {
+                seq,
+                author_kind: AuthorKind::Reporter,
+                member_id: None,
+                written_on: now.date(),
+                recipients_fp: committee.fingerprint(),
+                ciphertext: &ciphertext,
+                attachments: &attachment_ids,
+            };
+            Ok(state
+                .storage
+                .append_message(&case.id, &message, Some(nonce))
+                .await?)
+        },
+    )
+    .await?;
+    Ok(match stored {
+        Ok(_) => Redirect::to(&lang.path("/thread?sent=1")).into_response(),
+        Err(page) => page,
+    })
 }
 
 /// A file of the signed-in reporter's case, decrypted with their key as it streams.

@@ -1,17 +1,21 @@
 //! The portal's side of uploads: reading a reporter's form with the portal's
-//! limits, the pages for what went wrong, and sealing the files of a message as
-//! pending attachments (removed again when the message is not stored).
+//! limits, the pages for what went wrong, and storing a message with its files
+//! (sealed as pending attachments first, removed again when the message is not
+//! stored) for both the report and the follow-up.
 
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::layout::message_page;
+use super::error::WebError;
+use super::layout::{already_sent, message_page};
 use super::state::SharedState;
 use crate::attachments::FileLimits;
 use crate::case::AttachmentInfo;
+use crate::crypto::Recipient;
 use crate::http::multipart::{self, Incoming, Upload, UploadError};
 use crate::i18n::Lang;
+use crate::storage::Outcome;
 
 /// Reads the form of a request: multipart (with files) or urlencoded.
 pub async fn read(state: &SharedState, request: Request) -> Result<Upload, UploadError> {
@@ -30,13 +34,57 @@ pub fn error_page(e: &UploadError, lang: Lang, limits: FileLimits) -> Response {
     message_page(lang, status, title, &text).into_response()
 }
 
+/// Stores a reporter's message with its files. The files are cleaned and sealed to
+/// `recipients` as pending attachments of `case_id`; then `store` is called with
+/// copies of them and their ids until it stores the message, at most `attempts` times while
+/// a unique value (a reference, a sequence number) was taken meanwhile. Whenever
+/// the message is not stored, its files are removed again.
+///
+/// Returns the stored files, or the page to answer with when nothing was stored
+/// (a file could not be processed, or the form was sent before).
+pub async fn store_message<F, Fut>(
+    state: &SharedState,
+    lang: Lang,
+    files: Vec<Incoming>,
+    case_id: &str,
+    recipients: &[Recipient],
+    attempts: usize,
+    mut store: F,
+) -> Result<Result<Vec<AttachmentInfo>, Response>, WebError>
+where
+    F: FnMut(Vec<AttachmentInfo>, Vec<String>) -> Fut,
+    Fut: Future<Output = Result<Outcome, WebError>>,
+{
+    let files = match seal_files(state, files, case_id, recipients).await {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(failed_page(lang, &e))),
+    };
+    let ids = ids(&files);
+    for _ in 0..attempts {
+        match store(files.clone(), ids.clone()).await {
+            Ok(Outcome::Stored) => return Ok(Ok(files)),
+            Ok(Outcome::FormAlreadyUsed) => {
+                discard(state, &files).await;
+                return Ok(Err(already_sent(lang)));
+            }
+            Ok(Outcome::Conflict) => continue,
+            Err(e) => {
+                discard(state, &files).await;
+                return Err(e);
+            }
+        }
+    }
+    discard(state, &files).await;
+    Err(WebError::Contention)
+}
+
 /// Cleans and seals the files of one message as pending attachments for `case_id`.
 /// On failure everything stored so far is removed again.
-pub async fn seal_files(
+async fn seal_files(
     state: &SharedState,
     files: Vec<Incoming>,
     case_id: &str,
-    recipients: &[crate::crypto::Recipient],
+    recipients: &[Recipient],
 ) -> Result<Vec<AttachmentInfo>, crate::attachments::AttachError> {
     let target = crate::attachments::Target {
         case_id,
@@ -63,7 +111,7 @@ pub async fn seal_files(
 
 /// Removes pending attachments that will not be claimed (best effort: the
 /// housekeeping removes what is left once their time has run out).
-pub async fn discard(state: &SharedState, stored: &[AttachmentInfo]) {
+async fn discard(state: &SharedState, stored: &[AttachmentInfo]) {
     for info in stored {
         if let Err(e) = state.storage.drop_attachment(&info.id).await {
             tracing::warn!(error = %e, "cannot remove a pending attachment; housekeeping will");
@@ -71,7 +119,7 @@ pub async fn discard(state: &SharedState, stored: &[AttachmentInfo]) {
     }
 }
 
-pub fn ids(stored: &[AttachmentInfo]) -> Vec<String> {
+fn ids(stored: &[AttachmentInfo]) -> Vec<String> {
     stored.iter().map(|i| i.id.clone()).collect()
 }
 
@@ -81,7 +129,7 @@ pub const PENDING_SECS: i64 = 3600;
 const STRIP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The page for a file that could not be processed (nothing was stored).
-pub fn failed_page(lang: Lang, e: &crate::attachments::AttachError) -> Response {
+fn failed_page(lang: Lang, e: &crate::attachments::AttachError) -> Response {
     use crate::attachments::AttachError;
     use crate::storage::StorageError;
     tracing::error!(error = %e, "an upload could not be stored");
@@ -94,4 +142,162 @@ pub fn failed_page(lang: Lang, e: &crate::attachments::AttachError) -> Response 
     };
     let t = lang.texts();
     message_page(lang, status, t.server_error_title, t.err_upload_failed).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::attachments::Spool;
+    use crate::crypto::{self, Identity};
+    use crate::storage::Storage;
+    use crate::web::{AppState, CookiePolicy, TextLimits};
+
+    /// A portal state on a fresh SQLite file (kept as long as the directory).
+    async fn state() -> (SharedState, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let storage = Storage::connect(&url).await.unwrap();
+        let secrets = storage.installation_secrets().await.unwrap();
+        let state = Arc::new(AppState {
+            storage,
+            file_recipients: Vec::new(),
+            secrets,
+            cookie: CookiePolicy { secure: false },
+            text_limits: TextLimits {
+                long: 100,
+                short: 10,
+            },
+            session_idle_secs: 60,
+            session_max_secs: 60,
+            form_ttl_secs: 60,
+            public_origin: None,
+            member_idle_secs: 60,
+            challenge_secs: 60,
+            retention_days: 1,
+            file_limits: FileLimits {
+                max_files: 2,
+                max_file_bytes: 1 << 20,
+                max_message_bytes: 1 << 20,
+            },
+            spool_dir: None,
+            max_body_bytes: 1 << 20,
+        });
+        (state, dir)
+    }
+
+    fn file(text: &str) -> Incoming {
+        let mut spool = Spool::new(None).unwrap();
+        spool.write(text.as_bytes()).unwrap();
+        Incoming {
+            name: "note.txt".to_owned(),
+            content_type: "text/plain".to_owned(),
+            spooled: spool.finish().unwrap(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_message_is_tried_again_while_its_unique_values_are_taken() {
+        let (state, _dir) = state().await;
+        let case_id = crypto::hex(&crypto::random_bytes::<16>());
+        let recipients = [Identity::generate().to_public()];
+        let calls = AtomicUsize::new(0);
+        let stored = store_message(
+            &state,
+            Lang::En,
+            vec![file("one"), file("two")],
+            &case_id,
+            &recipients,
+            3,
+            |files, ids| {
+                let call = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    assert_eq!(files.len(), 2);
+                    assert_eq!(ids, [files[0].id.clone(), files[1].id.clone()]);
+                    Ok(if call < 2 {
+                        Outcome::Conflict
+                    } else {
+                        Outcome::Stored
+                    })
+                }
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        let Ok(files) = stored else {
+            panic!("stored on the third attempt")
+        };
+        for f in &files {
+            assert!(state.storage.attachment(&f.id).await.unwrap().is_some());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_files_of_a_message_that_is_not_stored_are_removed_again() {
+        let (state, _dir) = state().await;
+        let case_id = crypto::hex(&crypto::random_bytes::<16>());
+        let recipients = [Identity::generate().to_public()];
+        let seen = std::sync::Mutex::new(Vec::new());
+        let remember = |files: Vec<AttachmentInfo>| {
+            seen.lock().unwrap().extend(files.into_iter().map(|f| f.id));
+        };
+
+        // Always taken: the attempts run out.
+        let out = store_message(
+            &state,
+            Lang::En,
+            vec![file("a")],
+            &case_id,
+            &recipients,
+            3,
+            |files, _| {
+                remember(files);
+                async { Ok(Outcome::Conflict) }
+            },
+        )
+        .await;
+        assert!(matches!(out, Err(WebError::Contention)));
+
+        // The form was sent before: the page says so.
+        let out = store_message(
+            &state,
+            Lang::En,
+            vec![file("b")],
+            &case_id,
+            &recipients,
+            3,
+            |files, _| {
+                remember(files);
+                async { Ok(Outcome::FormAlreadyUsed) }
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(out.err().unwrap().status(), StatusCode::CONFLICT);
+
+        // Storing failed.
+        let out = store_message(
+            &state,
+            Lang::En,
+            vec![file("c")],
+            &case_id,
+            &recipients,
+            3,
+            |files, _| {
+                remember(files);
+                async { Err(WebError::NoRecipients) }
+            },
+        )
+        .await;
+        assert!(matches!(out, Err(WebError::NoRecipients)));
+
+        let seen = seen.into_inner().unwrap();
+        assert_eq!(seen.len(), 5, "three attempts, then one each");
+        for id in seen {
+            assert!(state.storage.attachment(&id).await.unwrap().is_none());
+        }
+    }
 }
