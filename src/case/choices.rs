@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Texts;
 
 /// Defines an enum of form choices with a stable key (used in forms and inside
-/// sealed messages) and the position of its label in the typed texts.
+/// sealed messages) and the list of all its variants in order.
 macro_rules! choices {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -24,7 +24,8 @@ macro_rules! choices {
                 Self::ALL.iter().copied().find(|c| c.key() == key)
             }
 
-            /// Position in `ALL`, which is also the position of the label in `Texts`.
+            /// Position in `ALL`, for tallies kept in that order (the desk's
+            /// statistics, and its status names, which follow the same order).
             pub fn index(self) -> usize {
                 Self::ALL.iter().position(|c| *c == self).expect("every variant is in ALL")
             }
@@ -96,40 +97,151 @@ choices!(
     }
 );
 
+// Each label is named where it is taken from the texts (in the order their field
+// documents) and chosen by a match on the variant, so the order of the variants
+// above is free and a new variant does not compile until it has a label.
+
 impl Role {
+    /// What the form and the thread call this role, in the reader's language.
     pub fn label(self, t: &Texts) -> &'static str {
-        t.role_options[self.index()]
+        let [
+            social_worker,
+            other_professional,
+            volunteer,
+            intern,
+            informal_carer,
+            client,
+            unsaid,
+        ] = t.role_options;
+        match self {
+            Role::SocialWorker => social_worker,
+            Role::OtherProfessional => other_professional,
+            Role::Volunteer => volunteer,
+            Role::Intern => intern,
+            Role::InformalCarer => informal_carer,
+            Role::Client => client,
+            Role::PreferNotToSay => unsaid,
+        }
     }
 }
+
 impl Concern {
+    /// What the form and the thread call this concern, in the reader's language.
     pub fn label(self, t: &Texts) -> &'static str {
-        t.concern_options[self.index()]
+        let [
+            volunteers,
+            municipal,
+            pressure,
+            fraud,
+            family,
+            meetings,
+            recording,
+            access,
+            funder,
+            breach,
+            not_informed,
+            other,
+        ] = t.concern_options;
+        match self {
+            Concern::SharedWithVolunteers => volunteers,
+            Concern::MunicipalNonCareStaff => municipal,
+            Concern::PressureToBreakSecrecy => pressure,
+            Concern::FraudReporting => fraud,
+            Concern::SharedWithFamilyWithoutConsent => family,
+            Concern::OverSharingInMeetings => meetings,
+            Concern::ExcessiveRecording => recording,
+            Concern::UnauthorisedAccess => access,
+            Concern::FunderOrInsurerAccess => funder,
+            Concern::InsecureSharingOrBreach => breach,
+            Concern::ClientNotInformed => not_informed,
+            Concern::Other => other,
+        }
     }
 }
+
 impl Ongoing {
+    /// The answer as the form words it, in the reader's language.
     pub fn label(self, t: &Texts) -> &'static str {
-        t.ongoing_options[self.index()]
+        let [yes, no, unknown] = t.ongoing_options;
+        match self {
+            Ongoing::Yes => yes,
+            Ongoing::No => no,
+            Ongoing::Unknown => unknown,
+        }
     }
 }
+
 impl Hope {
+    /// The answer as the form words it, in the reader's language.
     pub fn label(self, t: &Texts) -> &'static str {
-        t.hope_options[self.index()]
+        let [register_only, advice, conversation] = t.hope_options;
+        match self {
+            Hope::RegisterOnly => register_only,
+            Hope::Advice => advice,
+            Hope::Conversation => conversation,
+        }
     }
 }
+
 impl Status {
+    /// The status as the reporter's thread shows it, in the reader's language.
     pub fn label(self, t: &Texts) -> &'static str {
-        t.statuses[self.index()]
+        let [
+            received,
+            acknowledged,
+            under_review,
+            waiting,
+            feedback_given,
+            closed,
+        ] = t.statuses;
+        match self {
+            Status::Received => received,
+            Status::Acknowledged => acknowledged,
+            Status::UnderReview => under_review,
+            Status::WaitingForReporter => waiting,
+            Status::FeedbackGiven => feedback_given,
+            Status::Closed => closed,
+        }
     }
 }
+
 impl CloseReason {
+    /// Why the case was closed, as the reporter's thread says it.
     pub fn label(self, t: &Texts) -> &'static str {
-        t.close_reasons[self.index()]
+        let [analysis, ap, hvk, out_of_scope, no_response] = t.close_reasons;
+        match self {
+            CloseReason::TakenIntoAnalysis => analysis,
+            CloseReason::ReferredToAp => ap,
+            CloseReason::ReferredToHvk => hvk,
+            CloseReason::OutOfScope => out_of_scope,
+            CloseReason::NoResponse => no_response,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_choice_has_its_own_label_in_both_languages() {
+        use crate::i18n::Lang;
+        for lang in [Lang::Nl, Lang::En] {
+            let t = lang.texts();
+            let labels: Vec<&str> = Role::ALL.iter().map(|c| c.label(t)).collect();
+            assert_eq!(labels, t.role_options);
+            let labels: Vec<&str> = Concern::ALL.iter().map(|c| c.label(t)).collect();
+            assert_eq!(labels, t.concern_options);
+            let labels: Vec<&str> = Ongoing::ALL.iter().map(|c| c.label(t)).collect();
+            assert_eq!(labels, t.ongoing_options);
+            let labels: Vec<&str> = Hope::ALL.iter().map(|c| c.label(t)).collect();
+            assert_eq!(labels, t.hope_options);
+            let labels: Vec<&str> = Status::ALL.iter().map(|c| c.label(t)).collect();
+            assert_eq!(labels, t.statuses);
+            let labels: Vec<&str> = CloseReason::ALL.iter().map(|c| c.label(t)).collect();
+            assert_eq!(labels, t.close_reasons);
+        }
+    }
 
     #[test]
     fn choice_keys_round_trip() {

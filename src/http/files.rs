@@ -5,7 +5,7 @@
 use maud::{Markup, html};
 
 use crate::attachments::FileLimits;
-use crate::case::{AttachmentInfo, MetadataNote};
+use crate::case::{AttachmentInfo, MetadataNote, Removed};
 use crate::i18n::Texts;
 
 /// The file chooser with, before it, what files can reveal.
@@ -29,12 +29,40 @@ pub fn file_input(t: &Texts, limits: FileLimits, choose_again: bool) -> Markup {
 pub fn note_text(t: &Texts, note: &MetadataNote) -> String {
     match note {
         MetadataNote::Removed { what } => {
-            let kinds: Vec<&str> = what.iter().map(|r| t.removed_kinds[*r as usize]).collect();
+            let kinds: Vec<&str> = what.iter().map(|r| removed_label(t, *r)).collect();
             format!("{} {}", t.meta_removed, kinds.join(", "))
         }
         MetadataNote::NothingFound => t.meta_nothing_found.to_owned(),
         MetadataNote::NotChecked => t.meta_not_checked.to_owned(),
         MetadataNote::CouldNotCheck => t.meta_could_not_check.to_owned(),
+    }
+}
+
+/// What the reader is told was removed, chosen by a match on the kind.
+fn removed_label(t: &Texts, removed: Removed) -> &'static str {
+    let [
+        exif,
+        xmp,
+        iptc,
+        comments,
+        text_chunks,
+        author,
+        last_editor,
+        company,
+        properties,
+        pdf_info,
+    ] = t.removed_kinds;
+    match removed {
+        Removed::Exif => exif,
+        Removed::Xmp => xmp,
+        Removed::Iptc => iptc,
+        Removed::Comments => comments,
+        Removed::TextChunks => text_chunks,
+        Removed::Author => author,
+        Removed::LastEditor => last_editor,
+        Removed::Company => company,
+        Removed::DocumentProperties => properties,
+        Removed::PdfInfo => pdf_info,
     }
 }
 
