@@ -16,25 +16,25 @@ use crate::web::{self, AppState, CookiePolicy, HttpSettings, TextLimits, ratelim
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot read the recipients file {path}: {source}")]
+    #[error("cannot read the recipients file {path}: {cause}")]
     ReadRecipients {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("recipients file {path}: {source}")]
+    #[error("recipients file {path}: {cause}")]
     Recipients {
         path: PathBuf,
-        source: RecipientsError,
+        cause: RecipientsError,
     },
     #[error(
         "no committee recipient: {0} has none and no member is active; add a member with \
          `meldpunt member add` or a public key (age1…) to the file; see keys/README.md"
     )]
     NoRecipients(PathBuf),
-    #[error("cannot create the demo identity under {path}: {source}")]
+    #[error("cannot create the demo identity under {path}: {cause}")]
     Demo {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("the demo identity file {0} is not an age identity")]
     DemoUnreadable(PathBuf),
@@ -44,13 +44,13 @@ pub enum ServeError {
     RateLimits(#[from] ratelimit::TooLarge),
     #[error("invalid trusted proxy header name")]
     ProxyHeader,
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {cause}")]
     Bind {
         addr: SocketAddr,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("the server stopped: {0}")]
-    Serve(#[source] std::io::Error),
+    Serve(std::io::Error),
 }
 
 /// Where the committee recipients came from.
@@ -62,14 +62,14 @@ enum KeySource {
 /// Reads the recipients file (an absent file is an empty one).
 fn read_recipients_file(path: &Path) -> Result<Vec<crypto::Recipient>, ServeError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => crypto::parse_recipients(&text).map_err(|source| ServeError::Recipients {
+        Ok(text) => crypto::parse_recipients(&text).map_err(|cause| ServeError::Recipients {
             path: path.to_owned(),
-            source,
+            cause,
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(source) => Err(ServeError::ReadRecipients {
+        Err(cause) => Err(ServeError::ReadRecipients {
             path: path.to_owned(),
-            source,
+            cause,
         }),
     }
 }
@@ -114,9 +114,9 @@ pub const DEMO_IDENTITY: &str = "demo-identity.txt";
 
 /// Reads the demo identity, making it on first run (readable by the owner only).
 fn demo_identity(path: &Path) -> Result<crypto::Identity, ServeError> {
-    let demo_err = |source| ServeError::Demo {
+    let demo_err = |cause| ServeError::Demo {
         path: path.to_owned(),
-        source,
+        cause,
     };
     match std::fs::read_to_string(path) {
         Ok(text) => {
@@ -220,9 +220,9 @@ pub async fn run(
     );
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
-        .map_err(|source| ServeError::Bind {
+        .map_err(|cause| ServeError::Bind {
             addr: args.listen,
-            source,
+            cause,
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     announce(addr, &source, args.public_url.as_deref());

@@ -31,9 +31,9 @@ pub enum AttachError {
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("attachment I/O: {0}")]
-    Io(#[from] io::Error),
+    Io(io::Error),
     #[error("sealing failed: {0}")]
-    Seal(#[from] age::EncryptError),
+    Seal(age::EncryptError),
     #[error("the file took too long to process")]
     Timeout,
     #[error("the processing task failed")]
@@ -41,6 +41,18 @@ pub enum AttachError {
     /// The client stopped sending before the body was complete.
     #[error("the upload was cut off")]
     CutOff,
+}
+
+impl From<io::Error> for AttachError {
+    fn from(e: io::Error) -> Self {
+        AttachError::Io(e)
+    }
+}
+
+impl From<age::EncryptError> for AttachError {
+    fn from(e: age::EncryptError) -> Self {
+        AttachError::Seal(e)
+    }
 }
 
 /// A file name fit to show and to offer as a download: no path, no control or

@@ -38,13 +38,13 @@ pub fn sniff(head: &[u8]) -> Kind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StripError {
-    #[error("cannot parse the image: {0}")]
+    #[error("cannot parse the image")]
     Image(#[from] img_parts::Error),
-    #[error("cannot read the zip archive: {0}")]
+    #[error("cannot read the zip archive")]
     Zip(#[from] zip::result::ZipError),
-    #[error("cannot read the PDF: {0}")]
+    #[error("cannot read the PDF")]
     Pdf(#[from] lopdf::Error),
-    #[error("I/O: {0}")]
+    #[error("I/O failed")]
     Io(#[from] io::Error),
     #[error("the file exceeds a safety bound: {0}")]
     Bound(&'static str),

@@ -73,11 +73,17 @@ pub struct Envelope {
 #[derive(Debug, thiserror::Error)]
 pub enum EnvelopeError {
     #[error("the message document is not valid: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(serde_json::Error),
     #[error("the message belongs to another case or position")]
     Misplaced,
     #[error("unknown message version {0}")]
     Version(u32),
+}
+
+impl From<serde_json::Error> for EnvelopeError {
+    fn from(e: serde_json::Error) -> Self {
+        EnvelopeError::Json(e)
+    }
 }
 
 impl Envelope {

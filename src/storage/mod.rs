@@ -36,17 +36,23 @@ pub enum StorageError {
     /// The database cannot be reached or cannot write (connection lost, disk full):
     /// the portal answers 503 and recovers when it is back.
     #[error("the database is unavailable: {0}")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(sqlx::Error),
     #[error("database error: {0}")]
-    Database(#[source] sqlx::Error),
+    Database(sqlx::Error),
     #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
     #[error("unsupported database URL (use sqlite://PATH or postgres://…)")]
     UnsupportedUrl,
     #[error("cannot create the directory for the SQLite file: {0}")]
-    Directory(#[source] std::io::Error),
+    Directory(std::io::Error),
     #[error("a stored value is malformed: {0}")]
     Corrupt(&'static str),
+}
+
+impl From<sqlx::migrate::MigrateError> for StorageError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StorageError::Migrate(e)
+    }
 }
 
 impl From<sqlx::Error> for StorageError {
@@ -183,5 +189,22 @@ impl Storage {
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("select 1").execute(&self.pool).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_error_is_shown_once() {
+        let e = StorageError::from(sqlx::Error::PoolTimedOut);
+        assert!(matches!(e, StorageError::Unavailable(_)));
+        let cause = sqlx::Error::PoolTimedOut.to_string();
+        let shown = e.to_string();
+        assert_eq!(shown.matches(&cause).count(), 1, "{shown}");
+        // The message names it, so it is not also given as the source (a log that
+        // follows the chain would print it twice).
+        assert!(std::error::Error::source(&e).is_none());
     }
 }
