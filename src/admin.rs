@@ -21,7 +21,7 @@ pub enum AdminError {
     #[error("the audit log is not intact: {0}")]
     AuditBroken(crate::storage::AuditProblem),
     #[error("cannot read the passphrase: {0}")]
-    Passphrase(#[source] std::io::Error),
+    Passphrase(std::io::Error),
 }
 
 /// Reads a recipient given as `age1…` or as a file holding exactly one. An identity

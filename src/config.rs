@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 
 /// meldpunt: a confidential reporting portal for concerns about professional
@@ -297,29 +298,59 @@ pub struct ServeArgs {
     pub rate_ipv6_prefix: u8,
 
     /// Seconds a reporter session lives without activity.
-    #[arg(long, env = "MELDPUNT_SESSION_IDLE_SECS", default_value_t = 15 * 60)]
-    pub session_idle_secs: u64,
+    #[arg(
+        long,
+        env = "MELDPUNT_SESSION_IDLE_SECS",
+        default_value_t = 15 * 60,
+        value_parser = clap::value_parser!(u64).map(secs)
+    )]
+    pub session_idle_secs: i64,
 
     /// Seconds after sign-in at which a reporter session ends however active it is,
     /// which bounds what a copied cookie is worth.
-    #[arg(long, env = "MELDPUNT_SESSION_MAX_SECS", default_value_t = 2 * 3600)]
-    pub session_max_secs: u64,
+    #[arg(
+        long,
+        env = "MELDPUNT_SESSION_MAX_SECS",
+        default_value_t = 2 * 3600,
+        value_parser = clap::value_parser!(u64).map(secs)
+    )]
+    pub session_max_secs: i64,
 
     /// Seconds a form may stay open before it must be sent again.
-    #[arg(long, env = "MELDPUNT_FORM_TTL_SECS", default_value_t = 4 * 3600)]
-    pub form_ttl_secs: u64,
+    #[arg(
+        long,
+        env = "MELDPUNT_FORM_TTL_SECS",
+        default_value_t = 4 * 3600,
+        value_parser = clap::value_parser!(u64).map(secs)
+    )]
+    pub form_ttl_secs: i64,
 
     /// Seconds a committee member's API session lives without activity.
-    #[arg(long, env = "MELDPUNT_MEMBER_IDLE_SECS", default_value_t = 30 * 60)]
-    pub member_idle_secs: u64,
+    #[arg(
+        long,
+        env = "MELDPUNT_MEMBER_IDLE_SECS",
+        default_value_t = 30 * 60,
+        value_parser = clap::value_parser!(u64).map(secs)
+    )]
+    pub member_idle_secs: i64,
 
     /// Seconds a member has to answer a sign-in challenge.
-    #[arg(long, env = "MELDPUNT_CHALLENGE_SECS", default_value_t = 120)]
-    pub challenge_secs: u64,
+    #[arg(
+        long,
+        env = "MELDPUNT_CHALLENGE_SECS",
+        default_value_t = 120,
+        value_parser = clap::value_parser!(u64).map(secs)
+    )]
+    pub challenge_secs: i64,
 
     /// Days a closed case is kept before it is deleted (and its code stops working).
-    #[arg(long, env = "MELDPUNT_RETENTION_DAYS", default_value_t = 183)]
-    pub retention_days: u32,
+    #[arg(
+        long,
+        env = "MELDPUNT_RETENTION_DAYS",
+        default_value_t = 183,
+        value_parser = clap::value_parser!(u32).map(i64::from)
+    )]
+    pub retention_days: i64,
 
     /// Seconds a request may take in all, so slow clients cannot hold connections
     /// for ever; long enough for the largest upload on a slow line (Tor).
@@ -328,6 +359,13 @@ pub struct ServeArgs {
 }
 
 pub const DEFAULT_RECIPIENTS: &str = "keys/committee.txt";
+
+/// A number of seconds as the `i64` that Unix times are computed in. The flag takes
+/// any `u64`; one too large for `i64` becomes `i64::MAX / 2`, so adding it to the
+/// time of day cannot overflow.
+fn secs(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX / 2)
+}
 
 impl ServeArgs {
     /// The arguments `meldpunt` runs with when no subcommand is given: defaults,

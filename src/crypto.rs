@@ -16,17 +16,35 @@ pub use age::x25519::{Identity, Recipient};
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
     #[error("encryption failed: {0}")]
-    Encrypt(#[from] age::EncryptError),
+    Encrypt(age::EncryptError),
     #[error("decryption failed: {0}")]
-    Decrypt(#[from] age::DecryptError),
+    Decrypt(age::DecryptError),
     #[error("I/O while streaming age data: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("the decrypted plaintext is not a padded meldpunt message")]
     BadPadding,
     #[error("no recipients to seal to")]
     NoRecipients,
     #[error("not an age file of meldpunt's (no header, or one too long or with too many stanzas)")]
     HeaderTooLarge,
+}
+
+impl From<age::EncryptError> for CryptoError {
+    fn from(e: age::EncryptError) -> Self {
+        CryptoError::Encrypt(e)
+    }
+}
+
+impl From<age::DecryptError> for CryptoError {
+    fn from(e: age::DecryptError) -> Self {
+        CryptoError::Decrypt(e)
+    }
+}
+
+impl From<std::io::Error> for CryptoError {
+    fn from(e: std::io::Error) -> Self {
+        CryptoError::Io(e)
+    }
 }
 
 /// Why a recipients file was refused. Only line numbers are reported: a line may hold

@@ -341,7 +341,7 @@ pub struct Texts {
     pub meta_not_checked: &'static str,
     /// The file could not be checked (damaged or unusual) and was stored as received.
     pub meta_could_not_check: &'static str,
-    /// In `attachments::Removed` order: EXIF (with any GPS position), XMP, IPTC,
+    /// In this order: EXIF (with any GPS position), XMP, IPTC,
     /// comments, text notes, author, last editor, company, document properties, PDF
     /// document information.
     pub removed_kinds: [&'static str; 10],

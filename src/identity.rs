@@ -14,9 +14,9 @@ use crate::crypto::{self, Identity};
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
     #[error("cannot read the identity file: {0}")]
-    Read(#[source] std::io::Error),
+    Read(std::io::Error),
     #[error("cannot write the identity file: {0}")]
-    Write(#[source] std::io::Error),
+    Write(std::io::Error),
     #[error("the identity file holds no age identity (AGE-SECRET-KEY-1…)")]
     NoIdentity,
     #[error("the passphrase does not open the identity file")]
@@ -24,7 +24,13 @@ pub enum IdentityError {
     #[error("the identity file is encrypted to a key, not a passphrase")]
     NotPassphrase,
     #[error("encryption failed: {0}")]
-    Encrypt(#[from] age::EncryptError),
+    Encrypt(age::EncryptError),
+}
+
+impl From<age::EncryptError> for IdentityError {
+    fn from(e: age::EncryptError) -> Self {
+        IdentityError::Encrypt(e)
+    }
 }
 
 /// An identity file as read from disk, before any passphrase.

@@ -15,6 +15,8 @@ pub mod config;
 pub mod crypto;
 /// The committee desk: a local app that decrypts and seals on the member's computer.
 pub mod desk;
+/// HTTP pieces the portal and the desk share: headers, forms, cookies, downloads.
+pub mod http;
 /// Typed texts in Dutch and English.
 pub mod i18n;
 /// Members' identity files, plain or passphrase-protected.

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::HeaderName;
@@ -11,29 +12,29 @@ use axum::http::HeaderName;
 use crate::config::{DEFAULT_RECIPIENTS, ServeArgs};
 use crate::crypto::{self, RecipientsError};
 use crate::storage::{Storage, StorageError};
-use crate::web::{self, AppState, CookiePolicy, HttpSettings, StateParts, TextLimits, ratelimit};
+use crate::web::{self, AppState, CookiePolicy, HttpSettings, TextLimits, ratelimit};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot read the recipients file {path}: {source}")]
+    #[error("cannot read the recipients file {path}: {cause}")]
     ReadRecipients {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("recipients file {path}: {source}")]
+    #[error("recipients file {path}: {cause}")]
     Recipients {
         path: PathBuf,
-        source: RecipientsError,
+        cause: RecipientsError,
     },
     #[error(
         "no committee recipient: {0} has none and no member is active; add a member with \
          `meldpunt member add` or a public key (age1…) to the file; see keys/README.md"
     )]
     NoRecipients(PathBuf),
-    #[error("cannot create the demo identity under {path}: {source}")]
+    #[error("cannot create the demo identity under {path}: {cause}")]
     Demo {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("the demo identity file {0} is not an age identity")]
     DemoUnreadable(PathBuf),
@@ -43,13 +44,13 @@ pub enum ServeError {
     RateLimits(#[from] ratelimit::TooLarge),
     #[error("invalid trusted proxy header name")]
     ProxyHeader,
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {cause}")]
     Bind {
         addr: SocketAddr,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("the server stopped: {0}")]
-    Serve(#[source] std::io::Error),
+    Serve(std::io::Error),
 }
 
 /// Where the committee recipients came from.
@@ -61,14 +62,14 @@ enum KeySource {
 /// Reads the recipients file (an absent file is an empty one).
 fn read_recipients_file(path: &Path) -> Result<Vec<crypto::Recipient>, ServeError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => crypto::parse_recipients(&text).map_err(|source| ServeError::Recipients {
+        Ok(text) => crypto::parse_recipients(&text).map_err(|cause| ServeError::Recipients {
             path: path.to_owned(),
-            source,
+            cause,
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(source) => Err(ServeError::ReadRecipients {
+        Err(cause) => Err(ServeError::ReadRecipients {
             path: path.to_owned(),
-            source,
+            cause,
         }),
     }
 }
@@ -113,9 +114,9 @@ pub const DEMO_IDENTITY: &str = "demo-identity.txt";
 
 /// Reads the demo identity, making it on first run (readable by the owner only).
 fn demo_identity(path: &Path) -> Result<crypto::Identity, ServeError> {
-    let demo_err = |source| ServeError::Demo {
+    let demo_err = |cause| ServeError::Demo {
         path: path.to_owned(),
-        source,
+        cause,
     };
     match std::fs::read_to_string(path) {
         Ok(text) => {
@@ -185,7 +186,7 @@ pub async fn run(
         trusted_header,
         ipv6_prefix: args.rate_ipv6_prefix,
     })?;
-    let state = AppState::new(StateParts {
+    let state = Arc::new(AppState {
         storage: storage.clone(),
         file_recipients,
         secrets,
@@ -196,13 +197,13 @@ pub async fn run(
             long: args.max_text_chars,
             short: args.max_short_chars,
         },
-        session_idle_secs: i64::try_from(args.session_idle_secs).unwrap_or(i64::MAX / 2),
-        session_max_secs: i64::try_from(args.session_max_secs).unwrap_or(i64::MAX / 2),
-        form_ttl_secs: i64::try_from(args.form_ttl_secs).unwrap_or(i64::MAX / 2),
+        session_idle_secs: args.session_idle_secs,
+        session_max_secs: args.session_max_secs,
+        form_ttl_secs: args.form_ttl_secs,
         public_origin: args.public_url.as_deref().map(origin_of),
-        member_idle_secs: i64::try_from(args.member_idle_secs).unwrap_or(i64::MAX / 2),
-        challenge_secs: i64::try_from(args.challenge_secs).unwrap_or(i64::MAX / 2),
-        retention_days: i64::from(args.retention_days),
+        member_idle_secs: args.member_idle_secs,
+        challenge_secs: args.challenge_secs,
+        retention_days: args.retention_days,
         file_limits: crate::attachments::FileLimits {
             max_files: args.max_files,
             max_file_bytes: args.max_file_mib * 1024 * 1024,
@@ -224,9 +225,9 @@ pub async fn run(
     );
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
-        .map_err(|source| ServeError::Bind {
+        .map_err(|cause| ServeError::Bind {
             addr: args.listen,
-            source,
+            cause,
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     announce(addr, &source, args.public_url.as_deref());

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::Request;
 use libfuzzer_sys::fuzz_target;
 use meldpunt::attachments::FileLimits;
-use meldpunt::web::upload;
+use meldpunt::http::multipart;
 
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap()
@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
         .unwrap();
     let limits = FileLimits { max_files: 3, max_file_bytes: 4096, max_message_bytes: 8192 };
     RUNTIME.block_on(async {
-        let _ = upload::read_with(request, limits, None, 65_536).await;
+        let _ = multipart::read(request, limits, None, 65_536).await;
     });
 });

@@ -3,7 +3,7 @@
 use libfuzzer_sys::fuzz_target;
 use meldpunt::i18n::Lang;
 use meldpunt::web::report_form::{Draft, TextLimits};
-use meldpunt::web::urlencoded;
+use meldpunt::http::urlencoded;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(pairs) = urlencoded::parse(data, 64) {

@@ -10,13 +10,11 @@ pub mod strip;
 use std::io::{self, Write};
 use std::str::FromStr;
 
-use futures::{AsyncReadExt, Stream, StreamExt, TryStreamExt};
-use serde::{Deserialize, Serialize};
-
+use crate::case::{AttachmentInfo, MetadataNote};
 use crate::crypto::{self, HashingWriter, Identity, Recipient};
 use crate::storage::{Storage, StorageError};
+use futures::{AsyncReadExt, Stream, StreamExt, TryStreamExt};
 pub use spool::{Spool, Spooled};
-pub use strip::{MetadataNote, Removed};
 
 /// Ciphertext bytes per stored chunk row. Small enough that the few chunks in flight
 /// between the sealing thread and the database cost little memory.
@@ -31,25 +29,14 @@ pub struct FileLimits {
     pub max_message_bytes: u64,
 }
 
-/// What a message says about one of its files; sealed with the message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentInfo {
-    pub id: String,
-    pub name: String,
-    pub content_type: String,
-    pub size: u64,
-    pub sha256: String,
-    pub metadata: MetadataNote,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum AttachError {
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("attachment I/O: {0}")]
-    Io(#[from] io::Error),
+    Io(io::Error),
     #[error("sealing failed: {0}")]
-    Seal(#[from] age::EncryptError),
+    Seal(age::EncryptError),
     #[error("the file took too long to process")]
     Timeout,
     #[error("the processing task failed")]
@@ -57,6 +44,18 @@ pub enum AttachError {
     /// The client stopped sending before the body was complete.
     #[error("the upload was cut off")]
     CutOff,
+}
+
+impl From<io::Error> for AttachError {
+    fn from(e: io::Error) -> Self {
+        AttachError::Io(e)
+    }
+}
+
+impl From<age::EncryptError> for AttachError {
+    fn from(e: age::EncryptError) -> Self {
+        AttachError::Seal(e)
+    }
 }
 
 /// A file name fit to show and to offer as a download: no path, no control or

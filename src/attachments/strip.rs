@@ -6,37 +6,8 @@
 
 use std::io::{self, Read, Seek, Write};
 
+use crate::case::{MetadataNote, Removed};
 use img_parts::{Bytes, ImageEXIF};
-use serde::{Deserialize, Serialize};
-
-/// What happened to a file's metadata, shown to the reporter and the committee.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "kebab-case")]
-pub enum MetadataNote {
-    /// These kinds of metadata were found and removed.
-    Removed { what: Vec<Removed> },
-    /// The file was checked and held none of the metadata we remove.
-    NothingFound,
-    /// A kind of file we cannot check: it may still hold information about its maker.
-    NotChecked,
-    /// The file could not be read (damaged, encrypted or too complex): stored as received.
-    CouldNotCheck,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Removed {
-    Exif,
-    Xmp,
-    Iptc,
-    Comments,
-    TextChunks,
-    Author,
-    LastEditor,
-    Company,
-    DocumentProperties,
-    PdfInfo,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -116,13 +87,13 @@ pub fn sniff(head: &[u8]) -> Kind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StripError {
-    #[error("cannot parse the image: {0}")]
+    #[error("cannot parse the image")]
     Image(#[from] img_parts::Error),
-    #[error("cannot read the zip archive: {0}")]
+    #[error("cannot read the zip archive")]
     Zip(#[from] zip::result::ZipError),
-    #[error("cannot read the PDF: {0}")]
+    #[error("cannot read the PDF")]
     Pdf(#[from] lopdf::Error),
-    #[error("I/O: {0}")]
+    #[error("I/O failed")]
     Io(#[from] io::Error),
     #[error("the file exceeds a safety bound: {0}")]
     Bound(&'static str),

@@ -15,14 +15,13 @@ use super::SharedDesk;
 use super::client::{DESK_FILE_LIMITS, Opened, Portal, PortalError, ReporterKey};
 use super::inbox::member_name;
 use super::layout::{form, page, pinned_recipients, portal_error, require_portal};
-use crate::attachments::AttachmentInfo;
-use crate::case::{self, AuthorKind, Body, CloseReason, Status};
+use crate::case::{self, AttachmentInfo, AuthorKind, Body, CloseReason, Status};
+use crate::http::urlencoded::{self, first};
+use crate::http::{download, files, multipart};
 use crate::i18n::Texts;
 use crate::protocol::{
     AttachmentId, CaseDetail, CaseId, HistoryEntry, MemberId, MemberInfo, MessageKind,
 };
-use crate::web::upload;
-use crate::web::urlencoded::{self, first};
 
 #[derive(Deserialize, Default)]
 pub struct CaseQuery {
@@ -370,7 +369,7 @@ fn shown_message(
                     }
                 }
             }
-            (upload::file_list(t, &m.attachments, Some(&|a: &str| state.href(&format!("/case/{case_id}/files/{a}"))), 3))
+            (files::file_list(t, &m.attachments, Some(&|a: &str| state.href(&format!("/case/{case_id}/files/{a}"))), 3))
         }
     }
 }
@@ -532,9 +531,12 @@ async fn write(state: SharedDesk, id: String, request: Request, kind: MessageKin
     };
     let empty = state.texts().err_empty;
     let case_id = id.clone();
-    let upload = match upload::read_with(request, DESK_FILE_LIMITS, None, 1 << 20).await {
+    let upload = match multipart::read(request, DESK_FILE_LIMITS, None, 1 << 20).await {
         Ok(u) => u,
-        Err(e) => return e.page(state.lang, DESK_FILE_LIMITS),
+        Err(e) => {
+            let (status, title, text) = e.describe(state.lang.texts(), DESK_FILE_LIMITS);
+            return super::layout::message(&state, status, title, &text);
+        }
     };
     let sent = first(&upload.pairs, "csrf");
     if !crate::crypto::ct_eq(sent.as_bytes(), state.csrf().as_bytes()) {
@@ -660,5 +662,5 @@ pub async fn download(
         Err(e) => return portal_error(&state, &e),
     };
     let plain = crate::attachments::decrypt(stream, portal.identity().clone(), info.size);
-    upload::download_response(&info.name, axum::body::Body::from_stream(plain))
+    download::response(&info.name, axum::body::Body::from_stream(plain))
 }

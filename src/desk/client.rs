@@ -22,7 +22,7 @@ use crate::protocol::{
     ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
     MemberInfo, MessageKind, RecipientText, RosterEntry, SignedIn, StatusRequest, paths,
 };
-use crate::web::upload::Incoming;
+use crate::http::multipart::Incoming;
 
 /// The largest JSON answer the desk reads (a long case with every message).
 pub const MAX_JSON_BYTES: usize = 32 << 20;

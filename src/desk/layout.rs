@@ -13,8 +13,8 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::SharedDesk;
 use super::client::{Portal, PortalError};
+use crate::http::urlencoded::{self, first};
 use crate::protocol::{RecipientText, RosterChange};
-use crate::web::urlencoded::{self, first};
 
 pub fn page(
     state: &SharedDesk,

@@ -194,7 +194,7 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
         );
         return with_headers(r);
     }
-    let session = crate::web::cookie(request.headers(), session::COOKIE);
+    let session = crate::http::cookie(request.headers(), session::COOKIE);
     if !session.is_some_and(|v| state.sessions.valid(v)) {
         return with_headers(layout::forbidden(&state));
     }
@@ -205,30 +205,9 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
     with_headers(response)
 }
 
-/// The security headers of every desk answer.
+/// The security headers of every desk answer: the same list as the portal's.
 fn with_headers(mut response: Response) -> Response {
-    let sandboxed = response
-        .extensions()
-        .get::<crate::web::upload::Sandboxed>()
-        .is_some();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(crate::web::security::CSP),
-    );
-    if sandboxed {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(crate::web::security::SANDBOX_CSP),
-        );
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    crate::http::security::set_headers(&mut response);
     response
 }
 
@@ -257,11 +236,11 @@ pub fn router(state: SharedDesk) -> Router {
         .route(&p("/sign-out"), post(pages::sign_out))
         .route(
             &p("/static/style.css"),
-            get(|| async { crate::web::static_files::stylesheet().await }),
+            get(|| async { crate::http::assets::stylesheet().await }),
         )
         .route(
             &p("/static/favicon.svg"),
-            get(|| async { crate::web::static_files::favicon().await }),
+            get(|| async { crate::http::assets::favicon().await }),
         )
         .fallback(layout::not_found)
         // Replies may carry files; the handler bounds them while reading.

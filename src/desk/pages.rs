@@ -13,7 +13,7 @@ use zeroize::Zeroize;
 use super::SharedDesk;
 use super::client::{Portal, PortalError};
 use super::layout::{form, message, page, portal_error};
-use crate::web::urlencoded::first;
+use crate::http::urlencoded::first;
 
 pub async fn unlock_form(State(state): State<SharedDesk>) -> Response {
     if state.portal().await.is_some() {

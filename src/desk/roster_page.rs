@@ -12,7 +12,7 @@ use super::SharedDesk;
 use super::layout::{form, page, portal_error, require_signed_in};
 use super::pins::{self, Pin};
 use crate::protocol::{RosterChange, RosterEntry};
-use crate::web::urlencoded::first;
+use crate::http::urlencoded::first;
 
 pub async fn roster_page(State(state): State<SharedDesk>) -> Response {
     render(&state, None).await

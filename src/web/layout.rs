@@ -122,6 +122,30 @@ pub fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str) -> 
     .status(status)
 }
 
+/// A form that could not be read (bad characters, a damaged or altered form).
+pub fn bad_request(lang: Lang) -> Response {
+    let t = lang.texts();
+    message_page(
+        lang,
+        StatusCode::BAD_REQUEST,
+        t.bad_request_title,
+        t.bad_request_text,
+    )
+    .into_response()
+}
+
+/// A form that was sent before: what it submitted was stored once, then.
+pub fn already_sent(lang: Lang) -> Response {
+    let t = lang.texts();
+    message_page(
+        lang,
+        StatusCode::CONFLICT,
+        t.form_already_sent_title,
+        t.form_already_sent_text,
+    )
+    .into_response()
+}
+
 /// The summary of problems above a form, each linked to the field it is about
 /// (`(field id, message)`); nothing when there are none. `autofocus` moves focus to
 /// it without JavaScript so screen readers announce it first.

@@ -1,6 +1,7 @@
 //! The public portal: reporter pages, security layers and the router.
 
 pub mod api;
+mod cookie;
 mod error;
 pub mod form_token;
 mod layout;
@@ -10,13 +11,12 @@ pub mod ratelimit;
 pub mod report_form;
 pub mod security;
 mod session;
+mod sign_in;
+mod state;
 pub mod static_files;
 mod thread;
 pub mod upload;
-pub mod urlencoded;
 
-use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Extension};
@@ -25,134 +25,16 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Router, middleware};
-use time::OffsetDateTime;
 use tower_governor::GovernorLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use cookie::CookiePolicy;
 pub use report_form::TextLimits;
-pub use session::{CookiePolicy, cookie};
+pub use state::{AppState, SharedState};
 
-use crate::crypto::{Recipient, RecipientSet};
+use crate::http::assets;
 use crate::i18n::Lang;
-use crate::storage::{InstallationSecrets, Storage};
-use error::WebError;
-
-/// No form of ours has more fields than this; a body with more is refused.
-pub const MAX_FORM_FIELDS: usize = 64;
-
-/// Everything the handlers share.
-pub struct AppState {
-    pub storage: Storage,
-    /// Recipients from the recipients file (e.g. an offline backup key); the active
-    /// members' recipients are added at every sealing.
-    file_recipients: Vec<Recipient>,
-    pub secrets: InstallationSecrets,
-    pub cookie: CookiePolicy,
-    pub text_limits: TextLimits,
-    pub session_idle_secs: i64,
-    pub session_max_secs: i64,
-    pub form_ttl_secs: i64,
-    /// The public origin (scheme://host[:port]) when configured, for the POST check.
-    pub public_origin: Option<String>,
-    pub member_idle_secs: i64,
-    pub challenge_secs: i64,
-    pub retention_days: i64,
-    pub file_limits: crate::attachments::FileLimits,
-    pub spool_dir: Option<std::path::PathBuf>,
-    pub max_body_bytes: usize,
-}
-
-pub type SharedState = Arc<AppState>;
-
-pub struct StateParts {
-    pub storage: Storage,
-    pub file_recipients: Vec<Recipient>,
-    pub secrets: InstallationSecrets,
-    pub cookie: CookiePolicy,
-    pub text_limits: TextLimits,
-    pub session_idle_secs: i64,
-    pub session_max_secs: i64,
-    pub form_ttl_secs: i64,
-    pub public_origin: Option<String>,
-    pub member_idle_secs: i64,
-    pub challenge_secs: i64,
-    pub retention_days: i64,
-    pub file_limits: crate::attachments::FileLimits,
-    pub spool_dir: Option<std::path::PathBuf>,
-    pub max_body_bytes: usize,
-}
-
-impl AppState {
-    pub fn new(p: StateParts) -> SharedState {
-        Arc::new(Self {
-            storage: p.storage,
-            file_recipients: p.file_recipients,
-            secrets: p.secrets,
-            cookie: p.cookie,
-            text_limits: p.text_limits,
-            session_idle_secs: p.session_idle_secs,
-            session_max_secs: p.session_max_secs,
-            form_ttl_secs: p.form_ttl_secs,
-            public_origin: p.public_origin,
-            member_idle_secs: p.member_idle_secs,
-            challenge_secs: p.challenge_secs,
-            file_limits: p.file_limits,
-            spool_dir: p.spool_dir,
-            max_body_bytes: p.max_body_bytes,
-            retention_days: p.retention_days,
-        })
-    }
-
-    /// The recipient set new messages are sealed to: the active members and the
-    /// recipients file, read at every sealing so a member change made by another
-    /// process or instance applies at once. Without any recipient nothing is accepted.
-    pub async fn committee(&self) -> Result<RecipientSet, WebError> {
-        let mut all = self.file_recipients.clone();
-        for r in self.storage.active_member_recipients().await? {
-            let parsed = Recipient::from_str(&r).map_err(|_| WebError::BadStoredRecipient)?;
-            if !all.iter().any(|x| x.to_string() == parsed.to_string()) {
-                all.push(parsed);
-            }
-        }
-        RecipientSet::new(all).map_err(|_| WebError::NoRecipients)
-    }
-
-    /// The committee as the desk pins it: every active member by name, and every
-    /// key of the recipients file that is not a member's, unnamed. The same keys
-    /// as [`AppState::committee`].
-    pub async fn roster(&self) -> Result<Vec<crate::protocol::RosterEntry>, WebError> {
-        use crate::protocol::{MemberName, RecipientText, RosterEntry};
-        let mut roster = Vec::new();
-        for m in self
-            .storage
-            .members()
-            .await?
-            .into_iter()
-            .filter(|m| m.active)
-        {
-            roster.push(RosterEntry {
-                name: MemberName::parse(&m.name).ok(),
-                recipient: RecipientText::parse(&m.recipient)
-                    .map_err(|_| WebError::BadStoredRecipient)?,
-            });
-        }
-        for r in &self.file_recipients {
-            let text = RecipientText::parse(&r.to_string()).expect("a parsed recipient");
-            if !roster.iter().any(|e| e.recipient == text) {
-                roster.push(RosterEntry {
-                    name: None,
-                    recipient: text,
-                });
-            }
-        }
-        Ok(roster)
-    }
-
-    pub fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-    }
-}
 
 /// Settings of the HTTP layers around the handlers.
 pub struct HttpSettings {
@@ -248,9 +130,9 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         .merge(per_client_limited)
         .merge(committee_api().layer(global))
         .route("/en/", get(|| async { Redirect::permanent("/en") }))
-        .route("/static/style.css", get(static_files::stylesheet))
-        .route("/static/favicon.svg", get(static_files::favicon))
-        .route("/favicon.ico", get(static_files::favicon))
+        .route("/static/style.css", get(assets::stylesheet))
+        .route("/static/favicon.svg", get(assets::favicon))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/robots.txt", get(static_files::robots))
         .route("/healthz", get(static_files::health));
     test_routes(routes)

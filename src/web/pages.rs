@@ -5,19 +5,19 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
-use super::SharedState;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
-use super::layout::{Page, message_page};
+use super::layout::{Page, bad_request};
 use super::report_form::{self, Draft, FieldError};
+use super::state::SharedState;
 use super::upload;
-use super::urlencoded::first;
-use crate::attachments::AttachmentInfo;
-use crate::case::{self, Body, Envelope};
+use crate::case::{self, AttachmentInfo, Body, Envelope};
 use crate::crypto;
+use crate::http::files;
+use crate::http::urlencoded::first;
 use crate::i18n::{Lang, Section};
 use crate::pickup::PickupCode;
-use crate::storage::{FormNonce, NewCase, NewMessage, Outcome};
+use crate::storage::{FormNonce, NewCase, NewMessage};
 
 fn section(s: &Section) -> Markup {
     html! {
@@ -98,7 +98,7 @@ fn form_page(
             draft,
             errors,
             &token,
-            upload::file_input(t, state.file_limits, files_were_chosen),
+            files::file_input(t, state.file_limits, files_were_chosen),
         ))
     };
     let title = if errors.is_empty() {
@@ -124,7 +124,7 @@ pub async fn submit_report(
     let t = lang.texts();
     let upload = match upload::read(&state, request).await {
         Ok(u) => u,
-        Err(e) => return Ok(e.page(lang, state.file_limits)),
+        Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
     };
     let pairs = &upload.pairs;
     let draft = Draft::from_pairs(pairs);
@@ -165,74 +165,48 @@ pub async fn submit_report(
     let id = crypto::hex(&crypto::random_bytes::<16>());
     let mut recipients = committee.recipients().to_vec();
     recipients.push(reporter.clone());
-    let files = match upload::seal_files(&state, upload.files, &id, &recipients).await {
-        Ok(f) => f,
-        Err(e) => return Ok(upload::failed_page(lang, &e)),
-    };
-    let envelope = Envelope::new(&id, 1, Body::Report(report))
-        .with_reporter(&reporter)
-        .with_attachments(files.clone());
-    let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&reporter))?;
-    let attachment_ids = upload::ids(&files);
-    for _ in 0..3 {
-        let reference = case::new_reference();
-        let new_case = NewCase {
-            id: &id,
-            reference: &reference,
-            lookup: &derived.lookup,
-            reporter_recipient: &reporter.to_string(),
-            received_on,
-            feedback_due_on: case::feedback_by(received_on, None),
-            first_message: NewMessage {
-                seq: 1,
-                author_kind: case::AuthorKind::Reporter,
-                member_id: None,
-                written_on: received_on,
-                recipients_fp: committee.fingerprint(),
-                ciphertext: &ciphertext,
-                attachments: &attachment_ids,
-            },
-        };
-        let stored = state.storage.insert_case(&new_case, &nonce).await;
-        match stored {
-            Ok(Outcome::Stored) => {
-                return Ok(receipt(lang, &code, received_on, &files).into_response());
-            }
-            Ok(Outcome::FormAlreadyUsed) => {
-                upload::discard(&state, &files).await;
-                return Ok(already_sent(lang));
-            }
-            Ok(Outcome::Conflict) => continue,
-            Err(e) => {
-                upload::discard(&state, &files).await;
-                return Err(e.into());
-            }
-        }
-    }
-    upload::discard(&state, &files).await;
-    Err(WebError::Contention)
-}
-
-pub fn bad_request(lang: Lang) -> Response {
-    let t = lang.texts();
-    message_page(
+    let feedback_due_on = case::feedback_by(received_on, None);
+    // Each attempt borrows these and owns its copy of the files and their ids.
+    let (state, id, report, derived, nonce) = (&state, &id, &report, &derived, &nonce);
+    let (committee, reporter) = (&committee, &reporter);
+    let stored = upload::store_message(
+        state,
         lang,
-        StatusCode::BAD_REQUEST,
-        t.bad_request_title,
-        t.bad_request_text,
+        upload.files,
+        id,
+        &recipients,
+        3,
+        |files, attachment_ids| async move {
+            let envelope = Envelope::new(id, 1, Body::Report(report.clone()))
+                .with_reporter(reporter)
+                .with_attachments(files);
+            let ciphertext = crypto::seal(&envelope.to_bytes(), committee, Some(reporter))?;
+            let reference = case::new_reference();
+            let new_case = NewCase {
+                id,
+                reference: &reference,
+                lookup: &derived.lookup,
+                reporter_recipient: &reporter.to_string(),
+                received_on,
+                feedback_due_on,
+                first_message: NewMessage {
+                    seq: 1,
+                    author_kind: case::AuthorKind::Reporter,
+                    member_id: None,
+                    written_on: received_on,
+                    recipients_fp: committee.fingerprint(),
+                    ciphertext: &ciphertext,
+                    attachments: &attachment_ids,
+                },
+            };
+            Ok(state.storage.insert_case(&new_case, nonce).await?)
+        },
     )
-    .into_response()
-}
-
-pub fn already_sent(lang: Lang) -> Response {
-    let t = lang.texts();
-    message_page(
-        lang,
-        StatusCode::CONFLICT,
-        t.form_already_sent_title,
-        t.form_already_sent_text,
-    )
-    .into_response()
+    .await?;
+    Ok(match stored {
+        Ok(files) => receipt(lang, &code, received_on, &files).into_response(),
+        Err(page) => page,
+    })
 }
 
 fn receipt(
@@ -253,7 +227,7 @@ fn receipt(
             }
         }
         p class="warning" { strong { (t.receipt_no_recovery) } }
-        (upload::file_list(t, files, None, 2))
+        (files::file_list(t, files, None, 2))
         h2 { (t.receipt_keep_safe_heading) }
         ul { @for k in t.receipt_keep_safe { li { (k) } } }
         h2 { (t.receipt_dates_heading) }

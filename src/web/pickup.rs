@@ -6,76 +6,16 @@ use axum::body::Bytes;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
 
 use super::error::WebError;
-use super::layout::{Page, error_summary};
-use super::pages::bad_request;
+use super::layout::{Page, bad_request};
 use super::session;
+use super::sign_in::pickup_page;
+use super::state::SharedState;
 use super::thread::{ThreadForm, render_thread};
-use super::urlencoded::{self, first};
-use super::{MAX_FORM_FIELDS, SharedState};
+use crate::http::urlencoded::{self, MAX_FORM_FIELDS, first};
 use crate::i18n::Lang;
 use crate::pickup::{CodeError, PickupCode};
-
-/// The pickup form. `kept` is a follow-up that was written but not sent; it goes
-/// along with the code so that signing in gives it back.
-pub(super) fn pickup_page(
-    lang: Lang,
-    status: StatusCode,
-    error: Option<&str>,
-    notice: Option<&str>,
-    kept: &str,
-) -> Page {
-    let t = lang.texts();
-    let body = html! {
-        h1 { (t.pickup_title) }
-        @if let Some(e) = error {
-            (error_summary(t, &[("code", e)]))
-        }
-        @if let Some(n) = notice {
-            div class="notice" role="status" { p { (n) } }
-        }
-        p class="lead" { (t.pickup_intro) }
-        form method="post" action=(lang.path("/pickup")) novalidate {
-            div class={ "field" @if error.is_some() { " field-invalid" } } {
-                label for="code" { (t.code_label) }
-                p class="hint" id="code-hint" { (t.code_hint) }
-                @if let Some(e) = error { p class="field-error" id="code-error" { (e) } }
-                input type="text" id="code" name="code" class="code-input"
-                    autocomplete="off" autocapitalize="characters" spellcheck="false"
-                    aria-describedby={ "code-hint" @if error.is_some() { " code-error" } }
-                    aria-invalid=[error.is_some().then_some("true")];
-            }
-            @if !kept.is_empty() {
-                div class="field" {
-                    label for="kept-text" { (t.kept_text_label) }
-                    p class="hint" id="kept-text-hint" { (t.kept_text_hint) }
-                    textarea id="kept-text" name="kept_text" rows="6" autocomplete="off"
-                        aria-describedby="kept-text-hint" { (kept) }
-                }
-            }
-            button type="submit" class="button" { (t.pickup_button) }
-        }
-    };
-    let title = if error.is_some() {
-        format!("{}: {}", t.error_summary_title, t.pickup_title)
-    } else {
-        t.pickup_title.to_owned()
-    };
-    Page::new(lang, title, Some("/pickup"), body).status(status)
-}
-
-/// The pickup page for a request whose session has ended, clearing the cookie.
-pub(super) fn session_ended(state: &SharedState, lang: Lang, kept: &str) -> Response {
-    let t = lang.texts();
-    let mut response =
-        pickup_page(lang, StatusCode::OK, None, Some(t.session_ended), kept).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, state.cookie.clear());
-    response
-}
 
 pub async fn pickup_form(Extension(lang): Extension<Lang>) -> Page {
     pickup_page(lang, StatusCode::OK, None, None, "")

@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use super::urlencoded::{Pairs, first};
 use crate::case::{Concern, Hope, Ongoing, Report, Role};
+use crate::http::urlencoded::{Pairs, first};
 use crate::i18n::{Lang, Texts};
 
 /// Character limits for the free-text fields.

@@ -3,74 +3,25 @@
 //! timeout, handler error) answered with.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::SharedState;
 use super::layout::{Rendered, message_page};
+use super::state::SharedState;
 use crate::i18n::Lang;
 
-/// The policy of every page: nothing but our own stylesheet and images.
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-                   frame-ancestors 'none'; base-uri 'none'";
-
-/// The policy of a download: nothing may run or load, should a browser try to render it.
-pub const SANDBOX_CSP: &str = "default-src 'none'; sandbox; frame-ancestors 'none'";
-
-const FIXED: &[(&str, &str)] = &[
-    ("content-security-policy", CSP),
-    ("referrer-policy", "no-referrer"),
-    ("x-content-type-options", "nosniff"),
-    ("x-frame-options", "DENY"),
-    (
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-    ),
-    ("cross-origin-opener-policy", "same-origin"),
-    ("cross-origin-resource-policy", "same-origin"),
-    ("cross-origin-embedder-policy", "require-corp"),
-];
-
-/// Sets the security headers on every response; `no-store` unless a handler chose
-/// its own caching (static files), and no indexing except where a page allows it.
+/// Sets the security headers on every response (the list shared with the desk),
+/// and HSTS when the portal is reached over TLS or an onion address.
 pub async fn headers(State(state): State<SharedState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    let h = response.headers_mut();
-    for (name, value) in FIXED {
-        h.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
-    }
+    crate::http::security::set_headers(&mut response);
     if state.cookie.secure {
-        h.insert(
+        response.headers_mut().insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=63072000"),
         );
     }
-    if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    if !h.contains_key("x-robots-tag") {
-        h.insert(
-            "x-robots-tag",
-            HeaderValue::from_static("noindex, nofollow"),
-        );
-    }
-    if response
-        .extensions()
-        .get::<super::upload::Sandboxed>()
-        .is_some()
-    {
-        response.headers_mut().insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(SANDBOX_CSP),
-        );
-    }
-    let h = response.headers_mut();
-    h.remove(header::SERVER);
-    h.remove("x-powered-by");
     response
 }
 

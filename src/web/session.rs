@@ -5,68 +5,17 @@
 //! same database can serve the session.
 
 use age::secrecy::ExposeSecret;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::SharedState;
 use super::error::WebError;
+use super::sign_in::session_ended;
+use super::state::SharedState;
 use crate::crypto::{self, Identity};
-
-/// The cookie's name and attributes: strict (`__Host-`, Secure) behind TLS or an
-/// onion address; without Secure on the plain-HTTP local demo, where it would not
-/// be stored otherwise.
-#[derive(Debug, Clone)]
-pub struct CookiePolicy {
-    pub secure: bool,
-}
-
-impl CookiePolicy {
-    pub fn name(&self) -> &'static str {
-        if self.secure {
-            "__Host-meldpunt"
-        } else {
-            "meldpunt"
-        }
-    }
-
-    fn attributes(&self) -> &'static str {
-        if self.secure {
-            "; Path=/; Secure; HttpOnly; SameSite=Strict"
-        } else {
-            "; Path=/; HttpOnly; SameSite=Strict"
-        }
-    }
-
-    pub fn set(&self, token: &str) -> HeaderValue {
-        HeaderValue::try_from(format!("{}={}{}", self.name(), token, self.attributes()))
-            .expect("hex token is a valid header value")
-    }
-
-    pub fn clear(&self) -> HeaderValue {
-        HeaderValue::try_from(format!("{}={}; Max-Age=0", self.name(), self.attributes()))
-            .expect("static cookie text is a valid header value")
-    }
-
-    /// The session token from the request's cookies, when well-formed.
-    pub fn read(&self, headers: &HeaderMap) -> Option<Zeroizing<String>> {
-        cookie(headers, self.name())
-            .filter(|v| v.len() == 64 && crypto::unhex(v).is_some())
-            .map(|v| Zeroizing::new(v.to_owned()))
-    }
-}
-
-/// The value of the cookie `name` in a request's Cookie headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value)
-}
+use crate::i18n::Lang;
 
 /// An active reporter session: which case, and the key that opens its messages.
 pub struct ReporterSession {
@@ -74,6 +23,47 @@ pub struct ReporterSession {
     pub identity: Identity,
     /// What the session's follow-up forms are bound to (see `form_token`).
     pub form_binding: [u8; 32],
+}
+
+/// The session of a request, for a handler that needs one: a request without a
+/// session cookie is sent to the sign-in page, one whose session has ended gets
+/// that page with a notice (and the cookie cleared).
+impl FromRequestParts<SharedState> for ReporterSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Response> {
+        let lang = lang_of(parts);
+        let Some(token) = state.cookie.read(&parts.headers) else {
+            return Err(Redirect::to(&lang.path("/pickup")).into_response());
+        };
+        match resume(state, &token).await {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => Err(session_ended(state, lang, "")),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// The session of a request, or `None` without a cookie or after its end: for a
+/// handler that must read the body first (a follow-up is given back, not lost).
+impl OptionalFromRequestParts<SharedState> for ReporterSession {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Option<Self>, WebError> {
+        match state.cookie.read(&parts.headers) {
+            Some(token) => resume(state, &token).await,
+            None => Ok(None),
+        }
+    }
+}
+
+/// The language the router set for this request's path (Dutch, or English under
+/// `/en`).
+fn lang_of(parts: &Parts) -> Lang {
+    parts.extensions.get::<Lang>().copied().unwrap_or(Lang::Nl)
 }
 
 #[derive(Serialize, Deserialize)]

@@ -1,33 +1,12 @@
-//! The stylesheet, the icon, robots.txt and the health check, compiled into the
-//! binary so a deployment is one file.
+//! robots.txt and the health check; the stylesheet and icon are in
+//! [`crate::http::assets`], shared with the desk.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 
-use super::SharedState;
-
-fn asset(content_type: &'static str, body: &'static str) -> Response {
-    let mut r = body.into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    r
-}
-
-pub async fn stylesheet() -> Response {
-    asset(
-        "text/css; charset=utf-8",
-        include_str!("../../static/style.css"),
-    )
-}
-
-pub async fn favicon() -> Response {
-    asset("image/svg+xml", include_str!("../../static/favicon.svg"))
-}
+use super::state::SharedState;
+use crate::http::assets::asset;
 
 /// Only the landing pages may be indexed.
 pub async fn robots() -> Response {

@@ -8,35 +8,19 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::SharedState;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, error_summary, message_page};
-use super::pages::already_sent;
-use super::pickup::session_ended;
 use super::session::{self, ReporterSession};
+use super::sign_in::session_ended;
+use super::state::SharedState;
 use super::upload;
-use super::urlencoded::first;
-use crate::attachments::AttachmentInfo;
-use crate::case::{self, AuthorKind, Body, Envelope, Report, Status};
+use crate::case::{self, AttachmentInfo, AuthorKind, Body, Envelope, Report, Status};
 use crate::crypto::{self, Recipient};
+use crate::http::urlencoded::first;
+use crate::http::{download, files};
 use crate::i18n::{Lang, Texts};
-use crate::storage::{CaseRow, FormNonce, NewMessage, Outcome};
-
-/// The session of this request, or the response to give when there is none.
-async fn require_session(
-    state: &SharedState,
-    lang: Lang,
-    headers: &HeaderMap,
-) -> Result<Result<ReporterSession, Response>, WebError> {
-    let Some(token) = state.cookie.read(headers) else {
-        return Ok(Err(Redirect::to(&lang.path("/pickup")).into_response()));
-    };
-    match session::resume(state, &token).await? {
-        Some(s) => Ok(Ok(s)),
-        None => Ok(Err(session_ended(state, lang, ""))),
-    }
-}
+use crate::storage::{CaseRow, FormNonce, NewMessage};
 
 #[derive(Deserialize)]
 pub struct ThreadQuery {
@@ -47,12 +31,8 @@ pub async fn show(
     State(state): State<SharedState>,
     Extension(lang): Extension<Lang>,
     Query(query): Query<ThreadQuery>,
-    headers: HeaderMap,
+    session: ReporterSession,
 ) -> Result<Response, WebError> {
-    let session = match require_session(&state, lang, &headers).await? {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
     let notice = query.sent.is_some().then_some(lang.texts().followup_sent);
     render_thread(&state, lang, &session, ThreadForm::default(), notice).await
 }
@@ -161,7 +141,7 @@ pub(super) async fn render_thread(
                         aria-describedby={ "followup-hint" @if form.error.is_some() { " followup-error" } }
                         aria-invalid=[form.error.is_some().then_some("true")] { (form.text) }
                 }
-                (upload::file_input(t, state.file_limits, form.files_were_chosen))
+                (files::file_input(t, state.file_limits, form.files_were_chosen))
                 button type="submit" class="button" { (t.followup_button) }
             }
         }
@@ -230,7 +210,7 @@ fn message(lang: Lang, m: &ShownMessage) -> Markup {
                 Some(Body::Text { text }) => { div class="message-text" { (text) } }
                 None => { p class="message-unreadable" { (t.message_unreadable) } }
             }
-            (upload::file_list(t, &m.attachments, Some(&|id: &str| lang.path(&format!("/thread/files/{id}"))), 3))
+            (files::file_list(t, &m.attachments, Some(&|id: &str| lang.path(&format!("/thread/files/{id}"))), 3))
         }
     }
 }
@@ -280,16 +260,13 @@ fn report_summary(t: &Texts, r: &Report) -> Markup {
 pub async fn follow_up(
     State(state): State<SharedState>,
     Extension(lang): Extension<Lang>,
+    session: Option<ReporterSession>,
     request: Request,
 ) -> Result<Response, WebError> {
     let t = lang.texts();
-    let session = match state.cookie.read(request.headers()) {
-        Some(token) => session::resume(&state, &token).await?,
-        None => None,
-    };
     let upload = match upload::read(&state, request).await {
         Ok(u) => u,
-        Err(e) => return Ok(e.page(lang, state.file_limits)),
+        Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
     };
     let pairs = &upload.pairs;
     let text = first(pairs, "text").trim().to_owned();
@@ -355,63 +332,53 @@ pub async fn follow_up(
     let committee = state.committee().await?;
     let mut recipients = committee.recipients().to_vec();
     recipients.push(reporter.clone());
-    let files = match upload::seal_files(&state, upload.files, &case.id, &recipients).await {
-        Ok(f) => f,
-        Err(e) => return Ok(upload::failed_page(lang, &e)),
-    };
-    let attachment_ids = upload::ids(&files);
     let nonce = FormNonce {
         nonce: &verified.nonce,
         forget_on: verified.forget_on,
     };
-    for _ in 0..5 {
-        let seq = state.storage.next_seq(&case.id).await?;
-        let envelope = Envelope::new(&case.id, seq, Body::Text { text: text.clone() })
-            .with_attachments(files.clone());
-        let ciphertext = crypto::seal(&envelope.to_bytes(), &committee, Some(&reporter))?;
-        let message = NewMessage {
-            seq,
-            author_kind: AuthorKind::Reporter,
-            member_id: None,
-            written_on: now.date(),
-            recipients_fp: committee.fingerprint(),
-            ciphertext: &ciphertext,
-            attachments: &attachment_ids,
-        };
-        match state
-            .storage
-            .append_message(&case.id, &message, Some(&nonce))
-            .await
-        {
-            Ok(Outcome::Stored) => {
-                return Ok(Redirect::to(&lang.path("/thread?sent=1")).into_response());
-            }
-            Ok(Outcome::FormAlreadyUsed) => {
-                upload::discard(&state, &files).await;
-                return Ok(already_sent(lang));
-            }
-            Ok(Outcome::Conflict) => continue,
-            Err(e) => {
-                upload::discard(&state, &files).await;
-                return Err(e.into());
-            }
-        }
-    }
-    upload::discard(&state, &files).await;
-    Err(WebError::Contention)
+    // Each attempt borrows these and owns its copy of the files and their ids.
+    let (state, case, text, nonce) = (&state, &case, &text, &nonce);
+    let (committee, reporter) = (&committee, &reporter);
+    let stored = upload::store_message(
+        state,
+        lang,
+        upload.files,
+        &case.id,
+        &recipients,
+        5,
+        |files, attachment_ids| async move {
+            let seq = state.storage.next_seq(&case.id).await?;
+            let envelope = Envelope::new(&case.id, seq, Body::Text { text: text.clone() })
+                .with_attachments(files);
+            let ciphertext = crypto::seal(&envelope.to_bytes(), committee, Some(reporter))?;
+            let message = NewMessage {
+                seq,
+                author_kind: AuthorKind::Reporter,
+                member_id: None,
+                written_on: now.date(),
+                recipients_fp: committee.fingerprint(),
+                ciphertext: &ciphertext,
+                attachments: &attachment_ids,
+            };
+            Ok(state
+                .storage
+                .append_message(&case.id, &message, Some(nonce))
+                .await?)
+        },
+    )
+    .await?;
+    Ok(match stored {
+        Ok(_) => Redirect::to(&lang.path("/thread?sent=1")).into_response(),
+        Err(page) => page,
+    })
 }
 
 /// A file of the signed-in reporter's case, decrypted with their key as it streams.
 pub async fn download(
     State(state): State<SharedState>,
-    Extension(lang): Extension<Lang>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    session: ReporterSession,
 ) -> Result<Response, WebError> {
-    let session = match require_session(&state, lang, &headers).await? {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
     let not_found = || StatusCode::NOT_FOUND.into_response();
     let Some(row) = state.storage.attachment(&id).await? else {
         return Ok(not_found());
@@ -439,7 +406,7 @@ pub async fn download(
     };
     let chunks = crate::attachments::chunks(state.storage.clone(), id, row.chunk_count);
     let stream = crate::attachments::decrypt(Box::pin(chunks), session.identity, info.size);
-    Ok(upload::download_response(
+    Ok(download::response(
         &info.name,
         axum::body::Body::from_stream(stream),
     ))

@@ -1,91 +1,25 @@
-//! Reading a reporter's form, with or without files: text fields into bounded
-//! strings (strict UTF-8), files streamed into encrypted spools with every limit
-//! checked while the bytes arrive. Also the markup for choosing and listing files.
+//! The portal's side of uploads: reading a reporter's form with the portal's
+//! limits, the pages for what went wrong, and storing a message with its files
+//! (sealed as pending attachments first, removed again when the message is not
+//! stored) for both the report and the follow-up.
 
-use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::{StatusCode, header};
+use axum::extract::Request;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use maud::{Markup, html};
 
-use super::SharedState;
-use super::layout::message_page;
-use super::urlencoded::{self, Pairs};
-use crate::attachments::{AttachmentInfo, FileLimits, MetadataNote, Spool, Spooled};
-use crate::i18n::{Lang, Texts};
-
-/// A file as received, spooled and not yet cleaned or sealed.
-pub struct Incoming {
-    pub name: String,
-    pub content_type: String,
-    pub spooled: Spooled,
-}
-
-pub struct Upload {
-    pub pairs: Pairs,
-    pub files: Vec<Incoming>,
-}
-
-#[derive(Debug)]
-pub enum UploadError {
-    TooManyFiles,
-    FileTooLarge,
-    MessageTooLarge,
-    BodyTooLarge,
-    /// Not a form we can read: bad encoding, too many fields, cut off.
-    Malformed,
-    Spool(std::io::Error),
-}
-
-/// Longest text field in bytes; the character limits are checked when parsing.
-const MAX_TEXT_FIELD_BYTES: usize = 512 * 1024;
-
-impl UploadError {
-    pub fn page(&self, lang: Lang, limits: FileLimits) -> Response {
-        let t = lang.texts();
-        let mib = |b: u64| b / (1024 * 1024);
-        let (status, title, text) = match self {
-            UploadError::TooManyFiles => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                t.too_large_title,
-                (t.err_too_many_files)(limits.max_files),
-            ),
-            UploadError::FileTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                t.too_large_title,
-                (t.err_file_too_large)(mib(limits.max_file_bytes)),
-            ),
-            UploadError::MessageTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                t.too_large_title,
-                (t.err_message_too_large)(mib(limits.max_message_bytes)),
-            ),
-            UploadError::BodyTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                t.too_large_title,
-                t.too_large_text.to_owned(),
-            ),
-            UploadError::Malformed => (
-                StatusCode::BAD_REQUEST,
-                t.bad_request_title,
-                t.bad_request_text.to_owned(),
-            ),
-            UploadError::Spool(e) => {
-                tracing::error!(error = %e, "cannot spool an upload");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    t.unavailable_title,
-                    t.err_upload_failed.to_owned(),
-                )
-            }
-        };
-        message_page(lang, status, title, &text).into_response()
-    }
-}
+use super::error::WebError;
+use super::layout::{already_sent, message_page};
+use super::state::SharedState;
+use crate::attachments::FileLimits;
+use crate::case::AttachmentInfo;
+use crate::crypto::Recipient;
+use crate::http::multipart::{self, Incoming, Upload, UploadError};
+use crate::i18n::Lang;
+use crate::storage::Outcome;
 
 /// Reads the form of a request: multipart (with files) or urlencoded.
 pub async fn read(state: &SharedState, request: Request) -> Result<Upload, UploadError> {
-    read_with(
+    multipart::read(
         request,
         state.file_limits,
         state.spool_dir.as_deref(),
@@ -94,239 +28,63 @@ pub async fn read(state: &SharedState, request: Request) -> Result<Upload, Uploa
     .await
 }
 
-/// The same for the desk, which has no portal state.
-pub async fn read_with(
-    request: Request,
-    limits: FileLimits,
-    spool_dir: Option<&std::path::Path>,
-    max_body_bytes: usize,
-) -> Result<Upload, UploadError> {
-    let multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !multipart {
-        let body = axum::body::to_bytes(request.into_body(), max_body_bytes)
-            .await
-            .map_err(|_| UploadError::BodyTooLarge)?;
-        let pairs =
-            urlencoded::parse(&body, super::MAX_FORM_FIELDS).map_err(|_| UploadError::Malformed)?;
-        return Ok(Upload {
-            pairs,
-            files: Vec::new(),
-        });
-    }
-    let mut form = Multipart::from_request(request, &())
-        .await
-        .map_err(|_| UploadError::Malformed)?;
-    let mut pairs = Vec::new();
-    let mut files = Vec::new();
-    let mut total: u64 = 0;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(classify(&e)),
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        if let Some(file_name) = field.file_name().map(str::to_owned) {
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_owned();
-            let spooled = spool_field(spool_dir, field, &mut total, limits).await?;
-            // A file input with nothing chosen still sends an empty part.
-            if spooled.len == 0 && file_name.is_empty() {
-                continue;
+/// The page for a form that could not be read (nothing was stored).
+pub fn error_page(e: &UploadError, lang: Lang, limits: FileLimits) -> Response {
+    let (status, title, text) = e.describe(lang.texts(), limits);
+    message_page(lang, status, title, &text).into_response()
+}
+
+/// Stores a reporter's message with its files. The files are cleaned and sealed to
+/// `recipients` as pending attachments of `case_id`; then `store` is called with
+/// copies of them and their ids until it stores the message, at most `attempts` times while
+/// a unique value (a reference, a sequence number) was taken meanwhile. Whenever
+/// the message is not stored, its files are removed again.
+///
+/// Returns the stored files, or the page to answer with when nothing was stored
+/// (a file could not be processed, or the form was sent before).
+pub async fn store_message<F, Fut>(
+    state: &SharedState,
+    lang: Lang,
+    files: Vec<Incoming>,
+    case_id: &str,
+    recipients: &[Recipient],
+    attempts: usize,
+    mut store: F,
+) -> Result<Result<Vec<AttachmentInfo>, Response>, WebError>
+where
+    F: FnMut(Vec<AttachmentInfo>, Vec<String>) -> Fut,
+    Fut: Future<Output = Result<Outcome, WebError>>,
+{
+    let files = match seal_files(state, files, case_id, recipients).await {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(failed_page(lang, &e))),
+    };
+    let ids = ids(&files);
+    for _ in 0..attempts {
+        match store(files.clone(), ids.clone()).await {
+            Ok(Outcome::Stored) => return Ok(Ok(files)),
+            Ok(Outcome::FormAlreadyUsed) => {
+                discard(state, &files).await;
+                return Ok(Err(already_sent(lang)));
             }
-            if files.len() == limits.max_files {
-                return Err(UploadError::TooManyFiles);
-            }
-            files.push(Incoming {
-                name: file_name,
-                content_type,
-                spooled,
-            });
-            continue;
-        }
-        if pairs.len() == super::MAX_FORM_FIELDS {
-            return Err(UploadError::Malformed);
-        }
-        let mut field = field;
-        let mut bytes = Vec::new();
-        loop {
-            match field.chunk().await {
-                Ok(Some(c)) => {
-                    if bytes.len() + c.len() > MAX_TEXT_FIELD_BYTES {
-                        return Err(UploadError::BodyTooLarge);
-                    }
-                    bytes.extend_from_slice(&c);
-                }
-                Ok(None) => break,
-                Err(e) => return Err(classify(&e)),
-            }
-        }
-        let value = String::from_utf8(bytes).map_err(|_| UploadError::Malformed)?;
-        pairs.push((name, value));
-    }
-    Ok(Upload { pairs, files })
-}
-
-fn classify(e: &axum::extract::multipart::MultipartError) -> UploadError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        UploadError::BodyTooLarge
-    } else {
-        UploadError::Malformed
-    }
-}
-
-async fn spool_field(
-    spool_dir: Option<&std::path::Path>,
-    mut field: axum::extract::multipart::Field<'_>,
-    total: &mut u64,
-    limits: FileLimits,
-) -> Result<Spooled, UploadError> {
-    let mut spool = Spool::new(spool_dir).map_err(UploadError::Spool)?;
-    loop {
-        let chunk = match field.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => return Err(classify(&e)),
-        };
-        *total += chunk.len() as u64;
-        if spool.len() + chunk.len() as u64 > limits.max_file_bytes {
-            return Err(UploadError::FileTooLarge);
-        }
-        if *total > limits.max_message_bytes {
-            return Err(UploadError::MessageTooLarge);
-        }
-        tokio::task::block_in_place(|| spool.write(&chunk)).map_err(UploadError::Spool)?;
-    }
-    tokio::task::block_in_place(|| spool.finish()).map_err(UploadError::Spool)
-}
-
-/// The file chooser with, before it, what files can reveal.
-pub fn file_input(t: &Texts, limits: FileLimits, choose_again: bool) -> Markup {
-    let mib = |b: u64| b / (1024 * 1024);
-    html! {
-        div class="field" {
-            label for="files" { (t.files_label) " " span class="optional" { (t.optional) } }
-            div class="hint" id="files-hint" {
-                @for w in t.files_warning { p { (w) } }
-                p { ((t.files_limits)(limits.max_files, mib(limits.max_file_bytes), mib(limits.max_message_bytes))) }
-            }
-            @if choose_again { p class="field-error" id="files-again" { (t.files_choose_again) } }
-            input type="file" id="files" name="files" multiple
-                aria-describedby={ "files-hint" @if choose_again { " files-again" } };
-        }
-    }
-}
-
-/// What a file's metadata note says, in the reader's language.
-pub fn note_text(t: &Texts, note: &MetadataNote) -> String {
-    match note {
-        MetadataNote::Removed { what } => {
-            let kinds: Vec<&str> = what.iter().map(|r| t.removed_kinds[*r as usize]).collect();
-            format!("{} {}", t.meta_removed, kinds.join(", "))
-        }
-        MetadataNote::NothingFound => t.meta_nothing_found.to_owned(),
-        MetadataNote::NotChecked => t.meta_not_checked.to_owned(),
-        MetadataNote::CouldNotCheck => t.meta_could_not_check.to_owned(),
-    }
-}
-
-fn human_size(bytes: u64) -> String {
-    if bytes < 1024 {
-        format!("{bytes} B")
-    } else if bytes < 1024 * 1024 {
-        format!("{} kB", bytes.div_ceil(1024))
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    }
-}
-
-/// The files of a message; `link` gives the download address when there is one.
-/// `level` is the rank of the list's heading: 2 where the list is a part of the page
-/// (the receipt), 3 inside a message of a thread under its h2, so that no heading
-/// level is skipped.
-pub fn file_list(
-    t: &Texts,
-    files: &[AttachmentInfo],
-    link: Option<&dyn Fn(&str) -> String>,
-    level: u8,
-) -> Markup {
-    html! {
-        @if !files.is_empty() {
-            div class="files" {
-                @if level <= 2 { h2 { (t.files_heading) } } @else { h3 { (t.files_heading) } }
-                ul class="file-list" {
-                    @for f in files {
-                        li class="file" {
-                            span class="file-name" { (f.name) } " (" (human_size(f.size)) ")"
-                            @if let Some(link) = link {
-                                " " a href=(link(&f.id)) download { (t.file_download) span class="visually-hidden" { " " (f.name) } }
-                            }
-                            p class="hint file-note" { (note_text(t, &f.metadata)) }
-                        }
-                    }
-                }
+            Ok(Outcome::Conflict) => continue,
+            Err(e) => {
+                discard(state, &files).await;
+                return Err(e);
             }
         }
     }
+    discard(state, &files).await;
+    Err(WebError::Contention)
 }
-
-/// Headers for a download: never rendered, never sniffed, never scripted.
-pub fn download_response(name: &str, body: Body) -> Response {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut r = Response::new(body);
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/octet-stream"),
-    );
-    if let Ok(v) = header::HeaderValue::try_from(disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        "x-download-options",
-        header::HeaderValue::from_static("noopen"),
-    );
-    r.extensions_mut().insert(Sandboxed);
-    r
-}
-
-/// Marks a download so the security layer sends the sandboxing CSP.
-#[derive(Clone, Copy)]
-pub struct Sandboxed;
 
 /// Cleans and seals the files of one message as pending attachments for `case_id`.
 /// On failure everything stored so far is removed again.
-pub async fn seal_files(
+async fn seal_files(
     state: &SharedState,
     files: Vec<Incoming>,
     case_id: &str,
-    recipients: &[crate::crypto::Recipient],
+    recipients: &[Recipient],
 ) -> Result<Vec<AttachmentInfo>, crate::attachments::AttachError> {
     let target = crate::attachments::Target {
         case_id,
@@ -353,7 +111,7 @@ pub async fn seal_files(
 
 /// Removes pending attachments that will not be claimed (best effort: the
 /// housekeeping removes what is left once their time has run out).
-pub async fn discard(state: &SharedState, stored: &[AttachmentInfo]) {
+async fn discard(state: &SharedState, stored: &[AttachmentInfo]) {
     for info in stored {
         if let Err(e) = state.storage.drop_attachment(&info.id).await {
             tracing::warn!(error = %e, "cannot remove a pending attachment; housekeeping will");
@@ -361,7 +119,7 @@ pub async fn discard(state: &SharedState, stored: &[AttachmentInfo]) {
     }
 }
 
-pub fn ids(stored: &[AttachmentInfo]) -> Vec<String> {
+fn ids(stored: &[AttachmentInfo]) -> Vec<String> {
     stored.iter().map(|i| i.id.clone()).collect()
 }
 
@@ -371,7 +129,7 @@ pub const PENDING_SECS: i64 = 3600;
 const STRIP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The page for a file that could not be processed (nothing was stored).
-pub fn failed_page(lang: Lang, e: &crate::attachments::AttachError) -> Response {
+fn failed_page(lang: Lang, e: &crate::attachments::AttachError) -> Response {
     use crate::attachments::AttachError;
     use crate::storage::StorageError;
     tracing::error!(error = %e, "an upload could not be stored");
@@ -384,4 +142,162 @@ pub fn failed_page(lang: Lang, e: &crate::attachments::AttachError) -> Response 
     };
     let t = lang.texts();
     message_page(lang, status, t.server_error_title, t.err_upload_failed).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::attachments::Spool;
+    use crate::crypto::{self, Identity};
+    use crate::storage::Storage;
+    use crate::web::{AppState, CookiePolicy, TextLimits};
+
+    /// A portal state on a fresh SQLite file (kept as long as the directory).
+    async fn state() -> (SharedState, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let storage = Storage::connect(&url).await.unwrap();
+        let secrets = storage.installation_secrets().await.unwrap();
+        let state = Arc::new(AppState {
+            storage,
+            file_recipients: Vec::new(),
+            secrets,
+            cookie: CookiePolicy { secure: false },
+            text_limits: TextLimits {
+                long: 100,
+                short: 10,
+            },
+            session_idle_secs: 60,
+            session_max_secs: 60,
+            form_ttl_secs: 60,
+            public_origin: None,
+            member_idle_secs: 60,
+            challenge_secs: 60,
+            retention_days: 1,
+            file_limits: FileLimits {
+                max_files: 2,
+                max_file_bytes: 1 << 20,
+                max_message_bytes: 1 << 20,
+            },
+            spool_dir: None,
+            max_body_bytes: 1 << 20,
+        });
+        (state, dir)
+    }
+
+    fn file(text: &str) -> Incoming {
+        let mut spool = Spool::new(None).unwrap();
+        spool.write(text.as_bytes()).unwrap();
+        Incoming {
+            name: "note.txt".to_owned(),
+            content_type: "text/plain".to_owned(),
+            spooled: spool.finish().unwrap(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_message_is_tried_again_while_its_unique_values_are_taken() {
+        let (state, _dir) = state().await;
+        let case_id = crypto::hex(&crypto::random_bytes::<16>());
+        let recipients = [Identity::generate().to_public()];
+        let calls = AtomicUsize::new(0);
+        let stored = store_message(
+            &state,
+            Lang::En,
+            vec![file("one"), file("two")],
+            &case_id,
+            &recipients,
+            3,
+            |files, ids| {
+                let call = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    assert_eq!(files.len(), 2);
+                    assert_eq!(ids, [files[0].id.clone(), files[1].id.clone()]);
+                    Ok(if call < 2 {
+                        Outcome::Conflict
+                    } else {
+                        Outcome::Stored
+                    })
+                }
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        let Ok(files) = stored else {
+            panic!("stored on the third attempt")
+        };
+        for f in &files {
+            assert!(state.storage.attachment(&f.id).await.unwrap().is_some());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_files_of_a_message_that_is_not_stored_are_removed_again() {
+        let (state, _dir) = state().await;
+        let case_id = crypto::hex(&crypto::random_bytes::<16>());
+        let recipients = [Identity::generate().to_public()];
+        let seen = std::sync::Mutex::new(Vec::new());
+        let remember = |files: Vec<AttachmentInfo>| {
+            seen.lock().unwrap().extend(files.into_iter().map(|f| f.id));
+        };
+
+        // Always taken: the attempts run out.
+        let out = store_message(
+            &state,
+            Lang::En,
+            vec![file("a")],
+            &case_id,
+            &recipients,
+            3,
+            |files, _| {
+                remember(files);
+                async { Ok(Outcome::Conflict) }
+            },
+        )
+        .await;
+        assert!(matches!(out, Err(WebError::Contention)));
+
+        // The form was sent before: the page says so.
+        let out = store_message(
+            &state,
+            Lang::En,
+            vec![file("b")],
+            &case_id,
+            &recipients,
+            3,
+            |files, _| {
+                remember(files);
+                async { Ok(Outcome::FormAlreadyUsed) }
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(out.err().unwrap().status(), StatusCode::CONFLICT);
+
+        // Storing failed.
+        let out = store_message(
+            &state,
+            Lang::En,
+            vec![file("c")],
+            &case_id,
+            &recipients,
+            3,
+            |files, _| {
+                remember(files);
+                async { Err(WebError::NoRecipients) }
+            },
+        )
+        .await;
+        assert!(matches!(out, Err(WebError::NoRecipients)));
+
+        let seen = seen.into_inner().unwrap();
+        assert_eq!(seen.len(), 5, "three attempts, then one each");
+        for id in seen {
+            assert!(state.storage.attachment(&id).await.unwrap().is_none());
+        }
+    }
 }

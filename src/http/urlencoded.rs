@@ -11,6 +11,9 @@ pub enum FormError {
     TooManyFields,
 }
 
+/// No form of ours has more fields than this; a body with more is refused.
+pub const MAX_FORM_FIELDS: usize = 64;
+
 pub type Pairs = Vec<(String, String)>;
 
 fn decode(raw: &[u8]) -> Result<String, FormError> {

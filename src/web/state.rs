@@ -1,0 +1,82 @@
+//! What every handler of the portal shares: storage, secrets and the settings the
+//! configuration fixed at start-up, built once by `serve`.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use super::cookie::CookiePolicy;
+use super::error::WebError;
+use super::report_form::TextLimits;
+use crate::crypto::{Recipient, RecipientSet};
+use crate::storage::{InstallationSecrets, Storage};
+
+/// Everything the handlers share.
+pub struct AppState {
+    pub storage: Storage,
+    /// Recipients from the recipients file (e.g. an offline backup key); the active
+    /// members' recipients are added at every sealing, so seal to [`Self::committee`].
+    pub(crate) file_recipients: Vec<Recipient>,
+    pub secrets: InstallationSecrets,
+    pub cookie: CookiePolicy,
+    pub text_limits: TextLimits,
+    pub session_idle_secs: i64,
+    pub session_max_secs: i64,
+    pub form_ttl_secs: i64,
+    /// The public origin (scheme://host[:port]) when configured, for the POST check.
+    pub public_origin: Option<String>,
+    pub member_idle_secs: i64,
+    pub challenge_secs: i64,
+    pub retention_days: i64,
+    pub file_limits: crate::attachments::FileLimits,
+    pub spool_dir: Option<std::path::PathBuf>,
+    pub max_body_bytes: usize,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    /// The recipient set new messages are sealed to: the active members and the
+    /// recipients file, read at every sealing so a member change made by another
+    /// process or instance applies at once. Without any recipient nothing is accepted.
+    pub async fn committee(&self) -> Result<RecipientSet, WebError> {
+        let mut all = self.file_recipients.clone();
+        for r in self.storage.active_member_recipients().await? {
+            let parsed = Recipient::from_str(&r).map_err(|_| WebError::BadStoredRecipient)?;
+            if !all.iter().any(|x| x.to_string() == parsed.to_string()) {
+                all.push(parsed);
+            }
+        }
+        RecipientSet::new(all).map_err(|_| WebError::NoRecipients)
+    }
+
+    /// The committee as the desk pins it: every active member by name, and every
+    /// key of the recipients file that is not a member's, unnamed. The same keys
+    /// as [`AppState::committee`].
+    pub async fn roster(&self) -> Result<Vec<crate::protocol::RosterEntry>, WebError> {
+        use crate::protocol::{MemberName, RecipientText, RosterEntry};
+        let mut roster = Vec::new();
+        for m in self.storage.members().await?.into_iter().filter(|m| m.active) {
+            roster.push(RosterEntry {
+                name: MemberName::parse(&m.name).ok(),
+                recipient: RecipientText::parse(&m.recipient)
+                    .map_err(|_| WebError::BadStoredRecipient)?,
+            });
+        }
+        for r in &self.file_recipients {
+            let text = RecipientText::parse(&r.to_string()).expect("a parsed recipient");
+            if !roster.iter().any(|e| e.recipient == text) {
+                roster.push(RosterEntry {
+                    name: None,
+                    recipient: text,
+                });
+            }
+        }
+        Ok(roster)
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
