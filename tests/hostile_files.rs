@@ -1185,3 +1185,57 @@ on_both_databases!(
         assert!(!desk.stderr().contains("panicked"), "[{db}] nothing panicked in the desk");
     }
 );
+
+/// lopdf's lenient mode skips an object it cannot parse (here a dictionary nested
+/// past its depth limit) and the cleaner used to save the file without it while
+/// telling the reporter the file was checked. Now such a PDF is not checked, and
+/// the committee gets it as it was sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pdf_object_the_cleaner_cannot_parse_is_not_dropped_silently() {
+    let mut resources = "<</A ".repeat(101);
+    resources.push('0');
+    resources.push_str(&">>".repeat(101));
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources 4 0 R >>".to_owned(),
+        resources,
+    ];
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(b"xref\n0 5\n0000000000 65535 f \n");
+    for o in offsets {
+        pdf.extend(format!("{o:010} 00000 n \n").bytes());
+    }
+    pdf.extend(format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").bytes());
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let receipt = app
+        .submit_with_files("/en", "A PDF", [common::file_part("deep.pdf", pdf.clone())])
+        .await;
+    let note = texts(&receipt.html(), "li.file .file-note").remove(0);
+    let cookie = app
+        .sign_in("", &text(&receipt.html(), "#pickup-code"))
+        .await;
+    let page = app.get("/thread", Some(&cookie)).await.html();
+    let sel = scraper::Selector::parse("li.file a[download]").unwrap();
+    let href = page
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let (_, _, bytes) = app.download(&href, &cookie).await;
+    let kept = lopdf::Document::load_mem(&bytes).is_ok_and(|d| d.get_object((4, 0)).is_ok());
+    assert!(
+        kept || bytes == pdf,
+        "the page's resources were dropped from the file, and the receipt says: {note}"
+    );
+    assert_eq!(note, Lang::En.texts().meta_could_not_check);
+}
