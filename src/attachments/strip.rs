@@ -336,8 +336,12 @@ pub fn pdf(
     if objects > MAX_PDF_OBJECTS {
         return Err(StripError::Bound("too many PDF objects"));
     }
+    // Strict: in its lenient mode lopdf skips objects it cannot parse (a dictionary
+    // nested too deep, say) and we would save the file without them while telling
+    // the reporter it was checked. Not conforming means not checked.
     let options = lopdf::LoadOptions {
         max_decompressed_size: Some(usize::try_from(max_bytes).unwrap_or(usize::MAX)),
+        strict: true,
         ..Default::default()
     };
     let mut doc = lopdf::Document::load_mem_with_options(&data, options)?;
