@@ -327,3 +327,42 @@ fn a_remote_portal_over_plain_http_is_refused_by_the_desk_and_the_export() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_desk_answer_carries_the_security_headers_whatever_its_status() {
+    let (app, _, anna_file) = portal_with_anna(common::Backend::Sqlite).await;
+    let desk = Desk::open(&app.base, &anna_file, "en").await;
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answers = [
+        (200, plain.get(desk.url("/")).header("cookie", &desk.cookie)),
+        (303, plain.get(desk.url("/unlock")).header("cookie", &desk.cookie)),
+        (403, plain.get(desk.url("/"))),
+        (404, plain.get(format!("{}/elsewhere", desk.origin))),
+        (404, plain.get(desk.url("/no-such-page")).header("cookie", &desk.cookie)),
+        (
+            421,
+            plain
+                .get(desk.url("/"))
+                .header("host", "evil.example")
+                .header("cookie", &desk.cookie),
+        ),
+    ];
+    for (status, request) in answers {
+        let r = request.send().await.unwrap();
+        assert_eq!(r.status().as_u16(), status);
+        let h = r.headers();
+        for name in [
+            "content-security-policy",
+            "referrer-policy",
+            "x-content-type-options",
+            "x-frame-options",
+            "cache-control",
+        ] {
+            assert!(h.contains_key(name), "{status}: no {name}");
+        }
+        assert!(h["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    }
+}

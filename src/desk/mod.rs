@@ -156,7 +156,7 @@ async fn guard(State(state): State<SharedDesk>, request: Request, next: Next) ->
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
     if !state.host_allowed(host) {
-        return (StatusCode::MISDIRECTED_REQUEST, "wrong host").into_response();
+        return with_headers((StatusCode::MISDIRECTED_REQUEST, "wrong host").into_response());
     }
     let path = request.uri().path();
     let inside = path
