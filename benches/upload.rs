@@ -196,7 +196,10 @@ async fn floors(dir: &std::path::Path, committee: &meldpunt::crypto::Identity) {
     let storage = meldpunt::storage::Storage::connect(&url).await.unwrap();
     let case = "0123456789abcdef0123456789abcdef";
     let t0 = Instant::now();
-    storage.begin_attachment(case, case, i64::MAX).await.unwrap();
+    storage
+        .begin_attachment(case, case, i64::MAX)
+        .await
+        .unwrap();
     let mut idx = 0;
     for batch in sealed.chunks(16 * 256 * 1024) {
         let chunks: Vec<Vec<u8>> = batch.chunks(256 * 1024).map(<[u8]>::to_vec).collect();

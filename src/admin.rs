@@ -10,16 +10,22 @@ use crate::crypto::{self, Identity, Recipient};
 use crate::identity::{self, IdentityError};
 use crate::storage::{Outcome, Storage, StorageError};
 
+/// Why an administration command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
+    /// The database refused or is unavailable.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// An identity file could not be read, opened or written.
     #[error(transparent)]
     Identity(#[from] IdentityError),
+    /// The command was used wrongly; the text says how.
     #[error("{0}")]
     Usage(String),
+    /// Verification found the audit chain broken.
     #[error("the audit log is not intact: {0}")]
     AuditBroken(crate::storage::AuditProblem),
+    /// The passphrase could not be read from the terminal or file.
     #[error("cannot read the passphrase: {0}")]
     Passphrase(std::io::Error),
 }
@@ -94,6 +100,7 @@ fn member_name(raw: &str) -> Result<String, AdminError> {
     Ok(name.to_owned())
 }
 
+/// `meldpunt member …`: add, list, disable or enable members.
 pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
     let now = OffsetDateTime::now_utc();
     match cmd {
@@ -188,6 +195,7 @@ async fn set_active(
     Ok(())
 }
 
+/// `meldpunt keygen`: makes a passphrase-protected identity and prints its public key.
 pub fn keygen(args: KeygenArgs) -> Result<(), AdminError> {
     if args.out.exists() {
         return Err(AdminError::Usage(format!(
@@ -228,6 +236,7 @@ pub fn keygen(args: KeygenArgs) -> Result<(), AdminError> {
     Ok(())
 }
 
+/// `meldpunt audit verify`: checks the hash chain of the audit log.
 pub async fn audit(cmd: AuditCommand) -> Result<(), AdminError> {
     match cmd {
         AuditCommand::Verify { db } => {

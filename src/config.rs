@@ -15,10 +15,12 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "meldpunt", version, about, long_about)]
 pub struct Cli {
+    /// The role to run; none runs the portal with its defaults (the local demo).
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// The roles and commands of the one binary.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the public portal: reporter pages and the committee API.
@@ -44,8 +46,10 @@ pub enum Command {
     CleanFile(crate::attachments::isolate::CleanFileArgs),
 }
 
+/// `meldpunt backup`.
 #[derive(Debug, Clone, Args)]
 pub struct BackupArgs {
+    /// The database to copy.
     #[command(flatten)]
     pub db: DbArgs,
     /// The file to write (must not exist). It holds ciphertext and metadata only.
@@ -53,6 +57,7 @@ pub struct BackupArgs {
     pub out: PathBuf,
 }
 
+/// `meldpunt restore`.
 #[derive(Debug, Clone, Args)]
 pub struct RestoreArgs {
     /// The backup file made by `meldpunt backup`.
@@ -67,6 +72,7 @@ pub struct RestoreArgs {
     pub database_url: String,
 }
 
+/// The database a command works on.
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
     /// Database of the portal: sqlite://PATH or postgres://USER@HOST/DB.
@@ -78,10 +84,12 @@ pub struct DbArgs {
     pub database_url: String,
 }
 
+/// `meldpunt member …`.
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
     /// Add a member; new reports are sealed to their recipient from now on.
     Add {
+        /// The portal's database.
         #[command(flatten)]
         db: DbArgs,
         /// The member's name as colleagues know it.
@@ -94,6 +102,7 @@ pub enum MemberCommand {
     /// List members with their id, state and recipient, and the fingerprint of the
     /// committee roster that members confirm in their desk.
     List {
+        /// The portal's database.
         #[command(flatten)]
         db: DbArgs,
         /// The portal's recipients file (its keys are part of the roster).
@@ -102,27 +111,34 @@ pub enum MemberCommand {
     },
     /// Disable a member (by id, name or recipient): no sign-in, no new reports sealed to them.
     Disable {
+        /// The portal's database.
         #[command(flatten)]
         db: DbArgs,
+        /// The member, by id, name or recipient.
         member: String,
     },
     /// Enable a disabled member again.
     Enable {
+        /// The portal's database.
         #[command(flatten)]
         db: DbArgs,
+        /// The member, by id, name or recipient.
         member: String,
     },
 }
 
+/// `meldpunt audit …`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Recompute the hash chain; exits non-zero when an entry was altered, removed or reordered.
     Verify {
+        /// The portal's database.
         #[command(flatten)]
         db: DbArgs,
     },
 }
 
+/// `meldpunt keygen`.
 #[derive(Debug, Clone, Args)]
 pub struct KeygenArgs {
     /// Where to write the new identity file (refuses to overwrite).
@@ -136,6 +152,7 @@ pub struct KeygenArgs {
     pub passphrase_file: Option<PathBuf>,
 }
 
+/// `meldpunt desk`.
 #[derive(Debug, Clone, Args)]
 pub struct DeskArgs {
     /// The portal's base URL.
@@ -184,6 +201,7 @@ impl DeskArgs {
     }
 }
 
+/// `meldpunt export`.
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
     /// The portal's base URL.
@@ -203,6 +221,7 @@ pub struct ExportArgs {
     pub out: PathBuf,
 }
 
+/// `meldpunt serve`, and `meldpunt` without a subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on. Use port 0 to pick a free port (printed at start).
@@ -358,6 +377,7 @@ pub struct ServeArgs {
     pub request_timeout_secs: u64,
 }
 
+/// The recipients file read when none is named; only with it may the demo key be made.
 pub const DEFAULT_RECIPIENTS: &str = "keys/committee.txt";
 
 /// A number of seconds as the `i64` that Unix times are computed in. The flag takes

@@ -1,5 +1,9 @@
 //! All cryptography in one place: age recipients and identities, sealing and opening
 //! padded messages, HKDF derivations, keyed tags and constant-time comparison.
+//!
+//! This file is long on purpose: no other module builds its own construction, so
+//! everything a cryptographic review must read is here, and about 150 of its lines
+//! are tests.
 
 use std::io::{Read, Write};
 use std::str::FromStr;
@@ -13,18 +17,25 @@ use zeroize::{Zeroize, Zeroizing};
 
 pub use age::x25519::{Identity, Recipient};
 
+/// Why sealing or opening failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
+    /// age could not seal.
     #[error("encryption failed: {0}")]
     Encrypt(age::EncryptError),
+    /// age could not open (wrong key, altered or damaged ciphertext).
     #[error("decryption failed: {0}")]
     Decrypt(age::DecryptError),
+    /// Reading or writing the age stream failed.
     #[error("I/O while streaming age data: {0}")]
     Io(std::io::Error),
+    /// The plaintext is not a padded meldpunt message.
     #[error("the decrypted plaintext is not a padded meldpunt message")]
     BadPadding,
+    /// There was nobody to seal to.
     #[error("no recipients to seal to")]
     NoRecipients,
+    /// Refused before parsing: no header, or one too long or with too many stanzas.
     #[error("not an age file of meldpunt's (no header, or one too long or with too many stanzas)")]
     HeaderTooLarge,
 }
@@ -51,12 +62,15 @@ impl From<std::io::Error> for CryptoError {
 /// key material, and that must not reach a terminal or a log.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RecipientsError {
+    /// A secret key on this line: identities must stay off the server.
     #[error(
         "line {0} holds an age SECRET key; a recipients file may hold only public age1… recipients (keep identities off the server)"
     )]
     SecretKey(usize),
+    /// This line is not an age X25519 recipient.
     #[error("line {0} is not an age X25519 recipient (expected age1… followed by 58 characters)")]
     Malformed(usize),
+    /// This line repeats an earlier recipient.
     #[error("line {0} repeats a recipient that appears earlier in the file")]
     Duplicate(usize),
 }
@@ -93,6 +107,7 @@ pub struct RecipientSet {
 }
 
 impl RecipientSet {
+    /// The set of these recipients; an empty set is refused.
     pub fn new(recipients: Vec<Recipient>) -> Result<Self, CryptoError> {
         if recipients.is_empty() {
             return Err(CryptoError::NoRecipients);
@@ -108,10 +123,12 @@ impl RecipientSet {
         })
     }
 
+    /// A short hash of the sorted recipients, stored with each message.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
 
+    /// The recipients, in the order given.
     pub fn recipients(&self) -> &[Recipient] {
         &self.recipients
     }
@@ -352,6 +369,7 @@ pub struct HashingWriter<W> {
 }
 
 impl<W: Write> HashingWriter<W> {
+    /// Wraps `inner`; nothing hashed yet.
     pub fn new(inner: W) -> Self {
         Self {
             inner,
@@ -379,6 +397,7 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }
@@ -396,6 +415,7 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     out
 }
 
+/// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -406,6 +426,7 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The bytes of a hex string (either case), or `None` for anything else.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;

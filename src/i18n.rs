@@ -7,11 +7,14 @@ mod nl;
 /// The reporter's language. Dutch is the default; English lives under `/en`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
+    /// Dutch, the default.
     Nl,
+    /// English, under `/en`.
     En,
 }
 
 impl Lang {
+    /// Every string of the portal in this language.
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Nl => &nl::NL,
@@ -27,6 +30,7 @@ impl Lang {
         }
     }
 
+    /// The language the switch in the header leads to.
     pub fn other(self) -> Lang {
         match self {
             Lang::Nl => Lang::En,
@@ -73,7 +77,9 @@ impl Lang {
 
 /// A heading with paragraphs, for the explanatory parts of the landing page.
 pub struct Section {
+    /// The section's heading.
     pub heading: &'static str,
+    /// Its paragraphs, before any bullet points.
     pub paragraphs: &'static [&'static str],
     /// Bullet points after the paragraphs (may be empty).
     pub items: &'static [&'static str],
@@ -94,16 +100,21 @@ pub struct Texts {
     pub other_language: &'static str,
     /// aria-label for the header navigation.
     pub nav_label: &'static str,
+    /// Navigation: the landing page.
     pub nav_home: &'static str,
+    /// Navigation: the report form.
     pub nav_report: &'static str,
+    /// Navigation: signing in with a code.
     pub nav_pickup: &'static str,
     /// Footer line: no cookies unless you sign in with a code, no IP addresses kept.
     pub footer_privacy: &'static str,
-    /// Appended to the <title>: " — Meldpunt".
+    /// Appended to the `<title>`: " — Meldpunt".
     pub title_suffix: &'static str,
 
     // ---- landing page -------------------------------------------------------
+    /// The landing page's heading.
     pub landing_title: &'static str,
+    /// The paragraph under it: what you can report here.
     pub landing_intro: &'static str,
     /// Who the committee is (investigative committee of the professional association).
     pub landing_who: Section,
@@ -128,7 +139,9 @@ pub struct Texts {
     pub landing_have_code: &'static str,
 
     // ---- report form --------------------------------------------------------
+    /// The report form's heading.
     pub form_title: &'static str,
+    /// The paragraph under it.
     pub form_intro: &'static str,
     /// Heading of the reminder box.
     pub form_reminder_heading: &'static str,
@@ -142,6 +155,7 @@ pub struct Texts {
     /// In this order: social worker, other professional, volunteer, intern,
     /// informal carer or family member, client or resident, prefer not to say.
     pub role_options: [&'static str; 7],
+    /// Legend: what is the concern about?
     pub concerns_legend: &'static str,
     /// "Choose one or more."
     pub concerns_hint: &'static str,
@@ -153,40 +167,54 @@ pub struct Texts {
     /// systems; funder or insurer demanding file access; insecure sharing or data
     /// breach; client not informed or consent under pressure; other.
     pub concern_options: [&'static str; 12],
+    /// Label: what happened?
     pub what_label: &'static str,
     /// Hint: describe what happened, who did what (roles, not names of clients).
     pub what_hint: &'static str,
+    /// Legend of the group about the organisation.
     pub where_legend: &'static str,
     /// Kind of organisation (e.g. neighbourhood team, municipality, youth care).
     pub org_kind_label: &'static str,
+    /// Label: municipality.
     pub municipality_label: &'static str,
+    /// Label: the organisation's name.
     pub org_name_label: &'static str,
+    /// Label: when did it happen?
     pub when_label: &'static str,
     /// Hint: a month or period is enough.
     pub when_hint: &'static str,
+    /// Legend: is it still going on?
     pub ongoing_legend: &'static str,
     /// yes, no, don't know.
     pub ongoing_options: [&'static str; 3],
+    /// Label: who is affected?
     pub affected_label: &'static str,
     /// Hint: e.g. clients of a team, a group of residents; no names.
     pub affected_hint: &'static str,
+    /// Label: reported anywhere else?
     pub elsewhere_label: &'static str,
     /// Hint: e.g. to your manager, the privacy officer (FG), the Autoriteit Persoonsgegevens.
     pub elsewhere_hint: &'static str,
+    /// Legend: what would you like from the committee?
     pub hope_legend: &'static str,
     /// register only; advice; a conversation.
     pub hope_options: [&'static str; 3],
+    /// Label: contact details (optional, ends anonymity).
     pub contact_label: &'static str,
     /// Warning: contact details end your anonymity towards the committee; only if you want
     /// to be contacted; leave empty to stay anonymous and use the pickup code instead.
     pub contact_warning: &'static str,
+    /// The report form's button.
     pub submit_button: &'static str,
 
     // ---- form errors --------------------------------------------------------
     /// Heading of the error summary above the form: "There is a problem".
     pub error_summary_title: &'static str,
+    /// Error: no role chosen.
     pub err_role_missing: &'static str,
+    /// Error: no concern chosen.
     pub err_concern_missing: &'static str,
+    /// Error: what happened is empty.
     pub err_what_missing: &'static str,
     /// A text is longer than allowed; the argument is the maximum number of characters.
     pub err_too_long: fn(usize) -> String,
@@ -201,6 +229,7 @@ pub struct Texts {
     pub form_already_sent_text: &'static str,
 
     // ---- receipt ------------------------------------------------------------
+    /// The receipt's heading.
     pub receipt_title: &'static str,
     /// Your report has been received and stored encrypted.
     pub receipt_intro: &'static str,
@@ -209,6 +238,7 @@ pub struct Texts {
     /// How to keep it safe: write it down on paper, keep it where others cannot find it,
     /// do not send it by e-mail or take a screenshot on a shared device, etc.
     pub receipt_keep_safe_heading: &'static str,
+    /// How to keep the code safe (items).
     pub receipt_keep_safe: &'static [&'static str],
     /// The code cannot be recovered or resent: nobody, not even the committee, can look it up.
     pub receipt_no_recovery: &'static str,
@@ -222,11 +252,15 @@ pub struct Texts {
     pub receipt_next: &'static str,
 
     // ---- pickup -------------------------------------------------------------
+    /// The sign-in page's heading.
     pub pickup_title: &'static str,
+    /// The paragraph under it.
     pub pickup_intro: &'static str,
+    /// Label: your pickup code.
     pub code_label: &'static str,
     /// Hint: 25 characters; spaces, dashes and lower case do not matter.
     pub code_hint: &'static str,
+    /// The sign-in button.
     pub pickup_button: &'static str,
     /// The check character shows a typing mistake: check the code you typed.
     pub err_code_typo: &'static str,
@@ -237,7 +271,9 @@ pub struct Texts {
     pub err_code_unknown: &'static str,
 
     // ---- thread -------------------------------------------------------------
+    /// The thread's heading.
     pub thread_title: &'static str,
+    /// Label of the case's status.
     pub status_label: &'static str,
     /// In this order: received, acknowledged, under review, waiting for your answer,
     /// feedback given, closed.
@@ -245,10 +281,15 @@ pub struct Texts {
     /// Closing reasons, in this order: taken into analysis; referred to the Autoriteit
     /// Persoonsgegevens; referred to the Huis voor Klokkenluiders; outside our scope; no response.
     pub close_reasons: [&'static str; 5],
+    /// Label of the closing reason.
     pub close_reason_label: &'static str,
+    /// Label of the day the report arrived.
     pub received_on_label: &'static str,
+    /// Label of the day receipt was confirmed.
     pub acknowledged_on_label: &'static str,
+    /// Label of the day the case was closed.
     pub closed_on_label: &'static str,
+    /// Heading of the list of messages.
     pub messages_heading: &'static str,
     /// Author shown above reporter messages: "You".
     pub author_you: &'static str,
@@ -258,18 +299,25 @@ pub struct Texts {
     pub message_date_label: &'static str,
     /// Heading above the original report in the thread: "Your report".
     pub report_heading: &'static str,
+    /// Heading of the follow-up form.
     pub followup_heading: &'static str,
+    /// Label of the follow-up text.
     pub followup_label: &'static str,
+    /// Hint under that label.
     pub followup_hint: &'static str,
+    /// The follow-up form's button.
     pub followup_button: &'static str,
     /// Notice after a follow-up was stored.
     pub followup_sent: &'static str,
+    /// Error: a follow-up with neither text nor files.
     pub err_followup_empty: &'static str,
     /// The case is closed: no new messages can be sent.
     pub thread_closed_note: &'static str,
+    /// The sign-out button.
     pub signout_button: &'static str,
     /// Hint next to sign-out: sign out when you are done, especially on a shared computer.
     pub signout_hint: &'static str,
+    /// Heading of the page after signing out.
     pub signed_out_title: &'static str,
     /// You are signed out; close the browser window on a shared computer.
     pub signed_out_text: &'static str,
@@ -278,7 +326,9 @@ pub struct Texts {
     /// A follow-up that arrived after its session ended is kept on the pickup page.
     /// In the thread, for a message the reporter's key cannot open.
     pub message_unreadable: &'static str,
+    /// Label of a follow-up kept on the sign-in page.
     pub kept_text_label: &'static str,
+    /// Hint under that label.
     pub kept_text_hint: &'static str,
     /// On the thread after signing in again with a kept follow-up.
     pub kept_text_notice: &'static str,
@@ -286,34 +336,46 @@ pub struct Texts {
     pub followup_form_stale: &'static str,
     /// "Yes"/"No" for showing checkbox-like values in the report summary.
     pub yes: &'static str,
+    /// "No".
     pub no: &'static str,
     /// Shown for an empty optional field in the report summary: "(not filled in)".
     pub not_given: &'static str,
 
     // ---- error pages --------------------------------------------------------
+    /// Link back to the landing page from a message page.
     pub back_home: &'static str,
+    /// Page not found: heading.
     pub not_found_title: &'static str,
+    /// Page not found: text.
     pub not_found_text: &'static str,
+    /// Method not allowed: heading.
     pub method_title: &'static str,
+    /// Method not allowed: text.
     pub method_text: &'static str,
     /// What was sent is too large; shorten the text; nothing was stored.
     pub too_large_title: &'static str,
+    /// Too large: text.
     pub too_large_text: &'static str,
     /// Too many attempts in a short time; wait a few minutes; nothing was stored.
     pub too_many_title: &'static str,
+    /// Too many attempts: text.
     pub too_many_text: &'static str,
     /// What was sent could not be read (bad characters, a damaged or altered form);
     /// nothing was stored.
     pub bad_request_title: &'static str,
+    /// Unreadable request: text.
     pub bad_request_text: &'static str,
     /// Something went wrong on our side; nothing was stored; try again later.
     pub server_error_title: &'static str,
+    /// Our error: text.
     pub server_error_text: &'static str,
     /// The service is temporarily unavailable; nothing was stored; try again later.
     pub unavailable_title: &'static str,
+    /// Unavailable: text.
     pub unavailable_text: &'static str,
     /// The request came from another site and was refused.
     pub forbidden_title: &'static str,
+    /// Refused cross-site request: text.
     pub forbidden_text: &'static str,
 
     // ---- attachments ---------------------------------------------------------
@@ -325,6 +387,7 @@ pub struct Texts {
     pub files_limits: fn(usize, u64, u64) -> String,
     /// After a form error the browser forgets chosen files: choose them again.
     pub files_choose_again: &'static str,
+    /// Too many files; argument: the most allowed.
     pub err_too_many_files: fn(usize) -> String,
     /// Argument: MiB.
     pub err_file_too_large: fn(u64) -> String,
@@ -332,10 +395,13 @@ pub struct Texts {
     pub err_message_too_large: fn(u64) -> String,
     /// A file could not be received or processed; nothing of the message was stored.
     pub err_upload_failed: &'static str,
+    /// Heading of a message's list of files.
     pub files_heading: &'static str,
+    /// Link text to download a file.
     pub file_download: &'static str,
     /// Followed by the list of what was removed.
     pub meta_removed: &'static str,
+    /// The file held none of the metadata we remove.
     pub meta_nothing_found: &'static str,
     /// A kind of file we cannot check: it may still hold information about you.
     pub meta_not_checked: &'static str,

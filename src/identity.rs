@@ -11,18 +11,25 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{self, Identity};
 
+/// Why an identity file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
+    /// The file could not be read.
     #[error("cannot read the identity file: {0}")]
     Read(std::io::Error),
+    /// The file could not be written.
     #[error("cannot write the identity file: {0}")]
     Write(std::io::Error),
+    /// No `AGE-SECRET-KEY-1…` line in it.
     #[error("the identity file holds no age identity (AGE-SECRET-KEY-1…)")]
     NoIdentity,
+    /// The passphrase does not open it.
     #[error("the passphrase does not open the identity file")]
     WrongPassphrase,
+    /// It is encrypted to a key, which the desk cannot ask for.
     #[error("the identity file is encrypted to a key, not a passphrase")]
     NotPassphrase,
+    /// Encrypting a new identity file failed.
     #[error("encryption failed: {0}")]
     Encrypt(age::EncryptError),
 }
@@ -35,6 +42,7 @@ impl From<age::EncryptError> for IdentityError {
 
 /// An identity file as read from disk, before any passphrase.
 pub enum IdentityFile {
+    /// A plain `age-keygen` identity, usable at once.
     Plain(Identity),
     /// An age file to open with a passphrase.
     Encrypted(Vec<u8>),
@@ -45,6 +53,7 @@ fn is_age_file(bytes: &[u8]) -> bool {
         || bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----")
 }
 
+/// Reads an identity file, plain or passphrase-protected (armoured or not).
 pub fn read(path: &Path) -> Result<IdentityFile, IdentityError> {
     let bytes = Zeroizing::new(std::fs::read(path).map_err(IdentityError::Read)?);
     if is_age_file(&bytes) {
@@ -83,6 +92,7 @@ impl IdentityFile {
         }
     }
 
+    /// Whether a passphrase is needed before it can be used.
     pub fn is_encrypted(&self) -> bool {
         matches!(self, IdentityFile::Encrypted(_))
     }

@@ -25,6 +25,7 @@ pub fn filter_directives(rust_log: &str) -> String {
     out.join(",")
 }
 
+/// Installs the log subscriber: `RUST_LOG` sets meldpunt's own level, every other crate stays at `warn`.
 pub fn init() {
     let wanted = std::env::var("RUST_LOG").unwrap_or_default();
     let filter = EnvFilter::try_new(filter_directives(&wanted))

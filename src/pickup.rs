@@ -19,6 +19,7 @@ pub struct PickupCode {
     bytes: Zeroizing<[u8; 15]>,
 }
 
+/// Why a typed code was refused before the database was asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum CodeError {
     /// Wrong length or characters outside the alphabet.
@@ -31,11 +32,14 @@ pub enum CodeError {
 
 /// What the code opens: the lookup value stored with the case and the reporter's key.
 pub struct Derived {
+    /// The value stored with the case and looked up by.
     pub lookup: [u8; 32],
+    /// The reporter's key, which opens their messages.
     pub identity: Identity,
 }
 
 impl Derived {
+    /// The public side of the reporter's key, which messages are sealed to.
     pub fn recipient(&self) -> Recipient {
         self.identity.to_public()
     }
@@ -75,6 +79,7 @@ impl PickupCode {
         }
     }
 
+    /// The code of these 120 bits (for tests and fixtures).
     pub fn from_bytes(bytes: [u8; 15]) -> Self {
         Self {
             bytes: Zeroizing::new(bytes),

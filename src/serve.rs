@@ -14,41 +14,60 @@ use crate::crypto::{self, RecipientsError};
 use crate::storage::{Storage, StorageError};
 use crate::web::{self, AppState, CookiePolicy, HttpSettings, TextLimits, ratelimit};
 
+/// Why the portal did not start or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The recipients file exists but cannot be read.
     #[error("cannot read the recipients file {path}: {cause}")]
     ReadRecipients {
+        /// The file.
         path: PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
+    /// The recipients file holds a line that is not a public recipient.
     #[error("recipients file {path}: {cause}")]
     Recipients {
+        /// The file.
         path: PathBuf,
+        /// Which line, and what is wrong with it.
         cause: RecipientsError,
     },
+    /// Nobody to seal to, and the demo key is not allowed here.
     #[error(
         "no committee recipient: {0} has none and no member is active; add a member with \
          `meldpunt member add` or a public key (age1…) to the file; see keys/README.md"
     )]
     NoRecipients(PathBuf),
+    /// The demo identity could not be made.
     #[error("cannot create the demo identity under {path}: {cause}")]
     Demo {
+        /// The file.
         path: PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
+    /// The demo identity file is not an age identity.
     #[error("the demo identity file {0} is not an age identity")]
     DemoUnreadable(PathBuf),
+    /// The database could not be opened or migrated.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// A rate limit the limiter cannot represent.
     #[error(transparent)]
     RateLimits(#[from] ratelimit::TooLarge),
+    /// The trusted proxy header is not a valid header name.
     #[error("invalid trusted proxy header name")]
     ProxyHeader,
+    /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {cause}")]
     Bind {
+        /// The address.
         addr: SocketAddr,
+        /// What went wrong.
         cause: std::io::Error,
     },
+    /// The server failed while running.
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -154,11 +173,13 @@ fn origin_of(url: &str) -> String {
 
 /// Told to whoever started the portal, once it listens.
 pub struct Started {
+    /// The address it listens on (port 0 resolved).
     pub addr: SocketAddr,
     /// The demo identity file, when the portal runs as a local demonstration.
     pub demo_identity: Option<PathBuf>,
 }
 
+/// Runs the portal until Ctrl-C or SIGTERM; `started` hears where it listens.
 pub async fn run(
     args: ServeArgs,
     started: Option<tokio::sync::oneshot::Sender<Started>>,

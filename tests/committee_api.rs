@@ -1,8 +1,8 @@
-mod common;
+//! The committee API against the real server: signing in by age challenge, sessions,
+//! what the portal accepts as a message, unknown cases, the workflow, the audit chain
+//! and the member command line, on SQLite and PostgreSQL.
 
-// The committee API against the real server: signing in by age challenge, sessions,
-// what the portal accepts as a message, unknown cases, the workflow, the audit chain
-// and the member command line, on SQLite and PostgreSQL.
+mod common;
 
 use std::str::FromStr;
 use std::time::Duration;

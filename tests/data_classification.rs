@@ -1,11 +1,11 @@
-mod common;
+//! Checklist #35, the data-classification inventory: every column of the migrated
+//! schema, on SQLite and PostgreSQL, is tagged with exactly one class below, and a
+//! column nobody classified (or a classification of a column that is gone) fails the
+//! test. A second test runs a real journey and checks that what the columns hold
+//! matches their class: dates to the day only (#32), age ciphertext only (#1), no
+//! precise time outside the columns that exist for expiry. See docs/security-tests.md.
 
-// Checklist #35, the data-classification inventory: every column of the migrated
-// schema, on SQLite and PostgreSQL, is tagged with exactly one class below, and a
-// column nobody classified (or a classification of a column that is gone) fails the
-// test. A second test runs a real journey and checks that what the columns hold
-// matches their class: dates to the day only (#32), age ciphertext only (#1), no
-// precise time outside the columns that exist for expiry. See docs/security-tests.md.
+mod common;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;

@@ -338,10 +338,20 @@ async fn every_desk_answer_carries_the_security_headers_whatever_its_status() {
         .unwrap();
     let answers = [
         (200, plain.get(desk.url("/")).header("cookie", &desk.cookie)),
-        (303, plain.get(desk.url("/unlock")).header("cookie", &desk.cookie)),
+        (
+            303,
+            plain
+                .get(desk.url("/unlock"))
+                .header("cookie", &desk.cookie),
+        ),
         (403, plain.get(desk.url("/"))),
         (404, plain.get(format!("{}/elsewhere", desk.origin))),
-        (404, plain.get(desk.url("/no-such-page")).header("cookie", &desk.cookie)),
+        (
+            404,
+            plain
+                .get(desk.url("/no-such-page"))
+                .header("cookie", &desk.cookie),
+        ),
         (
             421,
             plain
@@ -363,6 +373,11 @@ async fn every_desk_answer_carries_the_security_headers_whatever_its_status() {
         ] {
             assert!(h.contains_key(name), "{status}: no {name}");
         }
-        assert!(h["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'none'")
+        );
     }
 }

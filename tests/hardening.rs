@@ -1,8 +1,8 @@
-mod common;
+//! Hardening of the real server: security headers and friendly pages on every kind
+//! of response, rate limits, bad input, cross-site POSTs, unknown methods, cookie
+//! attributes, start-up refusals and the local demo mode.
 
-// Hardening of the real server: security headers and friendly pages on every kind
-// of response, rate limits, bad input, cross-site POSTs, unknown methods, cookie
-// attributes, start-up refusals and the local demo mode.
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -1,9 +1,9 @@
 //! Form decoding and the report form's parser: any body, in both languages.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use meldpunt::http::urlencoded;
 use meldpunt::i18n::Lang;
 use meldpunt::web::report_form::{Draft, TextLimits};
-use meldpunt::http::urlencoded;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(pairs) = urlencoded::parse(data, 64) {

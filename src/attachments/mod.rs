@@ -4,17 +4,24 @@
 //! chunk by chunk. The file name and type live only inside the sealed message.
 
 pub mod isolate;
+mod read;
+mod safe;
 pub mod spool;
 pub mod strip;
 
 use std::io::{self, Write};
 use std::str::FromStr;
 
-use crate::case::{AttachmentInfo, MetadataNote};
-use crate::crypto::{self, HashingWriter, Identity, Recipient};
-use crate::storage::{Storage, StorageError};
-use futures::{AsyncReadExt, Stream, StreamExt, TryStreamExt};
+use futures::{Stream, StreamExt};
+
+pub use read::{chunks, decrypt};
+use safe::safe_content_type;
+pub use safe::{padded_size, safe_name};
 pub use spool::{Spool, Spooled};
+
+use crate::case::{AttachmentInfo, MetadataNote};
+use crate::crypto::{self, HashingWriter, Recipient};
+use crate::storage::{Storage, StorageError};
 
 /// Ciphertext bytes per stored chunk row. Small enough that the few chunks in flight
 /// between the sealing thread and the database cost little memory.
@@ -22,23 +29,33 @@ const CHUNK: usize = 256 * 1024;
 /// Chunks written per database transaction (4 MiB): few commits, little memory.
 const CHUNKS_PER_COMMIT: usize = 16;
 
+/// How many and how large the files of one message may be.
 #[derive(Debug, Clone, Copy)]
 pub struct FileLimits {
+    /// Most files per message.
     pub max_files: usize,
+    /// Largest single file, in bytes.
     pub max_file_bytes: u64,
+    /// Largest total of the files of one message, in bytes.
     pub max_message_bytes: u64,
 }
 
+/// Why a file could not be stored.
 #[derive(Debug, thiserror::Error)]
 pub enum AttachError {
+    /// The database refused or is unavailable.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// Reading the spool or writing the sealed file failed.
     #[error("attachment I/O: {0}")]
     Io(io::Error),
+    /// age could not seal the file.
     #[error("sealing failed: {0}")]
     Seal(age::EncryptError),
+    /// Cleaning and sealing took longer than allowed.
     #[error("the file took too long to process")]
     Timeout,
+    /// The blocking task that seals the file panicked or was cancelled.
     #[error("the processing task failed")]
     Task,
     /// The client stopped sending before the body was complete.
@@ -55,52 +72,6 @@ impl From<io::Error> for AttachError {
 impl From<age::EncryptError> for AttachError {
     fn from(e: age::EncryptError) -> Self {
         AttachError::Seal(e)
-    }
-}
-
-/// A file name fit to show and to offer as a download: no path, no control or
-/// direction-override characters, no Windows device name (a download saved as
-/// `CON` or `aux.txt` would fail or hang there), at most 120 characters. Kept only
-/// in ciphertext.
-pub fn safe_name(raw: &str) -> String {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'))
-        .collect();
-    let trimmed = cleaned.trim().trim_start_matches('.').trim();
-    let mut name: String = trimmed.chars().take(120).collect();
-    if name.is_empty() {
-        name = "file".to_owned();
-    }
-    if is_windows_device(&name) {
-        name.insert(0, '_');
-    }
-    name
-}
-
-fn is_windows_device(name: &str) -> bool {
-    let stem = name
-        .split('.')
-        .next()
-        .unwrap_or("")
-        .trim_end()
-        .to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0')
-}
-
-/// The stored size of a file: powers of two up to 1 MiB, then whole MiB, so stored
-/// sizes say little about the file.
-pub fn padded_size(size: u64) -> u64 {
-    if size <= 1 << 20 {
-        size.max(4096).next_power_of_two()
-    } else {
-        size.div_ceil(1 << 20) * (1 << 20)
     }
 }
 
@@ -253,20 +224,23 @@ trait TakeBytes: io::Read + Sized {
 }
 impl<R: io::Read> TakeBytes for R {}
 
-/// Seals one uploaded file into a pending attachment for `case_id`. When metadata
-/// removal fails (a damaged or hostile file) the file is stored as received and the
-/// note says so. Returns what the message will say about it.
 /// Where a file goes and how it may be processed.
 pub struct Target<'a> {
+    /// The case the pending attachment waits for.
     pub case_id: &'a str,
+    /// Who can open the file: the committee and the reporter.
     pub recipients: Vec<Recipient>,
     /// When an unclaimed pending attachment may be removed (Unix seconds).
     pub pending_until: i64,
+    /// The limits the file was read under (images are read whole within them).
     pub limits: FileLimits,
     /// How long cleaning and sealing may take.
     pub timeout: std::time::Duration,
 }
 
+/// Seals one uploaded file into a pending attachment for `case_id`. When metadata
+/// removal fails (a damaged or hostile file) the file is stored as received and the
+/// note says so. Returns what the message will say about it.
 pub async fn store(
     storage: &Storage,
     spooled: Spooled,
@@ -369,19 +343,6 @@ pub async fn store(
     unreachable!("copying as received cannot fail to strip")
 }
 
-fn safe_content_type(raw: &str) -> String {
-    let t: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '+' | '-'))
-        .take(100)
-        .collect();
-    if t.is_empty() {
-        "application/octet-stream".to_owned()
-    } else {
-        t
-    }
-}
-
 /// Stores an age file sealed elsewhere (by the desk) as a pending attachment,
 /// chunk by chunk from a stream of body pieces.
 pub async fn store_sealed<S>(
@@ -443,81 +404,6 @@ where
     Ok(Some((id, first)))
 }
 
-/// The stored chunks of an attachment as a stream, for downloads.
-pub fn chunks(storage: Storage, id: String, count: i64) -> impl Stream<Item = io::Result<Vec<u8>>> {
-    futures::stream::iter(0..count).then(move |idx| {
-        let storage = storage.clone();
-        let id = id.clone();
-        async move {
-            storage
-                .chunk(&id, idx)
-                .await
-                .map_err(io::Error::other)?
-                .ok_or_else(|| io::Error::other("a chunk is missing"))
-        }
-    })
-}
-
-/// Decrypts a stream of age ciphertext with `identity`, yielding at most `size`
-/// bytes (the padding is dropped). The header is checked against the stanza bound
-/// before the age library parses it: the ciphertext may come from a hostile portal.
-pub fn decrypt<S>(
-    ciphertext: S,
-    identity: Identity,
-    size: u64,
-) -> impl Stream<Item = io::Result<Vec<u8>>>
-where
-    S: Stream<Item = io::Result<Vec<u8>>> + Unpin + Send + 'static,
-{
-    futures::stream::once(async move {
-        let (head, rest) = read_head(ciphertext).await?;
-        crate::crypto::check_header(&head).map_err(io::Error::other)?;
-        let whole = futures::stream::iter([Ok(head)]).chain(rest);
-        let decryptor = age::Decryptor::new_async_buffered(whole.into_async_read())
-            .await
-            .map_err(io::Error::other)?;
-        decryptor
-            .decrypt_async(std::iter::once(&identity as &dyn age::Identity))
-            .map_err(io::Error::other)
-    })
-    .map(move |opened| {
-        let state = opened.map(|r| (r, size));
-        futures::stream::try_unfold(state, |state| async move {
-            let (mut reader, left) = match state {
-                Ok(s) => s,
-                Err(e) => return Err(e),
-            };
-            if left == 0 {
-                return Ok(None);
-            }
-            let mut buf = vec![0u8; (64 * 1024).min(left as usize)];
-            let n = reader.read(&mut buf).await?;
-            if n == 0 {
-                return Err(io::Error::other("the file ended early"));
-            }
-            buf.truncate(n);
-            Ok(Some((buf, Ok((reader, left - n as u64)))))
-        })
-    })
-    .flatten()
-}
-
-/// Reads from a stream until the age header's end is in hand or the header bound
-/// is passed: the bytes read, and the rest of the stream.
-async fn read_head<S>(mut stream: S) -> io::Result<(Vec<u8>, S)>
-where
-    S: Stream<Item = io::Result<Vec<u8>>> + Unpin,
-{
-    let mut head = Vec::new();
-    while head.len() <= crate::crypto::MAX_HEADER && !head.windows(5).any(|w| w == b"\n--- ") {
-        match stream.next().await {
-            Some(piece) => head.extend_from_slice(&piece?),
-            None => break,
-        }
-    }
-    Ok((head, stream))
-}
-
 /// Recipients as strings from the API, parsed.
 pub fn parse_recipients(list: &[String]) -> Option<Vec<Recipient>> {
     list.iter().map(|r| Recipient::from_str(r).ok()).collect()
@@ -525,52 +411,4 @@ pub fn parse_recipients(list: &[String]) -> Option<Vec<Recipient>> {
 
 mod bytes_like {
     pub use axum::body::Bytes;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shown_names_lose_paths_controls_and_direction_overrides() {
-        assert_eq!(safe_name("../../x"), "x");
-        assert_eq!(safe_name("C:\\Users\\anna\\brief.docx"), "brief.docx");
-        assert_eq!(safe_name("foto\u{202E}gpj.exe"), "fotogpj.exe");
-        assert_eq!(safe_name("a\u{0}b\nc"), "abc");
-        assert_eq!(safe_name(".."), "file");
-        for device in [
-            "CON",
-            "con.txt",
-            "Aux.pdf",
-            "NUL",
-            "COM1",
-            "lpt9.docx",
-            "PRN .txt",
-        ] {
-            assert_eq!(safe_name(device), format!("_{device}"));
-        }
-        for ordinary in [
-            "CONtract.pdf",
-            "COM0.txt",
-            "COM10",
-            "console.log",
-            "nullable.rs",
-        ] {
-            assert_eq!(safe_name(ordinary), ordinary);
-        }
-        assert_eq!(safe_name(&"é".repeat(300)).chars().count(), 120);
-        assert_eq!(
-            safe_name("Verslag overleg wijkteam Zuid.pdf"),
-            "Verslag overleg wijkteam Zuid.pdf"
-        );
-    }
-
-    #[test]
-    fn stored_sizes_are_padded_to_buckets() {
-        assert_eq!(padded_size(1), 4096);
-        assert_eq!(padded_size(5000), 8192);
-        assert_eq!(padded_size(1 << 20), 1 << 20);
-        assert_eq!(padded_size((1 << 20) + 1), 2 << 20);
-        assert_eq!(padded_size(25 * (1 << 20) - 7), 25 << 20);
-    }
 }

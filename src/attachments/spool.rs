@@ -11,6 +11,8 @@ use age::stream::{StreamReader, StreamWriter};
 
 use crate::crypto::Identity;
 
+/// An upload being written: ciphertext in an unnamed temporary file, sealed to a key
+/// that exists only in memory.
 pub struct Spool {
     writer: StreamWriter<File>,
     identity: Identity,
@@ -22,6 +24,7 @@ pub struct Spool {
 const HEAD: usize = 16;
 
 impl Spool {
+    /// Opens a spool in `dir` (the system temp directory when `None`).
     pub fn new(dir: Option<&Path>) -> io::Result<Self> {
         let file = match dir {
             Some(d) => tempfile::tempfile_in(d)?,
@@ -40,6 +43,7 @@ impl Spool {
         })
     }
 
+    /// Appends plaintext (it reaches the disk only sealed).
     pub fn write(&mut self, data: &[u8]) -> io::Result<()> {
         if self.head.len() < HEAD {
             let take = (HEAD - self.head.len()).min(data.len());
@@ -49,10 +53,12 @@ impl Spool {
         self.writer.write_all(data)
     }
 
+    /// Plaintext bytes written so far.
     pub fn len(&self) -> u64 {
         self.len
     }
 
+    /// Whether nothing was written.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -74,7 +80,9 @@ impl Spool {
 pub struct Spooled {
     file: File,
     identity: Identity,
+    /// Plaintext length.
     pub len: u64,
+    /// The first bytes, to recognise the kind of file by.
     pub head: Vec<u8>,
 }
 

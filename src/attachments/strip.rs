@@ -9,13 +9,20 @@ use std::io::{self, Read, Seek, Write};
 use crate::case::{MetadataNote, Removed};
 use img_parts::{Bytes, ImageEXIF};
 
+/// The kinds of file whose metadata we can remove, recognised by their bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// JPEG image.
     Jpeg,
+    /// PNG image.
     Png,
+    /// WebP image.
     Webp,
+    /// Office Open XML (Word, Excel, PowerPoint): a zip.
     Ooxml,
+    /// PDF document.
     Pdf,
+    /// Anything else: copied as received.
     Other,
 }
 
@@ -85,18 +92,25 @@ pub fn sniff(head: &[u8]) -> Kind {
     }
 }
 
+/// Why metadata could not be removed; the file is then stored as received.
 #[derive(Debug, thiserror::Error)]
 pub enum StripError {
+    /// The image could not be parsed.
     #[error("cannot parse the image")]
     Image(#[from] img_parts::Error),
+    /// The zip archive could not be read.
     #[error("cannot read the zip archive")]
     Zip(#[from] zip::result::ZipError),
+    /// The PDF could not be read.
     #[error("cannot read the PDF")]
     Pdf(#[from] lopdf::Error),
+    /// Reading or writing failed.
     #[error("I/O failed")]
     Io(#[from] io::Error),
+    /// The file exceeds one of the parsers' safety bounds.
     #[error("the file exceeds a safety bound: {0}")]
     Bound(&'static str),
+    /// A zip that is not an Office document.
     #[error("not an Office document")]
     NotOffice,
 }
@@ -104,11 +118,13 @@ pub enum StripError {
 /// Bounds for the parsers that look inside files.
 #[derive(Debug, Clone, Copy)]
 pub struct Bounds {
+    /// Most entries a zip may have.
     pub max_zip_entries: usize,
     /// Largest document-properties part read from a zip.
     pub max_part_bytes: u64,
 }
 
+/// The bounds the portal and the desk use.
 pub const BOUNDS: Bounds = Bounds {
     max_zip_entries: 5_000,
     max_part_bytes: 1 << 20,

@@ -11,15 +11,24 @@ macro_rules! choices {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $key)] $variant),+ }
+        pub enum $name {
+            $(
+                #[doc = concat!("`", $key, "` in forms and sealed messages.")]
+                #[serde(rename = $key)]
+                $variant
+            ),+
+        }
 
         impl $name {
+            /// Every variant, in the order forms list them.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// The stable key used in forms and inside sealed messages.
             pub fn key(self) -> &'static str {
                 match self { $($name::$variant => $key),+ }
             }
 
+            /// The variant with this key, if any.
             pub fn from_key(key: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|c| c.key() == key)
             }

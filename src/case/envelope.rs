@@ -8,17 +8,29 @@ use super::choices::{Concern, Hope, Ongoing, Role};
 /// A report as the reporter filled it in; only ever stored sealed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    /// Who the reporter is, if they said.
     pub role: Option<Role>,
+    /// What the concern is about (one or more).
     pub concerns: Vec<Concern>,
+    /// What happened, in their words.
     pub what: String,
+    /// The kind of organisation.
     pub org_kind: String,
+    /// Where it happened.
     pub municipality: String,
+    /// The organisation's name.
     pub org_name: String,
+    /// When it happened.
     pub when: String,
+    /// Whether it is still going on.
     pub ongoing: Option<Ongoing>,
+    /// Who is affected.
     pub affected: String,
+    /// Where else it was reported, and what happened there.
     pub elsewhere: String,
+    /// What the reporter hopes for.
     pub hope: Option<Hope>,
+    /// Contact details, only if the reporter gives up anonymity.
     pub contact: String,
 }
 
@@ -26,13 +38,16 @@ pub struct Report {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthorKind {
+    /// The reporter: the report and follow-ups.
     Reporter,
+    /// A member's reply, sealed to the committee and the reporter.
     Committee,
     /// Internal note: sealed to the committee only.
     Note,
 }
 
 impl AuthorKind {
+    /// The value stored in the `author_kind` column.
     pub fn key(self) -> &'static str {
         match self {
             AuthorKind::Reporter => "reporter",
@@ -41,6 +56,7 @@ impl AuthorKind {
         }
     }
 
+    /// The kind stored as `key`, if any.
     pub fn from_key(key: &str) -> Option<Self> {
         [Self::Reporter, Self::Committee, Self::Note]
             .into_iter()
@@ -55,7 +71,10 @@ pub enum Body {
     /// The first message of a case.
     Report(Report),
     /// Any later message: a reporter's follow-up, a committee reply or note.
-    Text { text: String },
+    Text {
+        /// What was written, as typed.
+        text: String,
+    },
 }
 
 /// The plaintext inside every ciphertext. The case id and sequence number bind the
@@ -64,8 +83,11 @@ pub enum Body {
 pub struct Envelope {
     /// 1: the first format; 2: a report also carries the reporter's recipient.
     pub v: u32,
+    /// The id of the case the message belongs to.
     pub case: String,
+    /// The message's position in its case.
     pub seq: i64,
+    /// What the message says.
     pub body: Body,
     /// The reporter's age recipient, sealed inside the report (version 2) so that a
     /// desk never has to take it from the portal: replies are sealed to it.
@@ -76,12 +98,16 @@ pub struct Envelope {
     pub attachments: Vec<AttachmentInfo>,
 }
 
+/// Why a decrypted message was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum EnvelopeError {
+    /// The plaintext is not an envelope.
     #[error("the message document is not valid: {0}")]
     Json(serde_json::Error),
+    /// The envelope names another case or position than the row it was found in.
     #[error("the message belongs to another case or position")]
     Misplaced,
+    /// A format version this build does not know.
     #[error("unknown message version {0}")]
     Version(u32),
 }
@@ -96,6 +122,7 @@ impl Envelope {
     /// The current version of the envelope format.
     pub const VERSION: u32 = 2;
 
+    /// An envelope for message `seq` of `case`, without files.
     pub fn new(case: &str, seq: i64, body: Body) -> Self {
         Self {
             v: Self::VERSION,
@@ -113,11 +140,13 @@ impl Envelope {
         self
     }
 
+    /// The same envelope listing these files.
     pub fn with_attachments(mut self, attachments: Vec<AttachmentInfo>) -> Self {
         self.attachments = attachments;
         self
     }
 
+    /// The plaintext to seal (wiped from memory when dropped).
     pub fn to_bytes(&self) -> zeroize::Zeroizing<Vec<u8>> {
         zeroize::Zeroizing::new(serde_json::to_vec(self).expect("envelopes always serialise"))
     }
@@ -137,11 +166,17 @@ impl Envelope {
 /// What a message says about one of its files; sealed with the message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentInfo {
+    /// The attachment row that holds the file's ciphertext.
     pub id: String,
+    /// The file name, made safe to show and offer (see `attachments::safe_name`).
     pub name: String,
+    /// The type the uploader's browser gave, filtered to safe characters.
     pub content_type: String,
+    /// The size after metadata removal, before padding.
     pub size: u64,
+    /// SHA-256 of the stored file, in hex.
     pub sha256: String,
+    /// What happened to its metadata.
     pub metadata: MetadataNote,
 }
 
@@ -150,7 +185,10 @@ pub struct AttachmentInfo {
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum MetadataNote {
     /// These kinds of metadata were found and removed.
-    Removed { what: Vec<Removed> },
+    Removed {
+        /// What was found and removed, each kind once.
+        what: Vec<Removed>,
+    },
     /// The file was checked and held none of the metadata we remove.
     NothingFound,
     /// A kind of file we cannot check: it may still hold information about its maker.
@@ -159,18 +197,29 @@ pub enum MetadataNote {
     CouldNotCheck,
 }
 
+/// A kind of metadata that was found and removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Removed {
+    /// EXIF, with any GPS position.
     Exif,
+    /// XMP.
     Xmp,
+    /// IPTC (Photoshop) data.
     Iptc,
+    /// Comments.
     Comments,
+    /// PNG text chunks.
     TextChunks,
+    /// An Office document's author.
     Author,
+    /// Who last edited an Office document.
     LastEditor,
+    /// An Office document's company.
     Company,
+    /// Other document properties, including custom ones.
     DocumentProperties,
+    /// A PDF's Info dictionary.
     PdfInfo,
 }
 

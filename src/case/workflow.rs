@@ -20,6 +20,7 @@ pub const ACKNOWLEDGE_DAYS: i64 = 7;
 /// Months after acknowledgement within which the reporter gets feedback.
 pub const FEEDBACK_MONTHS: u32 = 3;
 
+/// The day by which a report received on `received` must be acknowledged.
 pub fn acknowledge_by(received: Date) -> Date {
     received + Duration::days(ACKNOWLEDGE_DAYS)
 }
@@ -36,20 +37,30 @@ pub fn feedback_by(received: Date, acknowledged: Option<Date>) -> Date {
 /// The workflow columns of a case after a status change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workflow {
+    /// The new status.
     pub status: Status,
+    /// Why it was closed, when it is.
     pub close_reason: Option<CloseReason>,
+    /// When it was acknowledged (set by the first status after "received").
     pub acknowledged_on: Option<Date>,
+    /// When feedback is due.
     pub feedback_due_on: Date,
+    /// When it was closed, while it is.
     pub closed_on: Option<Date>,
+    /// When a closed case is deleted.
     pub purge_on: Option<Date>,
 }
 
+/// Why a status change was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
+    /// Closing without a reason.
     #[error("closing a case needs a reason")]
     ReasonRequired,
+    /// A reason for a status other than closed.
     #[error("only closing takes a reason")]
     ReasonNotAllowed,
+    /// Back to "received", which only a new report is.
     #[error("a case cannot go back to received")]
     BackToReceived,
 }
@@ -86,8 +97,11 @@ pub fn transition(
 /// How pressing a case is for the committee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Urgency {
+    /// The deadline has passed.
     Overdue,
+    /// Due within seven days.
     DueThisWeek,
+    /// Due later than that.
     Later,
     /// Nothing is due: feedback was given or the case is closed.
     Nothing,
@@ -105,6 +119,7 @@ pub fn next_deadline(status: Status, received_on: Date, feedback_due_on: Date) -
     }
 }
 
+/// How pressing a deadline is on `today`.
 pub fn urgency(deadline: Option<Date>, today: Date) -> Urgency {
     match deadline {
         None => Urgency::Nothing,

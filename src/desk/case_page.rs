@@ -1,5 +1,6 @@
 //! One case: the decrypted thread, internal notes apart, and the forms that act on
 //! it (acknowledge, reply, note, status, assignment, export).
+//! This file is long because one page carries the thread and all six forms.
 #![allow(clippy::result_large_err)]
 
 use std::sync::Arc;
@@ -12,9 +13,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::SharedDesk;
-use super::client::{DESK_FILE_LIMITS, Opened, Portal, PortalError, ReporterKey};
+use super::client::{DESK_FILE_LIMITS, Portal, PortalError};
 use super::inbox::member_name;
 use super::layout::{form, page, pinned_recipients, portal_error, require_portal};
+use super::sealing::{Opened, ReporterKey};
 use crate::case::{self, AttachmentInfo, AuthorKind, Body, CloseReason, Status};
 use crate::http::urlencoded::{self, first};
 use crate::http::{download, files, multipart};
@@ -92,7 +94,7 @@ async fn render_case(
     {
         return portal_error(state, &e);
     }
-    let reporter = super::client::reporter_key(&detail, portal.identity());
+    let reporter = super::sealing::reporter_key(&detail, portal.identity());
     let mut thread = Vec::new();
     let mut notes = Vec::new();
     for m in &detail.messages {
@@ -656,7 +658,7 @@ pub async fn download(
     let Some(info) = info else {
         return super::layout::not_found(State(state)).await;
     };
-    let bound = super::client::sealed_size_bound(info.size);
+    let bound = super::sealing::sealed_size_bound(info.size);
     let stream = match portal.attachment_ciphertext(&id, &attachment, bound).await {
         Ok(s) => s,
         Err(e) => return portal_error(&state, &e),

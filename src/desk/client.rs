@@ -6,6 +6,10 @@
 //! within a size bound and parsed into the types of [`crate::protocol`], the sign-in
 //! answers only a challenge of the one fixed format, and sealing uses the pinned
 //! roster and the reporter key sealed inside the report, never the portal's lists.
+//!
+//! This file is long because it is the desk's whole side of the API, one method
+//! per call with its size bound and its parsing; what to seal to and how messages
+//! open lives in `sealing.rs`.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -13,63 +17,23 @@ use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use tokio::sync::RwLock;
 
+pub use super::error::PortalError;
+use super::sealing::{Opened, open_message, reporter_key, sealing_set};
 use crate::attachments::FileLimits;
-use crate::case::{Body, CloseReason, Envelope, EnvelopeError, Status};
-use crate::crypto::{self, CryptoError, Identity, Recipient};
+use crate::case::{Body, CloseReason, Envelope, Status};
+use crate::crypto::{self, Identity};
+use crate::http::multipart::Incoming;
 use crate::protocol::sign_in::{self, ChallengeError};
 use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
     ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
     MemberInfo, MessageKind, RecipientText, RosterEntry, SignedIn, StatusRequest, paths,
 };
-use crate::http::multipart::Incoming;
 
 /// The largest JSON answer the desk reads (a long case with every message).
 pub const MAX_JSON_BYTES: usize = 32 << 20;
 /// The largest error answer the desk reads.
 const MAX_ERROR_BYTES: usize = 4096;
-
-#[derive(Debug, thiserror::Error)]
-pub enum PortalError {
-    #[error(
-        "the portal address must be https:// (http:// only for this computer or a .onion address)"
-    )]
-    InsecureUrl,
-    #[error("the portal cannot be reached: {0}")]
-    Network(#[from] reqwest::Error),
-    #[error("the portal refused the request ({status}): {message}")]
-    Refused { status: u16, message: String },
-    #[error("the portal did not accept this identity (not an active member?)")]
-    SignInRefused,
-    #[error("sign-in refused by the desk: {0}")]
-    Challenge(#[from] ChallengeError),
-    #[error("the portal sent an answer the desk does not understand")]
-    Decode,
-    #[error("the portal sent more data than the desk accepts")]
-    TooLarge,
-    #[error(transparent)]
-    Crypto(#[from] CryptoError),
-    #[error(transparent)]
-    Envelope(#[from] EnvelopeError),
-    #[error("someone else wrote to this case at the same moment; try again")]
-    Busy,
-    #[error(
-        "the portal's committee list differs from the one you confirmed; nothing was sealed (confirm the change on the roster page first)"
-    )]
-    RosterMismatch,
-    #[error(
-        "the portal gives this case another reporter key than the one sealed in the report; nothing was sealed"
-    )]
-    ReporterMismatch,
-    #[error("the report of this case cannot be opened, so its reporter key is unknown")]
-    NoReport,
-}
-
-impl PortalError {
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, PortalError::Refused { status: 404, .. })
-    }
-}
 
 /// What a member may attach to one reply (the portal checks again).
 pub const DESK_FILE_LIMITS: FileLimits = FileLimits {
@@ -112,88 +76,6 @@ pub struct Portal {
     http: reqwest::Client,
     identity: Identity,
     session: RwLock<Option<SignedIn>>,
-}
-
-/// What a sealed message turned out to be for this member.
-pub enum Opened {
-    Envelope(Box<Envelope>),
-    /// Sealed before this member joined, or to other keys.
-    NotForMe,
-}
-
-/// The reporter's key of a case, and whether it came from inside the report.
-#[derive(Debug, Clone)]
-pub enum ReporterKey {
-    /// Sealed in the report (envelope version 2) and equal to the portal's value.
-    Verified(Recipient),
-    /// A case from before version 2: only the portal's value exists.
-    Unverified(Recipient),
-}
-
-impl ReporterKey {
-    /// The recipient to seal replies to.
-    pub fn recipient(&self) -> &Recipient {
-        match self {
-            ReporterKey::Verified(r) | ReporterKey::Unverified(r) => r,
-        }
-    }
-
-    /// Whether it came from inside the report.
-    pub fn is_verified(&self) -> bool {
-        matches!(self, ReporterKey::Verified(_))
-    }
-}
-
-/// The reporter's key of a case: from inside the report when it carries one (then
-/// the portal's value must equal it), the portal's value marked unverified for
-/// reports sealed before that.
-pub fn reporter_key(detail: &CaseDetail, identity: &Identity) -> Result<ReporterKey, PortalError> {
-    let report = detail
-        .messages
-        .iter()
-        .find(|m| m.seq.get() == 1)
-        .ok_or(PortalError::NoReport)?;
-    let env = match open_message(identity, &detail.case.id, 1, &report.ciphertext) {
-        Ok(Opened::Envelope(env)) => env,
-        Ok(Opened::NotForMe) | Err(_) => return Err(PortalError::NoReport),
-    };
-    if !matches!(env.body, Body::Report(_)) {
-        return Err(PortalError::NoReport);
-    }
-    match (env.v, env.reporter.as_deref()) {
-        (1, None) => Ok(ReporterKey::Unverified(detail.seal_to.reporter.recipient())),
-        (_, Some(sealed)) => {
-            let sealed = RecipientText::parse(sealed).map_err(|_| PortalError::Decode)?;
-            if sealed == detail.seal_to.reporter {
-                Ok(ReporterKey::Verified(sealed.recipient()))
-            } else {
-                Err(PortalError::ReporterMismatch)
-            }
-        }
-        // A version-2 report without the key is not something meldpunt writes.
-        (_, None) => Err(PortalError::ReporterMismatch),
-    }
-}
-
-/// Opens a message of a case with this member's identity.
-pub fn open_message(
-    identity: &Identity,
-    case_id: &CaseId,
-    seq: i64,
-    ciphertext_b64: &str,
-) -> Result<Opened, PortalError> {
-    let sealed = B64
-        .decode(ciphertext_b64)
-        .map_err(|_| PortalError::Decode)?;
-    match crypto::open(&sealed, identity) {
-        Ok(plain) => Ok(Opened::Envelope(Box::new(Envelope::from_bytes(
-            &plain,
-            case_id.as_str(),
-            seq,
-        )?))),
-        Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys)) => Ok(Opened::NotForMe),
-        Err(e) => Err(e.into()),
-    }
 }
 
 impl Portal {
@@ -540,37 +422,6 @@ impl Portal {
     ) -> Result<Opened, PortalError> {
         open_message(&self.identity, case_id, seq, ciphertext_b64)
     }
-}
-
-/// The committee recipients a new message of this case is sealed to: the pinned
-/// roster, provided the portal's list for the case is exactly that set (the portal
-/// checks stanza counts, so a mismatch could not be stored anyway).
-fn sealing_set(
-    detail: &CaseDetail,
-    pinned: &[RecipientText],
-) -> Result<Vec<Recipient>, PortalError> {
-    let mut theirs: Vec<&str> = detail
-        .seal_to
-        .committee
-        .iter()
-        .map(|r| r.as_str())
-        .collect();
-    let mut ours: Vec<&str> = pinned.iter().map(|r| r.as_str()).collect();
-    theirs.sort_unstable();
-    theirs.dedup();
-    ours.sort_unstable();
-    ours.dedup();
-    if ours.is_empty() || theirs != ours || detail.seal_to.committee.len() != ours.len() {
-        return Err(PortalError::RosterMismatch);
-    }
-    Ok(pinned.iter().map(RecipientText::recipient).collect())
-}
-
-/// The sealed size of a file of `size` bytes: padding, age's 16 bytes per 64 KiB
-/// chunk and a header of at most the bounded size.
-pub fn sealed_size_bound(size: u64) -> u64 {
-    let padded = crate::attachments::padded_size(size);
-    padded + (padded / 65_536 + 1) * 16 + 64 * 1024
 }
 
 /// Reads a body of at most `max` bytes; more is an error, not a truncation.

@@ -104,7 +104,7 @@ pub async fn export_case(
         use futures::StreamExt;
         // The file's size is inside its sealed message, which an export does not
         // open: the bound is the largest file the portal may store.
-        let bound = super::client::sealed_size_bound(MAX_EXPORTED_FILE);
+        let bound = super::sealing::sealed_size_bound(MAX_EXPORTED_FILE);
         let mut stream = portal.attachment_ciphertext(case_id, &a.id, bound).await?;
         let name = format!("{:03}-file-{}.age", a.seq.get(), a.id);
         let mut file = create(&name)?;

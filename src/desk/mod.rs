@@ -4,12 +4,14 @@
 
 mod case_page;
 mod client;
+mod error;
 mod export;
 mod inbox;
 mod layout;
 mod pages;
 pub mod pins;
 mod roster_page;
+mod sealing;
 mod session;
 mod stats;
 mod texts;
@@ -28,10 +30,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tokio::sync::RwLock;
 
-pub use client::{
-    Opened, Portal, PortalError, ReporterKey, acceptable_portal_url, open_message, reporter_key,
-};
+pub use client::{Portal, PortalError, acceptable_portal_url};
 pub use export::{ExportError, export_case};
+pub use sealing::{Opened, ReporterKey, open_message, reporter_key};
 pub use texts::DeskTexts;
 pub use trust_texts::TrustTexts;
 

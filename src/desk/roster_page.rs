@@ -11,8 +11,8 @@ use maud::{Markup, html};
 use super::SharedDesk;
 use super::layout::{form, page, portal_error, require_signed_in};
 use super::pins::{self, Pin};
-use crate::protocol::{RosterChange, RosterEntry};
 use crate::http::urlencoded::first;
+use crate::protocol::{RosterChange, RosterEntry};
 
 pub async fn roster_page(State(state): State<SharedDesk>) -> Response {
     render(&state, None).await

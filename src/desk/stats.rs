@@ -9,8 +9,8 @@ use axum::response::Response;
 use maud::html;
 
 use super::SharedDesk;
-use super::client::Opened;
 use super::layout::{page, portal_error, require_portal};
+use super::sealing::Opened;
 use crate::case::{self, Body};
 use crate::protocol::CaseInfo;
 

@@ -3,7 +3,7 @@
 
 pub struct DeskTexts {
     pub desk_name: &'static str,
-    /// Status names as the committee says them (DESIGN.md §5), in `Status` order.
+    /// Status names as the committee says them, in `Status` order.
     pub statuses: [&'static str; 6],
     pub nav_inbox: &'static str,
     pub nav_stats: &'static str,

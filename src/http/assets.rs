@@ -16,6 +16,7 @@ pub fn asset(content_type: &'static str, body: &'static str) -> Response {
     r
 }
 
+/// GET /static/style.css.
 pub async fn stylesheet() -> Response {
     asset(
         "text/css; charset=utf-8",
@@ -23,6 +24,7 @@ pub async fn stylesheet() -> Response {
     )
 }
 
+/// GET /static/favicon.svg (and /favicon.ico on the portal).
 pub async fn favicon() -> Response {
     asset("image/svg+xml", include_str!("../../static/favicon.svg"))
 }

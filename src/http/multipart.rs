@@ -12,24 +12,36 @@ use crate::i18n::Texts;
 
 /// A file as received, spooled and not yet cleaned or sealed.
 pub struct Incoming {
+    /// The file name the browser sent (not yet made safe).
     pub name: String,
+    /// The type the browser sent.
     pub content_type: String,
+    /// The file's content, in its encrypted spool.
     pub spooled: Spooled,
 }
 
+/// A form as read: its text fields and its files.
 pub struct Upload {
+    /// The text fields, in order.
     pub pairs: Pairs,
+    /// The files, spooled.
     pub files: Vec<Incoming>,
 }
 
+/// Why a form could not be read; nothing of it is kept.
 #[derive(Debug)]
 pub enum UploadError {
+    /// More files than a message may carry.
     TooManyFiles,
+    /// A file over the per-file limit.
     FileTooLarge,
+    /// Files together over the per-message limit.
     MessageTooLarge,
+    /// A text field or the whole body over its limit.
     BodyTooLarge,
     /// Not a form we can read: bad encoding, too many fields, cut off.
     Malformed,
+    /// The spool could not be written (our side, not the client's).
     Spool(std::io::Error),
 }
 

@@ -3,10 +3,13 @@
 
 use percent_encoding::percent_decode;
 
+/// Why a form body was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
+    /// A name or value is not UTF-8 after decoding.
     #[error("the form holds bytes that are not UTF-8")]
     InvalidUtf8,
+    /// More fields than allowed.
     #[error("the form has more fields than any of our forms")]
     TooManyFields,
 }
@@ -14,6 +17,7 @@ pub enum FormError {
 /// No form of ours has more fields than this; a body with more is refused.
 pub const MAX_FORM_FIELDS: usize = 64;
 
+/// A form's fields as (name, value), in the order sent.
 pub type Pairs = Vec<(String, String)>;
 
 fn decode(raw: &[u8]) -> Result<String, FormError> {
@@ -27,6 +31,7 @@ fn decode(raw: &[u8]) -> Result<String, FormError> {
         .map_err(|_| FormError::InvalidUtf8)
 }
 
+/// Decodes a body with at most `max_fields` fields.
 pub fn parse(body: &[u8], max_fields: usize) -> Result<Pairs, FormError> {
     let mut pairs = Vec::new();
     for part in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {

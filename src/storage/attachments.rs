@@ -5,14 +5,20 @@ use sqlx::Row;
 
 use super::{Result, Storage};
 
+/// An attachment row: ciphertext bookkeeping only, never a name or type.
 #[derive(Debug, Clone)]
 pub struct AttachmentRow {
+    /// Random id (16 bytes, hex).
     pub id: String,
+    /// The case, once a message claimed it.
     pub case_id: Option<String>,
     /// The case a pending (unclaimed) attachment was uploaded for.
     pub pending_case: Option<String>,
+    /// The message that claimed it.
     pub seq: Option<i64>,
+    /// How many chunk rows hold its ciphertext.
     pub chunk_count: i64,
+    /// Ciphertext bytes stored (of the padded file).
     pub stored_bytes: i64,
 }
 
@@ -95,6 +101,7 @@ impl Storage {
         )
     }
 
+    /// An attachment by id; `None` for an unknown or malformed id.
     pub async fn attachment(&self, id: &str) -> Result<Option<AttachmentRow>> {
         if !super::is_row_id(id) {
             return Ok(None);
@@ -141,6 +148,7 @@ impl Storage {
             .collect()
     }
 
+    /// Chunk `idx` of an attachment's ciphertext.
     pub async fn chunk(&self, id: &str, idx: i64) -> Result<Option<Vec<u8>>> {
         Ok(sqlx::query_scalar(
             "select data from attachment_chunks where attachment_id = $1 and idx = $2",

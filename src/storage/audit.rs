@@ -9,24 +9,34 @@ use crate::crypto;
 
 const HEAD: &str = "audit_head";
 
+/// One member action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
+    /// Position in the chain, from 1.
     pub seq: i64,
+    /// When (Unix seconds).
     pub at: i64,
+    /// Who, when a member did it.
     pub member_id: Option<String>,
+    /// What was done.
     pub action: String,
+    /// The case reference it was about, if any.
     pub case_ref: Option<String>,
 }
 
 /// Where verification found the chain broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuditProblem {
+    /// An entry is missing or out of order.
     #[error("entry {0} is missing or out of order")]
     Gap(i64),
+    /// An entry does not follow the one before it.
     #[error("entry {0} does not follow the entry before it")]
     Broken(i64),
+    /// An entry's content was changed.
     #[error("entry {0} was altered")]
     Altered(i64),
+    /// The newest entries were removed.
     #[error("the newest entries were removed (the chain ends before its recorded head)")]
     Truncated,
 }

@@ -13,50 +13,83 @@ use super::{
 };
 use crate::case::{AuthorKind, CloseReason, Status, Workflow};
 
+/// A case as stored: workflow metadata and the values its code is found by.
 #[derive(Debug, Clone)]
 pub struct CaseRow {
+    /// Random id (16 bytes, hex).
     pub id: String,
+    /// Short random reference for members, e.g. `MP-7K2Q9X`.
     pub reference: String,
+    /// HKDF of the pickup code: how the reporter finds the case.
     pub lookup: Vec<u8>,
+    /// The reporter's public key, derived from the code.
     pub reporter_recipient: String,
+    /// Where the case is in the workflow.
     pub status: Status,
+    /// Why it was closed, when it is.
     pub close_reason: Option<CloseReason>,
+    /// The day the report arrived.
     pub received_on: Date,
+    /// The day receipt was confirmed.
     pub acknowledged_on: Option<Date>,
+    /// The day feedback is due.
     pub feedback_due_on: Date,
+    /// The day it was closed, while it is.
     pub closed_on: Option<Date>,
+    /// The member it is assigned to.
     pub assigned_member: Option<String>,
 }
 
+/// A message as stored: who wrote it, when, and its ciphertext.
 #[derive(Debug, Clone)]
 pub struct MessageRow {
+    /// Position in the case, from 1.
     pub seq: i64,
+    /// Reporter, committee reply or note.
     pub author_kind: AuthorKind,
+    /// The member who wrote a reply or note.
     pub member_id: Option<String>,
+    /// Whether a member has opened it.
     pub committee_read: bool,
+    /// The day it was written.
     pub written_on: Date,
+    /// Fingerprint of the recipient set it was sealed to.
     pub recipients_fp: String,
+    /// The sealed envelope (age).
     pub ciphertext: Vec<u8>,
 }
 
 /// A case with its first message, stored together or not at all.
 pub struct NewCase<'a> {
+    /// Random id (16 bytes, hex).
     pub id: &'a str,
+    /// Short random reference; a taken one is a conflict.
     pub reference: &'a str,
+    /// HKDF of the pickup code.
     pub lookup: &'a [u8],
+    /// The reporter's public key.
     pub reporter_recipient: &'a str,
+    /// The day the report arrived.
     pub received_on: Date,
+    /// The day feedback is due.
     pub feedback_due_on: Date,
+    /// The report itself (sequence number 1).
     pub first_message: NewMessage<'a>,
 }
 
+/// A message to store; a taken sequence number is a conflict.
 pub struct NewMessage<'a> {
+    /// Position in the case, from 1.
     pub seq: i64,
+    /// Reporter, committee reply or note.
     pub author_kind: AuthorKind,
     /// The member who wrote a committee reply or note.
     pub member_id: Option<&'a str>,
+    /// The day it was written.
     pub written_on: Date,
+    /// Fingerprint of the recipient set it was sealed to.
     pub recipients_fp: &'a str,
+    /// The sealed envelope (age).
     pub ciphertext: &'a [u8],
     /// Pending attachments this message lists; claimed in the same transaction.
     pub attachments: &'a [String],
@@ -64,13 +97,16 @@ pub struct NewMessage<'a> {
 
 /// A single-use form token to consume in the same transaction as what it submits.
 pub struct FormNonce<'a> {
+    /// The token's random nonce.
     pub nonce: &'a [u8],
+    /// The day after which it can be forgotten (the token has expired).
     pub forget_on: Date,
 }
 
 /// A case as the inbox lists it.
 #[derive(Debug, Clone)]
 pub struct CaseSummary {
+    /// The case.
     pub case: CaseRow,
     /// Reporter messages no member has opened yet.
     pub unread: i64,
@@ -174,6 +210,7 @@ impl Storage {
         Ok(case.filter(|c| crate::crypto::ct_eq(&c.lookup, lookup)))
     }
 
+    /// A case by id; `None` for an unknown or malformed id.
     pub async fn case_by_id(&self, id: &str) -> Result<Option<CaseRow>> {
         if !is_row_id(id) {
             return Ok(None);
@@ -221,6 +258,7 @@ impl Storage {
             .collect()
     }
 
+    /// Every case, oldest first, with its count of unread reporter messages.
     pub async fn list_cases(&self) -> Result<Vec<CaseSummary>> {
         let rows = sqlx::query(concat!(
             "select c.id, c.reference, c.lookup, c.reporter_recipient, c.status, c.close_reason, ",

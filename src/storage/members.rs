@@ -5,12 +5,18 @@ use time::Date;
 
 use super::{Outcome, Result, Storage, day, parse_day};
 
+/// A committee member.
 #[derive(Debug, Clone)]
 pub struct MemberRow {
+    /// Random id (16 bytes, hex).
     pub id: String,
+    /// The name colleagues know them by.
     pub name: String,
+    /// Their public key (age1…), which messages are sealed to.
     pub recipient: String,
+    /// Whether they can sign in and are sealed to.
     pub active: bool,
+    /// The day they were added.
     pub added_on: Date,
 }
 
@@ -52,6 +58,7 @@ impl Storage {
         })
     }
 
+    /// Every member, by name.
     pub async fn members(&self) -> Result<Vec<MemberRow>> {
         let rows = sqlx::query(
             "select id, name, recipient, active, added_on from members order by name, id",
@@ -61,6 +68,7 @@ impl Storage {
         rows.iter().map(member_from_row).collect()
     }
 
+    /// The member with this public key, if any.
     pub async fn member_by_recipient(&self, recipient: &str) -> Result<Option<MemberRow>> {
         let row = sqlx::query(
             "select id, name, recipient, active, added_on from members where recipient = $1",
@@ -71,6 +79,7 @@ impl Storage {
         row.as_ref().map(member_from_row).transpose()
     }
 
+    /// A member by id; `None` for an unknown or malformed id.
     pub async fn member_by_id(&self, id: &str) -> Result<Option<MemberRow>> {
         if !super::is_row_id(id) {
             return Ok(None);
@@ -145,6 +154,7 @@ impl Storage {
             .transpose()
     }
 
+    /// Stores a member session: only a hash of its token, until `expires_at`.
     pub async fn create_member_session(
         &self,
         token_hash: &[u8],
@@ -189,6 +199,7 @@ impl Storage {
         Ok(Some(member))
     }
 
+    /// Ends a member session (sign-out).
     pub async fn end_member_session(&self, token_hash: &[u8]) -> Result<()> {
         sqlx::query("delete from member_sessions where token_hash = $1")
             .bind(token_hash.to_vec())

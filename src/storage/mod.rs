@@ -1,6 +1,7 @@
 //! Every SQL statement of meldpunt, for SQLite and PostgreSQL through sqlx's Any
 //! driver with `$n` placeholders. Only ciphertext and the plaintext columns the
-//! workflow needs (DESIGN.md §4) pass through here.
+//! workflow needs (dates to the day, statuses, random ids and references, derived
+//! lookup values) pass through here; what a reporter or member wrote never does.
 //!
 //! One file per table or concern: `cases.rs` (cases and messages), `sessions.rs`
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
@@ -31,20 +32,26 @@ use time::Date;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Why a database operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     /// The database cannot be reached or cannot write (connection lost, disk full):
     /// the portal answers 503 and recovers when it is back.
     #[error("the database is unavailable: {0}")]
     Unavailable(sqlx::Error),
+    /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// A migration failed at start-up.
     #[error("database migration failed: {0}")]
     Migrate(sqlx::migrate::MigrateError),
+    /// A database URL that is neither SQLite nor PostgreSQL.
     #[error("unsupported database URL (use sqlite://PATH or postgres://…)")]
     UnsupportedUrl,
+    /// The directory for the SQLite file could not be made.
     #[error("cannot create the directory for the SQLite file: {0}")]
     Directory(std::io::Error),
+    /// A stored value does not parse; the text names the column.
     #[error("a stored value is malformed: {0}")]
     Corrupt(&'static str),
 }
@@ -78,10 +85,13 @@ impl From<sqlx::Error> for StorageError {
     }
 }
 
+/// The result of a storage operation.
 pub type Result<T> = std::result::Result<T, StorageError>;
 
+/// How a write that can meet a concurrent writer ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
+    /// It was stored.
     Stored,
     /// The form token was already used: nothing was stored.
     FormAlreadyUsed,
@@ -90,6 +100,7 @@ pub enum Outcome {
     Conflict,
 }
 
+/// The database: a connection pool for SQLite or PostgreSQL, cheap to clone.
 #[derive(Clone)]
 pub struct Storage {
     pool: AnyPool,

@@ -6,6 +6,7 @@ use time::Date;
 use super::{Result, Storage, day};
 
 impl Storage {
+    /// Stores a new session's sealed state, live until `expires_at`.
     pub async fn create_session(&self, id: &[u8], sealed: &[u8], expires_at: i64) -> Result<()> {
         sqlx::query(
             "insert into reporter_sessions (id, sealed_state, expires_at) values ($1, $2, $3)",
@@ -29,6 +30,7 @@ impl Storage {
         .await?)
     }
 
+    /// Moves a session's idle end to `expires_at`.
     pub async fn touch_session(&self, id: &[u8], expires_at: i64) -> Result<()> {
         sqlx::query("update reporter_sessions set expires_at = $1 where id = $2")
             .bind(expires_at)
@@ -38,6 +40,7 @@ impl Storage {
         Ok(())
     }
 
+    /// Ends a session.
     pub async fn delete_session(&self, id: &[u8]) -> Result<()> {
         sqlx::query("delete from reporter_sessions where id = $1")
             .bind(id.to_vec())

@@ -6,7 +6,9 @@ use super::{Result, Storage, StorageError};
 /// The secrets made at first start and kept in the database, so every instance on
 /// the same database derives the same lookups and accepts the same forms.
 pub struct InstallationSecrets {
+    /// Salt of the pickup-code derivations.
     pub salt: [u8; 32],
+    /// Key of the form tokens' MAC.
     pub form_key: [u8; 32],
 }
 

@@ -11,10 +11,12 @@ use crate::http::cookie;
 /// be stored otherwise.
 #[derive(Debug, Clone)]
 pub struct CookiePolicy {
+    /// Behind TLS or an onion address: the `__Host-` name and `Secure`.
     pub secure: bool,
 }
 
 impl CookiePolicy {
+    /// The cookie's name.
     pub fn name(&self) -> &'static str {
         if self.secure {
             "__Host-meldpunt"
@@ -31,11 +33,13 @@ impl CookiePolicy {
         }
     }
 
+    /// The `Set-Cookie` value that starts a session with `token`.
     pub fn set(&self, token: &str) -> HeaderValue {
         HeaderValue::try_from(format!("{}={}{}", self.name(), token, self.attributes()))
             .expect("hex token is a valid header value")
     }
 
+    /// The `Set-Cookie` value that removes the cookie.
     pub fn clear(&self) -> HeaderValue {
         HeaderValue::try_from(format!("{}={}; Max-Age=0", self.name(), self.attributes()))
             .expect("static cookie text is a valid header value")

@@ -10,9 +10,12 @@ use time::{Date, OffsetDateTime};
 
 use crate::crypto;
 
+/// Which form a token is for: a token of one cannot submit the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
+    /// The report form.
     Report,
+    /// The follow-up form of a session.
     FollowUp,
 }
 
@@ -25,16 +28,20 @@ impl Purpose {
     }
 }
 
+/// Why a form token was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
+    /// Missing, altered, for another purpose or another session.
     #[error("the form token is missing or altered")]
     Invalid,
+    /// Older than the form may stay open (or from the future).
     #[error("the form token has expired")]
     Expired,
 }
 
 /// A token whose signature and age were checked; its nonce is not yet consumed.
 pub struct Verified {
+    /// The random nonce, stored when the form is used.
     pub nonce: [u8; 16],
     /// The day after which the nonce can be forgotten: the token has expired by then.
     pub forget_on: Date,
@@ -64,6 +71,8 @@ fn binding_tag(binding: &[u8]) -> [u8; 32] {
     crypto::hmac_tag(b"meldpunt v1 form binding", &[binding])
 }
 
+/// Checks a token's MAC, purpose, binding and age at `now`; the nonce is consumed
+/// later, in the transaction that stores what the form submitted.
 pub fn verify(
     key: &[u8],
     purpose: Purpose,

@@ -38,9 +38,11 @@ use crate::i18n::Lang;
 
 /// Settings of the HTTP layers around the handlers.
 pub struct HttpSettings {
+    /// Largest body of a form without files.
     pub max_body_bytes: usize,
     /// Largest body of a form with files: the files plus room for the text fields.
     pub max_upload_bytes: usize,
+    /// Longest a request may take.
     pub request_timeout: Duration,
 }
 

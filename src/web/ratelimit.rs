@@ -25,6 +25,8 @@ pub struct ClientKey {
 }
 
 impl ClientKey {
+    /// Keys on `trusted_header` when set, otherwise on the peer address; IPv6
+    /// addresses by their network of `ipv6_prefix` bits.
     pub fn new(trusted_header: Option<HeaderName>, ipv6_prefix: u8) -> Self {
         Self {
             trusted_header,
@@ -75,16 +77,25 @@ impl KeyExtractor for ClientKey {
     }
 }
 
+/// The two limiters on POSTs: per client, and all clients together.
 pub struct Limits {
+    /// Per client (address or trusted header).
     pub per_client: Arc<GovernorConfig<ClientKey, NoOpMiddleware>>,
+    /// All clients together (behind Tor every client is 127.0.0.1).
     pub global: Arc<GovernorConfig<GlobalKeyExtractor, NoOpMiddleware>>,
 }
 
+/// The rate limits as configured.
 pub struct RateSettings {
+    /// POSTs one client may make in a burst.
     pub burst: u32,
+    /// After which one more is allowed.
     pub period: Duration,
+    /// POSTs all clients together may make in a burst.
     pub global_burst: u32,
+    /// After which one more is allowed in the global cap.
     pub global_period: Duration,
+    /// Header a trusted reverse proxy sets to the client address.
     pub trusted_header: Option<HeaderName>,
     /// Prefix length of an IPv6 client's bucket.
     pub ipv6_prefix: u8,
@@ -104,6 +115,7 @@ fn representable(burst: u32, period: Duration) -> bool {
 }
 
 impl Limits {
+    /// The limiters for these settings; one the limiter cannot count is refused.
     pub fn new(s: &RateSettings) -> Result<Self, TooLarge> {
         if !representable(s.burst, s.period) {
             return Err(TooLarge {

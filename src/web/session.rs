@@ -1,8 +1,7 @@
-//! Reporter sessions (DESIGN.md §3 "Reporter session"): one cookie with a random
-//! 256-bit token; the database row is found by a value derived from the token and
-//! holds the case id and the reporter's key sealed to another key derived from it.
-//! Neither the row nor the cookie alone reveals anything, and any instance on the
-//! same database can serve the session.
+//! Reporter sessions: one cookie with a random 256-bit token; the database row is
+//! found by a value derived from the token and holds the case id and the reporter's
+//! key sealed to another key derived from it. Neither the row nor the cookie alone
+//! reveals anything, and any instance on the same database can serve the session.
 
 use age::secrecy::ExposeSecret;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};

@@ -14,26 +14,40 @@ use crate::storage::{InstallationSecrets, Storage};
 
 /// Everything the handlers share.
 pub struct AppState {
+    /// The database.
     pub storage: Storage,
     /// Recipients from the recipients file (e.g. an offline backup key); the active
     /// members' recipients are added at every sealing, so seal to [`Self::committee`].
     pub(crate) file_recipients: Vec<Recipient>,
+    /// The installation's salt and form key.
     pub secrets: InstallationSecrets,
+    /// The session cookie's name and attributes.
     pub cookie: CookiePolicy,
+    /// Character limits of the report and follow-up.
     pub text_limits: TextLimits,
+    /// A reporter session ends after this long unused.
     pub session_idle_secs: i64,
+    /// A reporter session ends this long after sign-in.
     pub session_max_secs: i64,
+    /// How long a form may stay open.
     pub form_ttl_secs: i64,
-    /// The public origin (scheme://host[:port]) when configured, for the POST check.
+    /// The public origin (`scheme://host[:port]`) when configured, for the POST check.
     pub public_origin: Option<String>,
+    /// A member session ends after this long unused.
     pub member_idle_secs: i64,
+    /// Time to answer a sign-in challenge.
     pub challenge_secs: i64,
+    /// Days a closed case is kept.
     pub retention_days: i64,
+    /// How many and how large files may be.
     pub file_limits: crate::attachments::FileLimits,
+    /// Where upload spools live (the system temp directory when `None`).
     pub spool_dir: Option<std::path::PathBuf>,
+    /// Largest body of a form without files.
     pub max_body_bytes: usize,
 }
 
+/// The state as handlers get it.
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
@@ -57,7 +71,13 @@ impl AppState {
     pub async fn roster(&self) -> Result<Vec<crate::protocol::RosterEntry>, WebError> {
         use crate::protocol::{MemberName, RecipientText, RosterEntry};
         let mut roster = Vec::new();
-        for m in self.storage.members().await?.into_iter().filter(|m| m.active) {
+        for m in self
+            .storage
+            .members()
+            .await?
+            .into_iter()
+            .filter(|m| m.active)
+        {
             roster.push(RosterEntry {
                 name: MemberName::parse(&m.name).ok(),
                 recipient: RecipientText::parse(&m.recipient)
@@ -76,6 +96,7 @@ impl AppState {
         Ok(roster)
     }
 
+    /// The current time (UTC).
     pub fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }

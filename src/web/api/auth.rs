@@ -114,6 +114,7 @@ pub async fn answer(
     .into_response())
 }
 
+/// `POST /api/v1/sign-out`: ends the session of this token.
 pub async fn sign_out(
     State(state): State<SharedState>,
     Member(member): Member,

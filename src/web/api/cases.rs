@@ -20,6 +20,7 @@ use crate::storage::{CaseRow, NewMessage, Outcome};
 use crate::web::SharedState;
 use crate::web::error::WebError;
 
+/// `GET /api/v1/members`.
 pub async fn members(
     State(state): State<SharedState>,
     Member(_): Member,
@@ -73,6 +74,7 @@ fn case_info(c: &CaseRow, unread: i64) -> ApiResult<CaseInfo> {
     })
 }
 
+/// `GET /api/v1/cases`: every case with its unread count (audited as `list`).
 pub async fn list_cases(
     State(state): State<SharedState>,
     Member(member): Member,
@@ -86,6 +88,7 @@ pub async fn list_cases(
     Ok(Json(list))
 }
 
+/// `GET /api/v1/cases/{id}`: a case with its ciphertexts (audited as `read`).
 pub async fn case_detail(
     State(state): State<SharedState>,
     Member(member): Member,
@@ -247,6 +250,7 @@ pub async fn post_message(
     Ok((StatusCode::CREATED, Json(PostedMessage { seq })))
 }
 
+/// `POST /api/v1/cases/{id}/status`: moves the case through the workflow.
 pub async fn set_status(
     State(state): State<SharedState>,
     Member(member): Member,
@@ -289,6 +293,7 @@ pub async fn set_status(
     Ok(Json(case_info(&updated, 0)?))
 }
 
+/// `POST /api/v1/cases/{id}/assign`.
 pub async fn assign(
     State(state): State<SharedState>,
     Member(member): Member,
@@ -318,6 +323,7 @@ pub async fn assign(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/v1/cases/{id}/read`: marks the reporter's messages as read.
 pub async fn mark_read(
     State(state): State<SharedState>,
     Member(member): Member,
@@ -340,6 +346,7 @@ pub async fn exported(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `GET /api/v1/cases/{id}/history`: the audit entries about the case.
 pub async fn history(
     State(state): State<SharedState>,
     Member(_): Member,

@@ -18,10 +18,15 @@ use crate::storage::{CaseRow, MemberRow};
 /// say whether a case, member or challenge exists.
 #[derive(Debug)]
 pub enum ApiError {
+    /// 400 with a fixed explanation.
     BadRequest(&'static str),
+    /// 401: no live session.
     Unauthorized,
+    /// 404: no such case or attachment (or a malformed id).
     NotFound,
+    /// 409 with a fixed explanation.
     Conflict(&'static str),
+    /// Our failure: logged, and answered as 500 or 503.
     Internal(WebError),
 }
 
