@@ -85,9 +85,6 @@ pub mod config;
 /// age sealing and opening, padding, key derivation.
 pub mod crypto;
 /// The committee desk: a local app that decrypts and seals on the member's computer.
-// Not yet every public item of the desk has a doc comment (its texts table and
-// error variants above all); until they do, the lint is off for this module only.
-#[allow(missing_docs)]
 pub mod desk;
 /// HTTP pieces the portal and the desk share: headers, forms, cookies, downloads.
 pub mod http;

@@ -70,6 +70,8 @@ pub fn acceptable_portal_url(url: &str) -> Result<String, PortalError> {
     }
 }
 
+/// The desk's client of one portal's committee API: the member's identity and
+/// its session with the portal.
 pub struct Portal {
     base: String,
     origin: String,
@@ -95,6 +97,7 @@ impl Portal {
         })
     }
 
+    /// The member's identity, which opens messages and finds the reporter key.
     pub fn identity(&self) -> &Identity {
         &self.identity
     }
@@ -147,6 +150,7 @@ impl Portal {
         Ok(member)
     }
 
+    /// The member signed in as, if there is a session.
     pub async fn member(&self) -> Option<MemberBrief> {
         self.session.read().await.as_ref().map(|s| s.member.clone())
     }
@@ -190,6 +194,7 @@ impl Portal {
         decode(self.send(|c, b| c.get(format!("{b}{path}"))).await?).await
     }
 
+    /// Every case in brief, with its count of unread reporter messages.
     pub async fn cases(&self) -> Result<Vec<CaseInfo>, PortalError> {
         self.get(paths::CASES).await
     }
@@ -203,6 +208,7 @@ impl Portal {
         Ok(detail)
     }
 
+    /// The committee's members, active and disabled, for names and assignment.
     pub async fn members(&self) -> Result<Vec<MemberInfo>, PortalError> {
         self.get(paths::MEMBERS).await
     }
@@ -216,10 +222,12 @@ impl Portal {
         Ok(roster)
     }
 
+    /// The portal's audit entries about a case.
     pub async fn history(&self, id: &CaseId) -> Result<Vec<HistoryEntry>, PortalError> {
         self.get(&paths::case(id, "/history")).await
     }
 
+    /// Changes a case's status; `reason` says why it was closed.
     pub async fn set_status(
         &self,
         id: &CaseId,
@@ -235,6 +243,7 @@ impl Portal {
         .await
     }
 
+    /// Assigns a case to a member, or to nobody.
     pub async fn assign(&self, id: &CaseId, member: Option<MemberId>) -> Result<(), PortalError> {
         let body = AssignRequest { member };
         let path = paths::case(id, "/assign");
@@ -245,11 +254,13 @@ impl Portal {
         .await
     }
 
+    /// Marks the reporter's messages of a case as read by the committee.
     pub async fn mark_read(&self, id: &CaseId) -> Result<(), PortalError> {
         let path = paths::case(id, "/read");
         expect_ok(self.send(|c, b| c.post(format!("{b}{path}"))).await?).await
     }
 
+    /// Records an export of a case in the portal's audit log.
     pub async fn record_export(&self, id: &CaseId) -> Result<(), PortalError> {
         let path = paths::case(id, "/exported");
         expect_ok(self.send(|c, b| c.post(format!("{b}{path}"))).await?).await

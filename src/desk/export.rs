@@ -12,12 +12,16 @@ use super::client::{Portal, PortalError};
 use crate::crypto;
 use crate::protocol::CaseId;
 
+/// Why an export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// Fetching the case or its files, or recording the export, failed.
     #[error(transparent)]
     Portal(#[from] PortalError),
+    /// Creating the export directory or writing a file failed.
     #[error("cannot write the export: {0}")]
     Io(#[from] std::io::Error),
+    /// The portal sent a message whose ciphertext is not base64.
     #[error("the portal sent a message that is not base64")]
     Decode,
 }

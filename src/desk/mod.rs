@@ -42,25 +42,36 @@ use crate::i18n::Lang;
 use crate::identity::{self, IdentityError, IdentityFile};
 use session::Sessions;
 
+/// Why the desk could not start or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
+    /// The listen address is not a loopback address.
     #[error("the desk listens on loopback only (127.0.0.1 or ::1), not {0}")]
     NotLoopback(SocketAddr),
+    /// The identity file cannot be read or holds no usable identity.
     #[error(transparent)]
     Identity(#[from] IdentityError),
+    /// The listen address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address.
         addr: SocketAddr,
+        /// Why binding failed.
         source: std::io::Error,
     },
+    /// The listener failed while the desk was serving (or its port was unknown).
     #[error("the desk stopped: {0}")]
     Serve(#[source] std::io::Error),
+    /// The language is neither nl nor en.
     #[error("unknown language {0:?}; use nl or en")]
     Lang(String),
+    /// The portal's URL is not acceptable (see [`acceptable_portal_url`]).
     #[error(transparent)]
     Portal(#[from] PortalError),
 }
 
+/// Everything one launch of the desk holds: the portal, the identity, the
+/// browser sessions and the launch's random path prefix.
 pub struct DeskState {
     portal_url: String,
     /// The portal's origin as this desk knows it; pins and challenges name it.
@@ -83,9 +94,11 @@ pub struct DeskState {
     pins: pins::PinStore,
 }
 
+/// The desk's state as the handlers share it.
 pub type SharedDesk = Arc<DeskState>;
 
 impl DeskState {
+    /// The desk's own texts in its language.
     pub fn texts(&self) -> &'static DeskTexts {
         match self.lang {
             Lang::Nl => &texts::NL,
@@ -112,6 +125,7 @@ impl DeskState {
         format!("{}{path}", self.prefix)
     }
 
+    /// The signed-in portal client; `None` while the identity is locked.
     pub async fn portal(&self) -> Option<Arc<Portal>> {
         self.portal.read().await.clone()
     }
@@ -212,6 +226,7 @@ fn with_headers(mut response: Response) -> Response {
     response
 }
 
+/// The desk's routes, every one under the launch's prefix and behind the guard.
 pub fn router(state: SharedDesk) -> Router {
     let p = |path: &str| state.href(path);
     Router::new()
@@ -250,6 +265,8 @@ pub fn router(state: SharedDesk) -> Router {
         .with_state(state)
 }
 
+/// `meldpunt desk`: prepares the desk, prints the launch link and serves until
+/// stopped.
 pub async fn run(args: DeskArgs) -> Result<(), DeskError> {
     let (listener, state) = prepare(&args).await?;
     let url = launch_url(&state);
@@ -308,6 +325,8 @@ pub async fn prepare(args: &DeskArgs) -> Result<(tokio::net::TcpListener, Shared
     Ok((listener, state))
 }
 
+/// Serves the desk on `listener`, locking the identity after the idle time even
+/// when no request comes in.
 pub async fn serve(listener: tokio::net::TcpListener, state: SharedDesk) -> Result<(), DeskError> {
     // The identity locks after the idle time even when no request comes to notice.
     let watcher = Arc::downgrade(&state);

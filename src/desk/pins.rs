@@ -59,13 +59,19 @@ pub fn shown_digest(entries: &[RosterEntry]) -> String {
     crypto::hex(&crypto::sha256(lines.join("\n").as_bytes()))
 }
 
+/// Why the pinned roster could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum PinError {
+    /// Reading or writing the state directory failed.
     #[error("cannot read or write the desk's state directory {dir}: {source}")]
     Io {
+        /// The state directory.
         dir: PathBuf,
+        /// What went wrong.
         source: std::io::Error,
     },
+    /// The pin file does not parse, or names another format or origin, or an
+    /// empty roster.
     #[error("the pinned roster file {0} is damaged; remove it only if you know why")]
     Damaged(PathBuf),
 }

@@ -14,6 +14,7 @@ use crate::protocol::{CaseDetail, CaseId, RecipientText};
 
 /// What a sealed message turned out to be for this member.
 pub enum Opened {
+    /// Opened with this member's key: the message's envelope.
     Envelope(Box<Envelope>),
     /// Sealed before this member joined, or to other keys.
     NotForMe,

@@ -1,91 +1,182 @@
 //! The desk's own texts in Dutch and English. Statuses, reasons and the report's
 //! field labels come from the portal's texts, so both sides say the same thing.
 
+/// The desk's texts in one language: page titles, labels, buttons, hints and
+/// errors of its own pages.
 pub struct DeskTexts {
+    /// Name of the desk, after the page title and as the site name in the header.
     pub desk_name: &'static str,
     /// Status names as the committee says them, in `Status` order.
     pub statuses: [&'static str; 6],
+    /// Navigation link to the list of cases.
     pub nav_inbox: &'static str,
+    /// Navigation link to the statistics page.
     pub nav_stats: &'static str,
+    /// Button that signs out and locks the identity.
     pub sign_out: &'static str,
+    /// "Signed in as" before the member's name in the header.
     pub signed_in_as: &'static str,
+    /// Title of the unlock page (also of the page shown when the portal refuses
+    /// the key).
     pub unlock_title: &'static str,
+    /// Intro of the unlock page when the identity file has a passphrase: it and the
+    /// key stay on this computer.
     pub unlock_intro: &'static str,
+    /// Label of the passphrase field.
     pub passphrase_label: &'static str,
+    /// Button that unlocks the identity and signs in.
     pub unlock_button: &'static str,
+    /// Error when the passphrase does not open the identity file.
     pub err_passphrase: &'static str,
+    /// Error when the portal does not accept the key (not an active member).
     pub err_sign_in: &'static str,
+    /// Title of the list of cases.
     pub inbox_title: &'static str,
+    /// Label of the inbox's status filter.
     pub filter_status: &'static str,
+    /// Label of the inbox's assignee filter.
     pub filter_assignee: &'static str,
+    /// Filter option that does not filter (any status, anyone assigned or not).
     pub any: &'static str,
+    /// Option for no member: unassigned cases in the filter, no assignee on the
+    /// case page.
     pub nobody: &'static str,
+    /// Button that applies the inbox's filters.
     pub filter_button: &'static str,
+    /// Inbox column: the case's reference.
     pub col_reference: &'static str,
+    /// Inbox column, and label on the case page: the case's status.
     pub col_status: &'static str,
+    /// Inbox column: the day the report came in.
     pub col_received: &'static str,
+    /// Inbox column: the next deadline.
     pub col_deadline: &'static str,
+    /// Inbox column: the member the case is assigned to.
     pub col_assigned: &'static str,
+    /// Inbox column: the reporter's messages the committee has not read yet.
     pub col_unread: &'static str,
+    /// Flag on a case whose next deadline has passed.
     pub overdue: &'static str,
+    /// Flag on a case whose next deadline falls within a week.
     pub due_this_week: &'static str,
+    /// Shown instead of the list when no case matches the filters.
     pub no_cases: &'static str,
+    /// "Acknowledge by" before the deadline of a case not yet acknowledged.
     pub ack_by: &'static str,
+    /// "Feedback by" before the deadline for feedback to the reporter.
     pub feedback_by: &'static str,
+    /// Title of the case page; the reference follows.
     pub case_title: &'static str,
+    /// Case page: label of the day the report came in.
     pub received_on: &'static str,
+    /// Case page: label of the day receipt was acknowledged.
     pub acknowledged_on: &'static str,
+    /// Case page: label of the day the case was closed.
     pub closed_on: &'static str,
+    /// Case page: label of the reason the case was closed.
     pub close_reason: &'static str,
+    /// Case page: label of the member the case is assigned to.
     pub assigned: &'static str,
+    /// Heading of the messages exchanged with the reporter.
     pub thread_heading: &'static str,
+    /// Heading of the internal notes and the form that adds one.
     pub notes_heading: &'static str,
+    /// Shown under the notes heading when the case has no notes.
     pub no_notes: &'static str,
+    /// Author shown on the reporter's messages.
     pub author_reporter: &'static str,
+    /// Author shown on a member's message when the member is unknown.
     pub author_unknown_member: &'static str,
+    /// Shown in place of a message not sealed to this member's key.
     pub not_for_me: &'static str,
+    /// Shown in place of a message that cannot be opened; the reason follows.
     pub message_unreadable: &'static str,
+    /// Button that acknowledges receipt of a new case.
     pub acknowledge_button: &'static str,
+    /// Heading of the form that changes the status.
     pub status_heading: &'static str,
+    /// Label of the new status field.
     pub status_label: &'static str,
+    /// Label of the reason for closing field.
     pub reason_label: &'static str,
+    /// Option for no reason for closing.
     pub reason_none: &'static str,
+    /// Button that changes the status.
     pub status_button: &'static str,
+    /// Heading of the form that assigns the case.
     pub assign_heading: &'static str,
+    /// Label of the member to assign the case to.
     pub assign_label: &'static str,
+    /// Button that assigns the case.
     pub assign_button: &'static str,
+    /// Heading of the form that replies to the reporter.
     pub reply_heading: &'static str,
+    /// Label of the reply's text field.
     pub reply_label: &'static str,
+    /// Hint under the reply field: who reads it and that it is encrypted here.
     pub reply_hint: &'static str,
+    /// Button that seals and sends the reply.
     pub reply_button: &'static str,
+    /// Heading for an internal note; no page shows it at present (the note form
+    /// sits under `notes_heading`).
     pub note_heading: &'static str,
+    /// Label of the internal note's text field.
     pub note_label: &'static str,
+    /// Hint under the note field: only the committee reads notes.
     pub note_hint: &'static str,
+    /// Button that seals and adds the note.
     pub note_button: &'static str,
+    /// Heading of the export section.
     pub export_heading: &'static str,
+    /// What an export writes, and where.
     pub export_hint: &'static str,
+    /// Button that exports the case.
     pub export_button: &'static str,
+    /// Notice after an export; the directory follows.
     pub exported_to: &'static str,
+    /// Heading of the case's history (the portal's audit entries about it).
     pub history_heading: &'static str,
+    /// Caption for the recipients new messages are sealed to; no page shows it at
+    /// present.
     pub sealed_to: &'static str,
+    /// Notice after an action succeeded.
     pub saved: &'static str,
+    /// Error when a reply or note has neither text nor files.
     pub err_empty: &'static str,
+    /// Error when the portal refuses an action (its message follows) or a form
+    /// value is not valid.
     pub err_action: &'static str,
+    /// Title of the statistics page.
     pub stats_title: &'static str,
+    /// Where the statistics are computed, and what the portal does not learn.
     pub stats_intro: &'static str,
+    /// Caption of the table of cases per status.
     pub per_status: &'static str,
+    /// Caption of the table of cases per kind of concern.
     pub per_concern: &'static str,
+    /// Caption of the table of cases per month received.
     pub per_month: &'static str,
+    /// Caption of the table of days until receipt was acknowledged.
     pub time_to_ack: &'static str,
+    /// Row of that table: the number of acknowledged cases it counts.
     pub cases: &'static str,
+    /// Row of that table: the average number of days.
     pub average_days: &'static str,
+    /// Row of that table: the longest number of days.
     pub longest_days: &'static str,
+    /// Title of the page after signing out.
     pub signed_out_title: &'static str,
+    /// Text of the page after signing out: the key is locked.
     pub signed_out_text: &'static str,
+    /// Title of the page for a request the desk refuses.
     pub forbidden_title: &'static str,
+    /// Text of that page: open the desk with the link from the terminal.
     pub forbidden_text: &'static str,
+    /// Title of the not-found page.
     pub not_found_title: &'static str,
+    /// Title of the page shown when a portal request fails; the error follows.
     pub portal_error_title: &'static str,
+    /// Shown instead of the reply form on a closed case.
     pub closed_no_reply: &'static str,
 }
 
