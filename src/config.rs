@@ -152,6 +152,16 @@ pub struct KeygenArgs {
     pub passphrase_file: Option<PathBuf>,
 }
 
+/// The file cleaner's limits, the same flag for the portal and the desk.
+#[derive(Debug, Clone, Args)]
+pub struct CleanerArgs {
+    /// Address space (MiB) of the child process that removes metadata from a file;
+    /// a hostile file that needs more is stored as received, with a warning.
+    #[arg(long, env = "MELDPUNT_CLEANER_MEMORY_MIB", default_value_t = crate::attachments::isolate::DEFAULT_MEMORY_MIB,
+          value_parser = clap::value_parser!(u64).range(64..=65_536))]
+    pub cleaner_memory_mib: u64,
+}
+
 /// `meldpunt desk`.
 #[derive(Debug, Clone, Args)]
 pub struct DeskArgs {
@@ -174,11 +184,9 @@ pub struct DeskArgs {
     /// (default: $XDG_STATE_HOME/meldpunt or ~/.local/state/meldpunt).
     #[arg(long, env = "MELDPUNT_DESK_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
-    /// Address space (MiB) of the child process that removes metadata from files
-    /// you attach.
-    #[arg(long, env = "MELDPUNT_CLEANER_MEMORY_MIB", default_value_t = crate::attachments::isolate::DEFAULT_MEMORY_MIB,
-          value_parser = clap::value_parser!(u64).range(64..=65_536))]
-    pub cleaner_memory_mib: u64,
+    /// Limits of the child process that cleans files.
+    #[command(flatten)]
+    pub cleaner: CleanerArgs,
     /// Lock the identity again after this many seconds without a request.
     #[arg(long, env = "MELDPUNT_DESK_LOCK_AFTER_SECS", default_value_t = 900,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
@@ -280,11 +288,9 @@ pub struct ServeArgs {
     #[arg(long, env = "MELDPUNT_SPOOL_DIR")]
     pub spool_dir: Option<PathBuf>,
 
-    /// Address space (MiB) of the child process that removes metadata from a file;
-    /// a hostile file that needs more is stored as received, with a warning.
-    #[arg(long, env = "MELDPUNT_CLEANER_MEMORY_MIB", default_value_t = crate::attachments::isolate::DEFAULT_MEMORY_MIB,
-          value_parser = clap::value_parser!(u64).range(64..=65_536))]
-    pub cleaner_memory_mib: u64,
+    /// Limits of the child process that cleans files.
+    #[command(flatten)]
+    pub cleaner: CleanerArgs,
 
     /// POST requests one client may make in a burst.
     #[arg(long, env = "MELDPUNT_RATE_BURST", default_value_t = 10)]

@@ -164,6 +164,7 @@ pub fn main() -> ExitCode {
 async fn demo(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let (started_tx, started_rx) = tokio::sync::oneshot::channel();
     let data_dir = args.data_dir.clone();
+    let cleaner = args.cleaner.clone();
     let portal = tokio::spawn(serve::run(args, Some(started_tx)));
     if let Ok(started) = started_rx.await
         && let Some(identity) = started.demo_identity
@@ -174,7 +175,7 @@ async fn demo(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             export_dir: data_dir.join("exports"),
             lang: "nl".to_owned(),
-            cleaner_memory_mib: attachments::isolate::DEFAULT_MEMORY_MIB,
+            cleaner,
             state_dir: Some(data_dir.join("desk")),
             lock_after_secs: 900,
         };

@@ -184,7 +184,7 @@ pub async fn run(
     args: ServeArgs,
     started: Option<tokio::sync::oneshot::Sender<Started>>,
 ) -> Result<(), ServeError> {
-    crate::attachments::isolate::use_own_executable(args.cleaner_memory_mib);
+    crate::attachments::isolate::use_own_executable(args.cleaner.cleaner_memory_mib);
     let file_recipients = read_recipients_file(&args.recipients)?;
     let storage = Storage::connect(&args.database_url).await?;
     tracing::debug!("database connected and migrated");

@@ -241,14 +241,7 @@ async fn a_desk_cookie_is_useless_to_another_local_port() {
 async fn the_identity_locks_after_the_idle_time_and_the_portal_session_ends() {
     let (app, _, anna_file) = portal_with_anna(common::Backend::Sqlite).await;
     let mut desk = Desk::start_with(&app.base, &anna_file, "en", &["--lock-after-secs", "2"]).await;
-    let r = desk.client.get(&desk.launch_url).send().await.unwrap();
-    desk.cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    desk.launch().await;
     desk.confirm_roster().await;
     assert_eq!(desk.get("/").await.status, 200);
     assert_eq!(app.count("member_sessions").await, 1);

@@ -307,21 +307,13 @@ fn case_body(
 /// came from. A portal list that differs is named as a refusal.
 fn sealing(state: &SharedDesk, view: &CaseView<'_>) -> Markup {
     let tt = state.trust_texts();
-    let mut theirs: Vec<&str> = view
-        .detail
-        .seal_to
-        .committee
-        .iter()
-        .map(|r| r.as_str())
-        .collect();
-    let mut ours: Vec<&str> = view.pinned.iter().map(|r| r.as_str()).collect();
-    theirs.sort_unstable();
-    ours.sort_unstable();
-    let fp = crate::protocol::roster::fingerprint(ours.iter().copied());
+    // The same check the desk makes before it seals anything.
+    let mismatch = super::sealing::sealing_set(view.detail, view.pinned).is_err();
+    let fp = crate::protocol::roster::fingerprint(view.pinned.iter().map(|r| r.as_str()));
     html! {
         section aria-labelledby="sealed-heading" {
             h2 id="sealed-heading" { (tt.sealed_heading) }
-            @if theirs != ours {
+            @if mismatch {
                 p class="field-error" id="roster-mismatch" { (tt.roster_mismatch) }
             }
             p class="hint" { (tt.fingerprint) " " code id="pinned-fingerprint" { (fp) } " — " a href=(state.href("/roster")) { (tt.nav_roster) } }

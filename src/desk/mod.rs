@@ -293,7 +293,7 @@ pub async fn prepare(args: &DeskArgs) -> Result<(tokio::net::TcpListener, Shared
         other => return Err(DeskError::Lang(other.to_owned())),
     };
     let origin = acceptable_portal_url(&args.portal)?;
-    crate::attachments::isolate::use_own_executable(args.cleaner_memory_mib);
+    crate::attachments::isolate::use_own_executable(args.cleaner.cleaner_memory_mib);
     let identity_file = identity::read(&args.identity)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

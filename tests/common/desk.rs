@@ -119,9 +119,15 @@ impl Desk {
     /// roster is left unconfirmed.
     pub async fn open_unconfirmed(portal: &str, identity_file: &Path, lang: &str) -> Desk {
         let mut desk = Desk::start(portal, identity_file, lang).await;
-        let r = desk.client.get(&desk.launch_url).send().await.unwrap();
+        desk.launch().await;
+        desk
+    }
+
+    /// Opens a started desk with its launch link and keeps the session cookie.
+    pub async fn launch(&mut self) {
+        let r = self.client.get(&self.launch_url).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 303);
-        desk.cookie = r
+        self.cookie = r
             .headers()
             .get("set-cookie")
             .unwrap()
@@ -131,7 +137,6 @@ impl Desk {
             .next()
             .unwrap()
             .to_owned();
-        desk
     }
 
     pub fn stderr(&self) -> String {
