@@ -445,18 +445,11 @@ async fn while_a_file_arrives_its_spool_holds_only_ciphertext_and_an_aborted_upl
     let form = app.get("/report", None).await;
     let token = form_token(&form.html());
     let boundary = "SLOWBOUNDARY";
-    let mut head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n{token}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"what\"\r\n\r\nlangzaam\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{canary}.txt\"\r\n\
-         Content-Type: text/plain\r\n\r\n"
-    )
-    .into_bytes();
-    let content: Vec<u8> = format!("{canary}\n")
-        .bytes()
-        .cycle()
-        .take(2 << 20)
-        .collect();
+    let mut head = slow_upload_head(&token, &format!("{canary}.pdf"));
+    // A PDF: a kind the cleaner must see, so it is spooled (other kinds are sealed
+    // as they arrive, see the next test).
+    let mut content = b"%PDF-1.4\n".to_vec();
+    content.extend(format!("{canary}\n").bytes().cycle().take(2 << 20));
     head.extend_from_slice(&content);
     let addr = app.base.trim_start_matches("http://").to_owned();
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
@@ -528,3 +521,98 @@ async fn while_a_file_arrives_its_spool_holds_only_ciphertext_and_an_aborted_upl
     nothing_stored(&app).await;
     assert!(!app.stderr().contains(&canary));
 }
+
+/// The start of a multipart report whose one file follows: form token and text
+/// first, as the portal's form sends them.
+fn slow_upload_head(token: &str, file_name: &str) -> Vec<u8> {
+    let boundary = "SLOWBOUNDARY";
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"what\"\r\n\r\nlangzaam\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+on_both_databases!(
+    async fn a_file_with_nothing_to_clean_is_sealed_into_the_database_while_it_arrives_and_a_cut_off_one_is_removed(
+        backend
+    ) {
+        let app = TestApp::spawn(backend).await;
+        let canary = format!("directcanary{}", crypto::hex(&crypto::random_bytes::<8>()));
+        let form = app.get("/report", None).await;
+        let mut body = slow_upload_head(&form_token(&form.html()), "notes.bin");
+        // Six MiB: more than one batch of chunk rows (16 of 256 KiB per commit).
+        body.extend(format!("{canary}\n").bytes().cycle().take(6 << 20));
+        let addr = app.base.trim_start_matches("http://").to_owned();
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "POST /report HTTP/1.1\r\nHost: {addr}\r\n\
+             Content-Type: multipart/form-data; boundary=SLOWBOUNDARY\r\nContent-Length: {}\r\n\r\n",
+            body.len() + (1 << 20)
+        )
+        .unwrap();
+        stream.write_all(&body).unwrap();
+        stream.flush().unwrap();
+
+        // The body is paused mid-file, yet its first megabytes are already chunk rows.
+        let mut rows = 0;
+        for _ in 0..100 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            rows = app.count("attachment_chunks").await;
+            if rows >= 16 {
+                break;
+            }
+        }
+        assert!(rows >= 16, "only {rows} chunk rows while the file arrives");
+        assert_eq!(app.count("attachments").await, 1);
+        for data in common::stored_files(&app.db().await).await {
+            assert!(data.starts_with(b"age-encryption.org/v1\n"));
+        }
+        if let Some(db) = app.sqlite_path() {
+            for f in [db.clone(), db.with_extension("db-wal")] {
+                assert!(
+                    !f.exists() || !common::file_contains(&f, canary.as_bytes()),
+                    "plaintext in the database"
+                );
+            }
+        }
+
+        // The client goes away: the pending attachment and its rows are removed.
+        stream.shutdown(std::net::Shutdown::Both).unwrap();
+        drop(stream);
+        let mut left = (1, 1);
+        for _ in 0..100 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            left = (
+                app.count("attachments").await,
+                app.count("attachment_chunks").await,
+            );
+            if left == (0, 0) {
+                break;
+            }
+        }
+        assert_eq!(left, (0, 0), "the cut-off file is removed");
+        nothing_stored(&app).await;
+        assert!(!app.stderr().contains(&canary));
+    }
+);
+
+on_both_databases!(
+    async fn a_report_refused_for_a_missing_answer_keeps_none_of_its_files_and_asks_for_them_again(
+        backend
+    ) {
+        let app = TestApp::spawn(backend).await;
+        let noise: Vec<u8> = (0..5u32 << 20).map(|i| (i.wrapping_mul(7919) >> 3) as u8).collect();
+        let page = app
+            .submit_with_files("/en", "", [common::file_part("notes.bin", noise)])
+            .await;
+        assert_eq!(page.status, 422, "{}", page.body);
+        let html = page.html();
+        let again = scraper::Selector::parse("#files-again").unwrap();
+        assert_eq!(html.select(&again).count(), 1, "asked to choose the files again");
+        nothing_stored(&app).await;
+    }
+);

@@ -3,6 +3,7 @@
 //! chunk rows of a pending attachment that its message claims. Downloads decrypt
 //! chunk by chunk. The file name and type live only inside the sealed message.
 
+mod arriving;
 pub mod isolate;
 mod read;
 mod safe;
@@ -14,6 +15,7 @@ use std::str::FromStr;
 
 use futures::{Stream, StreamExt};
 
+pub use arriving::Arriving;
 pub use read::{chunks, decrypt};
 use safe::safe_content_type;
 pub use safe::{padded_size, safe_name};
@@ -263,7 +265,7 @@ pub async fn store(
         storage
             .begin_attachment(&id, case_id, pending_until)
             .await?;
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(1);
+        let (tx, rx) = tokio::sync::mpsc::channel::<Vec<u8>>(1);
         let mut spool = spooled
             .take()
             .expect("the spool is back after each attempt");
@@ -272,26 +274,7 @@ pub async fn store(
             let r = seal_spool(&mut spool, attempt_kind, &recips, tx, limits);
             (spool, r)
         });
-        let work = async {
-            let mut idx = 0;
-            let mut batch = Vec::with_capacity(CHUNKS_PER_COMMIT);
-            loop {
-                let next = rx.recv().await;
-                let done = next.is_none();
-                batch.extend(next);
-                if batch.len() == CHUNKS_PER_COMMIT || (done && !batch.is_empty()) {
-                    let n = batch.len() as i64;
-                    storage
-                        .add_chunks(&id, idx, std::mem::take(&mut batch))
-                        .await?;
-                    idx += n;
-                }
-                if done {
-                    break;
-                }
-            }
-            Ok::<_, AttachError>(())
-        };
+        let work = write_chunks(storage.clone(), id.clone(), rx);
         let outcome = tokio::time::timeout(timeout, async {
             let written = work.await;
             let joined = task.await.map_err(|_| AttachError::Task)?;
@@ -341,6 +324,32 @@ pub async fn store(
         }
     }
     unreachable!("copying as received cannot fail to strip")
+}
+
+/// Writes the ciphertext chunks that arrive on `rx` as chunk rows of attachment
+/// `id`, a batch per transaction, until the sealing side closes the channel.
+async fn write_chunks(
+    storage: Storage,
+    id: String,
+    mut rx: tokio::sync::mpsc::Receiver<Vec<u8>>,
+) -> Result<(), AttachError> {
+    let mut idx = 0;
+    let mut batch = Vec::with_capacity(CHUNKS_PER_COMMIT);
+    loop {
+        let next = rx.recv().await;
+        let done = next.is_none();
+        batch.extend(next);
+        if batch.len() == CHUNKS_PER_COMMIT || (done && !batch.is_empty()) {
+            let n = batch.len() as i64;
+            storage
+                .add_chunks(&id, idx, std::mem::take(&mut batch))
+                .await?;
+            idx += n;
+        }
+        if done {
+            return Ok(());
+        }
+    }
 }
 
 /// Stores an age file sealed elsewhere (by the desk) as a pending attachment,

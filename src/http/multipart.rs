@@ -3,12 +3,15 @@
 //! bytes arrive. The portal's report and follow-up forms and the desk's reply form
 //! read their bodies this way.
 
+use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 
 use super::urlencoded::{self, MAX_FORM_FIELDS, Pairs};
-use crate::attachments::{FileLimits, Spool, Spooled};
+use crate::attachments::{Arriving, AttachError, FileLimits, Spool, Spooled, Target, strip};
+use crate::case::AttachmentInfo;
 use crate::i18n::Texts;
+use crate::storage::Storage;
 
 /// A file as received, spooled and not yet cleaned or sealed.
 pub struct Incoming {
@@ -28,6 +31,35 @@ pub struct Upload {
     pub files: Vec<Incoming>,
 }
 
+/// A file of a form read with [`read_sealing`]: spooled for cleaning, or already
+/// sealed as a pending attachment while it arrived.
+pub enum Received {
+    /// A file the cleaner must see, spooled.
+    Spooled(Incoming),
+    /// A file with nothing to clean, already sealed into chunk rows.
+    Sealed(AttachmentInfo),
+}
+
+/// A form read with [`read_sealing`].
+pub struct SealingUpload {
+    /// The text fields, in order.
+    pub pairs: Pairs,
+    /// The files, in the order they came.
+    pub files: Vec<Received>,
+}
+
+/// Where files may be sealed while they arrive, and when.
+pub struct Direct<'a> {
+    /// The database the pending attachments go to.
+    pub storage: &'a Storage,
+    /// The case and recipients they are sealed for.
+    pub target: Target<'a>,
+    /// Whether the fields read before a file allow writing it to the database (a
+    /// valid form token): a form without one is spooled, not stored, until it is
+    /// checked as a whole.
+    pub allow: &'a (dyn Fn(&Pairs) -> bool + Send + Sync),
+}
+
 /// Why a form could not be read; nothing of it is kept.
 #[derive(Debug)]
 pub enum UploadError {
@@ -43,6 +75,8 @@ pub enum UploadError {
     Malformed,
     /// The spool could not be written (our side, not the client's).
     Spool(std::io::Error),
+    /// A file could not be sealed as it arrived (our side, not the client's).
+    Seal(AttachError),
 }
 
 /// Longest text field in bytes; the character limits are checked when parsing.
@@ -79,7 +113,7 @@ impl UploadError {
                 t.bad_request_title,
                 t.bad_request_text.to_owned(),
             ),
-            UploadError::Spool(_) => (
+            UploadError::Spool(_) | UploadError::Seal(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 t.unavailable_title,
                 t.err_upload_failed.to_owned(),
@@ -104,6 +138,32 @@ pub async fn read(
     spool_dir: Option<&std::path::Path>,
     max_body_bytes: usize,
 ) -> Result<Upload, UploadError> {
+    let form = read_sealing(request, limits, spool_dir, max_body_bytes, None).await?;
+    let files = form
+        .files
+        .into_iter()
+        .filter_map(|f| match f {
+            Received::Spooled(f) => Some(f),
+            // Only a `Direct` seals while reading, and none was given.
+            Received::Sealed(_) => None,
+        })
+        .collect();
+    Ok(Upload {
+        pairs: form.pairs,
+        files,
+    })
+}
+
+/// Reads a form like [`read`], but seals files with nothing to clean straight
+/// into pending attachments as they arrive when `direct` allows it. When reading
+/// fails, what was sealed is removed again.
+pub async fn read_sealing(
+    request: Request,
+    limits: FileLimits,
+    spool_dir: Option<&std::path::Path>,
+    max_body_bytes: usize,
+    direct: Option<&Direct<'_>>,
+) -> Result<SealingUpload, UploadError> {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -115,21 +175,53 @@ pub async fn read(
             .map_err(|_| UploadError::BodyTooLarge)?;
         let pairs =
             urlencoded::parse(&body, MAX_FORM_FIELDS).map_err(|_| UploadError::Malformed)?;
-        return Ok(Upload {
+        return Ok(SealingUpload {
             pairs,
             files: Vec::new(),
         });
     }
-    let mut form = Multipart::from_request(request, &())
+    let form = Multipart::from_request(request, &())
         .await
         .map_err(|_| UploadError::Malformed)?;
-    let mut pairs = Vec::new();
-    let mut files = Vec::new();
+    let mut upload = SealingUpload {
+        pairs: Vec::new(),
+        files: Vec::new(),
+    };
+    match read_parts(form, &mut upload, limits, spool_dir, direct).await {
+        Ok(()) => Ok(upload),
+        Err(e) => {
+            if let Some(d) = direct {
+                discard_sealed(d.storage, &upload.files).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Removes the pending attachments of a form's sealed files (best effort: the
+/// housekeeping removes what is left once their time has run out).
+pub async fn discard_sealed(storage: &Storage, files: &[Received]) {
+    for f in files {
+        if let Received::Sealed(info) = f
+            && let Err(e) = storage.drop_attachment(&info.id).await
+        {
+            tracing::warn!(error = %e, "cannot remove a pending attachment; housekeeping will");
+        }
+    }
+}
+
+async fn read_parts(
+    mut form: Multipart,
+    upload: &mut SealingUpload,
+    limits: FileLimits,
+    spool_dir: Option<&std::path::Path>,
+    direct: Option<&Direct<'_>>,
+) -> Result<(), UploadError> {
     let mut total: u64 = 0;
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => break,
+            Ok(None) => return Ok(()),
             Err(e) => return Err(classify(&e)),
         };
         let name = field.name().unwrap_or("").to_owned();
@@ -138,22 +230,28 @@ pub async fn read(
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_owned();
-            let spooled = spool_field(spool_dir, field, &mut total, limits).await?;
+            let direct = direct.filter(|d| (d.allow)(&upload.pairs));
+            let file = File {
+                name: &file_name,
+                content_type: &content_type,
+                limits,
+            };
+            let received = receive_file(field, file, &mut total, spool_dir, direct).await?;
             // A file input with nothing chosen still sends an empty part.
-            if spooled.len == 0 && file_name.is_empty() {
+            let empty = matches!(&received, Received::Spooled(f) if f.spooled.len == 0);
+            if empty && file_name.is_empty() {
                 continue;
             }
-            if files.len() == limits.max_files {
+            if upload.files.len() == limits.max_files {
+                if let (Some(d), Received::Sealed(_)) = (direct, &received) {
+                    discard_sealed(d.storage, std::slice::from_ref(&received)).await;
+                }
                 return Err(UploadError::TooManyFiles);
             }
-            files.push(Incoming {
-                name: file_name,
-                content_type,
-                spooled,
-            });
+            upload.files.push(received);
             continue;
         }
-        if pairs.len() == MAX_FORM_FIELDS {
+        if upload.pairs.len() == MAX_FORM_FIELDS {
             return Err(UploadError::Malformed);
         }
         let mut field = field;
@@ -171,9 +269,8 @@ pub async fn read(
             }
         }
         let value = String::from_utf8(bytes).map_err(|_| UploadError::Malformed)?;
-        pairs.push((name, value));
+        upload.pairs.push((name, value));
     }
-    Ok(Upload { pairs, files })
 }
 
 fn classify(e: &axum::extract::multipart::MultipartError) -> UploadError {
@@ -184,27 +281,114 @@ fn classify(e: &axum::extract::multipart::MultipartError) -> UploadError {
     }
 }
 
-async fn spool_field(
-    spool_dir: Option<&std::path::Path>,
-    mut field: axum::extract::multipart::Field<'_>,
-    total: &mut u64,
+/// One file part as announced by the browser.
+struct File<'a> {
+    name: &'a str,
+    content_type: &'a str,
     limits: FileLimits,
-) -> Result<Spooled, UploadError> {
+}
+
+/// Enough leading bytes to recognise the kind of file (see `strip::sniff`).
+const SNIFF_BYTES: usize = 16;
+
+/// Reads one file part: sealed as it arrives when it needs no cleaning and
+/// `direct` allows it, spooled otherwise.
+async fn receive_file(
+    mut field: axum::extract::multipart::Field<'_>,
+    file: File<'_>,
+    total: &mut u64,
+    spool_dir: Option<&std::path::Path>,
+    direct: Option<&Direct<'_>>,
+) -> Result<Received, UploadError> {
+    let mut len = 0u64;
+    let mut count = |n: usize| {
+        len += n as u64;
+        *total += n as u64;
+        if len > file.limits.max_file_bytes {
+            Err(UploadError::FileTooLarge)
+        } else if *total > file.limits.max_message_bytes {
+            Err(UploadError::MessageTooLarge)
+        } else {
+            Ok(())
+        }
+    };
+    // The first pieces, until the kind of file is known.
+    let mut first: Vec<Bytes> = Vec::new();
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    while head.len() < SNIFF_BYTES {
+        match field.chunk().await {
+            Ok(Some(c)) => {
+                count(c.len())?;
+                head.extend_from_slice(&c[..c.len().min(SNIFF_BYTES - head.len())]);
+                first.push(c);
+            }
+            Ok(None) => break,
+            Err(e) => return Err(classify(&e)),
+        }
+    }
+    let direct = direct.filter(|_| !head.is_empty() && strip::sniff(&head) == strip::Kind::Other);
+    if let Some(d) = direct {
+        let mut arriving = Arriving::begin(d.storage, &d.target)
+            .await
+            .map_err(seal_failed)?;
+        match seal_rest(&mut field, &mut arriving, first, &mut count).await {
+            Ok(()) => {
+                return arriving
+                    .finish(file.name, file.content_type)
+                    .await
+                    .map(Received::Sealed)
+                    .map_err(seal_failed);
+            }
+            Err(e) => {
+                arriving.abort().await;
+                return Err(e);
+            }
+        }
+    }
     let mut spool = Spool::new(spool_dir).map_err(spool_failed)?;
+    for c in first {
+        tokio::task::block_in_place(|| spool.write(&c)).map_err(spool_failed)?;
+    }
     loop {
         let chunk = match field.chunk().await {
             Ok(Some(c)) => c,
             Ok(None) => break,
             Err(e) => return Err(classify(&e)),
         };
-        *total += chunk.len() as u64;
-        if spool.len() + chunk.len() as u64 > limits.max_file_bytes {
-            return Err(UploadError::FileTooLarge);
-        }
-        if *total > limits.max_message_bytes {
-            return Err(UploadError::MessageTooLarge);
-        }
+        count(chunk.len())?;
         tokio::task::block_in_place(|| spool.write(&chunk)).map_err(spool_failed)?;
     }
-    tokio::task::block_in_place(|| spool.finish()).map_err(spool_failed)
+    let spooled = tokio::task::block_in_place(|| spool.finish()).map_err(spool_failed)?;
+    Ok(Received::Spooled(Incoming {
+        name: file.name.to_owned(),
+        content_type: file.content_type.to_owned(),
+        spooled,
+    }))
+}
+
+async fn seal_rest(
+    field: &mut axum::extract::multipart::Field<'_>,
+    arriving: &mut Arriving,
+    first: Vec<Bytes>,
+    count: &mut impl FnMut(usize) -> Result<(), UploadError>,
+) -> Result<(), UploadError> {
+    for c in first {
+        arriving.push(c).await.map_err(seal_failed)?;
+    }
+    loop {
+        match field.chunk().await {
+            Ok(Some(c)) => {
+                count(c.len())?;
+                arriving.push(c).await.map_err(seal_failed)?;
+            }
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(classify(&e)),
+        }
+    }
+}
+
+/// Like `spool_failed`: our fault, logged where it happens.
+fn seal_failed(e: AttachError) -> UploadError {
+    tracing::error!(error = %e, "cannot seal an upload as it arrives");
+    UploadError::Seal(e)
 }

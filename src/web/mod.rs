@@ -3,6 +3,7 @@
 pub mod api;
 mod cookie;
 mod error;
+mod follow_up;
 pub mod form_token;
 mod layout;
 mod pages;
@@ -62,7 +63,7 @@ fn reporter_pages(upload_limit: usize) -> Router<SharedState> {
         .route(
             "/thread",
             get(thread::show)
-                .post(thread::follow_up)
+                .post(follow_up::follow_up)
                 .layer(with_files()),
         )
         .route("/thread/files/{id}", get(thread::download))

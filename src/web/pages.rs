@@ -14,7 +14,7 @@ use super::upload;
 use crate::case::{self, AttachmentInfo, Body, Envelope};
 use crate::crypto;
 use crate::http::files;
-use crate::http::urlencoded::first;
+use crate::http::urlencoded::{Pairs, first};
 use crate::i18n::{Lang, Section};
 use crate::pickup::PickupCode;
 use crate::storage::{FormNonce, NewCase, NewMessage};
@@ -122,32 +122,41 @@ pub async fn submit_report(
     request: Request,
 ) -> Result<Response, WebError> {
     let t = lang.texts();
-    let upload = match upload::read(&state, request).await {
+    let now = state.now();
+    let committee = state.committee().await?;
+    // The case id and the code are fixed before the body is read: files are sealed
+    // to the reporter's key as they arrive and wait for this case.
+    let code = PickupCode::generate();
+    let derived = code.derive(&state.secrets.salt);
+    let reporter = derived.recipient();
+    let id = crypto::hex(&crypto::random_bytes::<16>());
+    let mut recipients = committee.recipients().to_vec();
+    recipients.push(reporter.clone());
+    let token_ok = |pairs: &Pairs| token(&state, pairs, now).is_ok();
+    let direct = upload::direct(&state, &id, &recipients, &token_ok);
+    let upload = match upload::read(&state, request, Some(&direct)).await {
         Ok(u) => u,
         Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
     };
     let pairs = &upload.pairs;
     let draft = Draft::from_pairs(pairs);
     let had_files = !upload.files.is_empty();
-    let now = state.now();
-    let verified = match form_token::verify(
-        &state.secrets.form_key,
-        Purpose::Report,
-        b"",
-        first(pairs, "form_token"),
-        now.unix_timestamp(),
-        state.form_ttl_secs,
-    ) {
+    let verified = match token(&state, pairs, now) {
         Ok(v) => v,
         Err(TokenError::Expired) => {
+            upload::discard(&state, &upload.files).await;
             let page = form_page(&state, lang, &draft, &[], Some(t.form_expired), had_files);
             return Ok(page.into_response());
         }
-        Err(TokenError::Invalid) => return Ok(bad_request(lang)),
+        Err(TokenError::Invalid) => {
+            upload::discard(&state, &upload.files).await;
+            return Ok(bad_request(lang));
+        }
     };
     let report = match draft.parse(lang, state.text_limits) {
         Ok(r) => r,
         Err(errors) => {
+            upload::discard(&state, &upload.files).await;
             return Ok(form_page(&state, lang, &draft, &errors, None, had_files).into_response());
         }
     };
@@ -156,15 +165,6 @@ pub async fn submit_report(
         nonce: &verified.nonce,
         forget_on: verified.forget_on,
     };
-    let committee = state.committee().await?;
-    // The case id and the code are fixed first: the files are sealed to the
-    // reporter's key and wait for this case.
-    let code = PickupCode::generate();
-    let derived = code.derive(&state.secrets.salt);
-    let reporter = derived.recipient();
-    let id = crypto::hex(&crypto::random_bytes::<16>());
-    let mut recipients = committee.recipients().to_vec();
-    recipients.push(reporter.clone());
     let feedback_due_on = case::feedback_by(received_on, None);
     // Each attempt borrows these and owns its copy of the files and their ids.
     let (state, id, report, derived, nonce) = (&state, &id, &report, &derived, &nonce);
@@ -207,6 +207,22 @@ pub async fn submit_report(
         Ok(files) => receipt(lang, &code, received_on, &files).into_response(),
         Err(page) => page,
     })
+}
+
+/// The report form's token among `pairs`, checked (not yet used up).
+fn token(
+    state: &SharedState,
+    pairs: &Pairs,
+    now: time::OffsetDateTime,
+) -> Result<form_token::Verified, TokenError> {
+    form_token::verify(
+        &state.secrets.form_key,
+        Purpose::Report,
+        b"",
+        first(pairs, "form_token"),
+        now.unix_timestamp(),
+        state.form_ttl_secs,
+    )
 }
 
 fn receipt(

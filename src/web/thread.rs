@@ -1,26 +1,22 @@
-//! The thread of a case as its reporter sees it, follow-ups, files and sign-out.
+//! The thread of a case as its reporter sees it, its files, and sign-out.
 
-use std::str::FromStr;
-
-use axum::extract::{Extension, Path, Query, Request, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::error::WebError;
-use super::form_token::{self, Purpose, TokenError};
+use super::form_token::{self, Purpose};
 use super::layout::{Page, error_summary, message_page};
 use super::session::{self, ReporterSession};
 use super::sign_in::session_ended;
 use super::state::SharedState;
-use super::upload;
 use crate::case::{self, AttachmentInfo, AuthorKind, Body, Envelope, Report, Status};
-use crate::crypto::{self, Recipient};
-use crate::http::urlencoded::first;
+use crate::crypto;
 use crate::http::{download, files};
 use crate::i18n::{Lang, Texts};
-use crate::storage::{CaseRow, FormNonce, NewMessage};
+use crate::storage::CaseRow;
 
 #[derive(Deserialize)]
 pub struct ThreadQuery {
@@ -67,7 +63,7 @@ fn open_for_reporter(
     Envelope::from_bytes(&plain, case_id, m.seq).ok()
 }
 
-async fn load_case(
+pub(super) async fn load_case(
     state: &SharedState,
     session: &ReporterSession,
 ) -> Result<Option<CaseRow>, WebError> {
@@ -255,122 +251,6 @@ fn report_summary(t: &Texts, r: &Report) -> Markup {
             }
         }
     }
-}
-
-pub async fn follow_up(
-    State(state): State<SharedState>,
-    Extension(lang): Extension<Lang>,
-    session: Option<ReporterSession>,
-    request: Request,
-) -> Result<Response, WebError> {
-    let t = lang.texts();
-    let upload = match upload::read(&state, request).await {
-        Ok(u) => u,
-        Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
-    };
-    let pairs = &upload.pairs;
-    let text = first(pairs, "text").trim().to_owned();
-    // Someone who wrote for longer than the session lasts gets their text back.
-    let Some(session) = session else {
-        return Ok(session_ended(&state, lang, &text));
-    };
-    let had_files = !upload.files.is_empty();
-    let now = state.now();
-    let again = |text: String, error: String, status: StatusCode| ThreadForm {
-        text,
-        error: Some(error),
-        status: Some(status),
-        files_were_chosen: had_files,
-    };
-    let verified = match form_token::verify(
-        &state.secrets.form_key,
-        Purpose::FollowUp,
-        &session.form_binding,
-        first(pairs, "form_token"),
-        now.unix_timestamp(),
-        state.form_ttl_secs,
-    ) {
-        Ok(v) => v,
-        Err(TokenError::Expired) => {
-            let form = again(
-                text,
-                t.form_expired.to_owned(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-            return render_thread(&state, lang, &session, form, None).await;
-        }
-        // Also a form from this browser's previous session: the text is kept.
-        Err(TokenError::Invalid) => {
-            let form = again(
-                text,
-                t.followup_form_stale.to_owned(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-            return render_thread(&state, lang, &session, form, None).await;
-        }
-    };
-    let error = if text.is_empty() && !had_files {
-        Some(t.err_followup_empty.to_owned())
-    } else if text.chars().count() > state.text_limits.long {
-        Some((t.err_too_long)(state.text_limits.long))
-    } else {
-        None
-    };
-    if let Some(error) = error {
-        let form = again(text, error, StatusCode::UNPROCESSABLE_ENTITY);
-        return render_thread(&state, lang, &session, form, None).await;
-    }
-    let Some(case) = load_case(&state, &session).await? else {
-        return Ok(session_ended(&state, lang, &text));
-    };
-    if case.status == Status::Closed {
-        let form = again(text, t.thread_closed_note.to_owned(), StatusCode::CONFLICT);
-        return render_thread(&state, lang, &session, form, None).await;
-    }
-    let reporter =
-        Recipient::from_str(&case.reporter_recipient).map_err(|_| WebError::BadStoredRecipient)?;
-    let committee = state.committee().await?;
-    let mut recipients = committee.recipients().to_vec();
-    recipients.push(reporter.clone());
-    let nonce = FormNonce {
-        nonce: &verified.nonce,
-        forget_on: verified.forget_on,
-    };
-    // Each attempt borrows these and owns its copy of the files and their ids.
-    let (state, case, text, nonce) = (&state, &case, &text, &nonce);
-    let (committee, reporter) = (&committee, &reporter);
-    let stored = upload::store_message(
-        state,
-        lang,
-        upload.files,
-        &case.id,
-        &recipients,
-        5,
-        |files, attachment_ids| async move {
-            let seq = state.storage.next_seq(&case.id).await?;
-            let envelope = Envelope::new(&case.id, seq, Body::Text { text: text.clone() })
-                .with_attachments(files);
-            let ciphertext = crypto::seal(&envelope.to_bytes(), committee, Some(reporter))?;
-            let message = NewMessage {
-                seq,
-                author_kind: AuthorKind::Reporter,
-                member_id: None,
-                written_on: now.date(),
-                recipients_fp: committee.fingerprint(),
-                ciphertext: &ciphertext,
-                attachments: &attachment_ids,
-            };
-            Ok(state
-                .storage
-                .append_message(&case.id, &message, Some(nonce))
-                .await?)
-        },
-    )
-    .await?;
-    Ok(match stored {
-        Ok(_) => Redirect::to(&lang.path("/thread?sent=1")).into_response(),
-        Err(page) => page,
-    })
 }
 
 /// A file of the signed-in reporter's case, decrypted with their key as it streams.

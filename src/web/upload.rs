@@ -11,21 +11,60 @@ use super::error::WebError;
 use super::layout::{already_sent, message_page};
 use super::state::SharedState;
 use crate::attachments::FileLimits;
+use crate::attachments::Target;
 use crate::case::AttachmentInfo;
 use crate::crypto::Recipient;
-use crate::http::multipart::{self, Incoming, Upload, UploadError};
+use crate::http::multipart::{self, Direct, Received, SealingUpload, UploadError};
+use crate::http::urlencoded::Pairs;
 use crate::i18n::Lang;
 use crate::storage::Outcome;
 
-/// Reads the form of a request: multipart (with files) or urlencoded.
-pub async fn read(state: &SharedState, request: Request) -> Result<Upload, UploadError> {
-    multipart::read(
+/// Reads the form of a request: multipart (with files) or urlencoded. With
+/// `direct`, files with nothing to clean are sealed as they arrive.
+pub async fn read(
+    state: &SharedState,
+    request: Request,
+    direct: Option<&Direct<'_>>,
+) -> Result<SealingUpload, UploadError> {
+    multipart::read_sealing(
         request,
         state.file_limits,
         state.spool_dir.as_deref(),
         state.max_body_bytes,
+        direct,
     )
     .await
+}
+
+/// Where a message's files for `case_id` may be sealed while they arrive, once
+/// `allow` accepts the fields read before them.
+pub fn direct<'a>(
+    state: &'a SharedState,
+    case_id: &'a str,
+    recipients: &[Recipient],
+    allow: &'a (dyn Fn(&Pairs) -> bool + Send + Sync),
+) -> Direct<'a> {
+    Direct {
+        storage: &state.storage,
+        target: target(state, case_id, recipients),
+        allow,
+    }
+}
+
+/// Removes the files of a form that will not be stored (those sealed as they
+/// arrived are pending attachments already; spools vanish when dropped).
+pub async fn discard(state: &SharedState, files: &[Received]) {
+    multipart::discard_sealed(&state.storage, files).await;
+}
+
+fn target<'a>(state: &SharedState, case_id: &'a str, recipients: &[Recipient]) -> Target<'a> {
+    Target {
+        case_id,
+        recipients: recipients.to_vec(),
+        pending_until: state.now().unix_timestamp() + PENDING_SECS,
+        limits: state.file_limits,
+        timeout: STRIP_TIMEOUT,
+    }
 }
 
 /// The page for a form that could not be read (nothing was stored).
@@ -45,7 +84,7 @@ pub fn error_page(e: &UploadError, lang: Lang, limits: FileLimits) -> Response {
 pub async fn store_message<F, Fut>(
     state: &SharedState,
     lang: Lang,
-    files: Vec<Incoming>,
+    files: Vec<Received>,
     case_id: &str,
     recipients: &[Recipient],
     attempts: usize,
@@ -64,44 +103,48 @@ where
         match store(files.clone(), ids.clone()).await {
             Ok(Outcome::Stored) => return Ok(Ok(files)),
             Ok(Outcome::FormAlreadyUsed) => {
-                discard(state, &files).await;
+                discard_stored(state, &files).await;
                 return Ok(Err(already_sent(lang)));
             }
             Ok(Outcome::Conflict) => continue,
             Err(e) => {
-                discard(state, &files).await;
+                discard_stored(state, &files).await;
                 return Err(e);
             }
         }
     }
-    discard(state, &files).await;
+    discard_stored(state, &files).await;
     Err(WebError::Contention)
 }
 
-/// Cleans and seals the files of one message as pending attachments for `case_id`.
-/// On failure everything stored so far is removed again.
+/// Cleans and seals the spooled files of one message as pending attachments for
+/// `case_id` (those sealed as they arrived are already). On failure every file of
+/// the message is removed again.
 async fn seal_files(
     state: &SharedState,
-    files: Vec<Incoming>,
+    files: Vec<Received>,
     case_id: &str,
     recipients: &[Recipient],
 ) -> Result<Vec<AttachmentInfo>, crate::attachments::AttachError> {
-    let target = crate::attachments::Target {
-        case_id,
-        recipients: recipients.to_vec(),
-        pending_until: state.now().unix_timestamp() + PENDING_SECS,
-        limits: state.file_limits,
-        timeout: STRIP_TIMEOUT,
-    };
+    let target = target(state, case_id, recipients);
     let mut stored: Vec<AttachmentInfo> = Vec::with_capacity(files.len());
-    for f in files {
+    let mut files = files.into_iter();
+    while let Some(f) = files.next() {
+        let f = match f {
+            Received::Sealed(info) => {
+                stored.push(info);
+                continue;
+            }
+            Received::Spooled(f) => f,
+        };
         let result =
             crate::attachments::store(&state.storage, f.spooled, &f.name, &f.content_type, &target)
                 .await;
         match result {
             Ok(info) => stored.push(info),
             Err(e) => {
-                discard(state, &stored).await;
+                discard_stored(state, &stored).await;
+                discard(state, &files.collect::<Vec<_>>()).await;
                 return Err(e);
             }
         }
@@ -111,7 +154,7 @@ async fn seal_files(
 
 /// Removes pending attachments that will not be claimed (best effort: the
 /// housekeeping removes what is left once their time has run out).
-async fn discard(state: &SharedState, stored: &[AttachmentInfo]) {
+async fn discard_stored(state: &SharedState, stored: &[AttachmentInfo]) {
     for info in stored {
         if let Err(e) = state.storage.drop_attachment(&info.id).await {
             tracing::warn!(error = %e, "cannot remove a pending attachment; housekeeping will");
@@ -152,6 +195,7 @@ mod tests {
     use super::*;
     use crate::attachments::Spool;
     use crate::crypto::{self, Identity};
+    use crate::http::multipart::Incoming;
     use crate::storage::Storage;
     use crate::web::{AppState, CookiePolicy, TextLimits};
 
@@ -188,14 +232,14 @@ mod tests {
         (state, dir)
     }
 
-    fn file(text: &str) -> Incoming {
+    fn file(text: &str) -> Received {
         let mut spool = Spool::new(None).unwrap();
         spool.write(text.as_bytes()).unwrap();
-        Incoming {
+        Received::Spooled(Incoming {
             name: "note.txt".to_owned(),
             content_type: "text/plain".to_owned(),
             spooled: spool.finish().unwrap(),
-        }
+        })
     }
 
     #[tokio::test(flavor = "multi_thread")]
