@@ -414,4 +414,16 @@ pub struct Texts {
 
     /// Month names, January first, in the language's usual lower/upper case.
     pub months: [&'static str; 12],
+
+    // ---- forms read in any browser -------------------------------------------
+    /// Before a field's error, so that it reads as an error in linear reading
+    /// (text browsers, screen readers) and not as a hint.
+    pub error_prefix: &'static str,
+    /// The empty first option of a required select: nothing is chosen by default.
+    pub choose_one: &'static str,
+    /// The pre-checked neutral answer of an optional question, so that no browser
+    /// picks a real answer on the reporter's behalf.
+    pub no_answer: &'static str,
+    /// Under the code on the receipt: how digits are told from letters.
+    pub receipt_code_digits: &'static str,
 }

@@ -18,7 +18,11 @@ pub fn file_input(t: &Texts, limits: FileLimits, choose_again: bool) -> Markup {
                 @for w in t.files_warning { p { (w) } }
                 p { ((t.files_limits)(limits.max_files, mib(limits.max_file_bytes), mib(limits.max_message_bytes))) }
             }
-            @if choose_again { p class="field-error" id="files-again" { (t.files_choose_again) } }
+            @if choose_again {
+                p class="field-error" id="files-again" {
+                    span class="error-prefix" { (t.error_prefix) } " " (t.files_choose_again)
+                }
+            }
             input type="file" id="files" name="files" multiple
                 aria-describedby={ "files-hint" @if choose_again { " files-again" } };
         }

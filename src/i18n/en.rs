@@ -310,4 +310,8 @@ pub static EN: Texts = Texts {
         "November",
         "December",
     ],
+    error_prefix: "Error:",
+    choose_one: "Choose an answer",
+    no_answer: "I'd rather not say",
+    receipt_code_digits: "Digits are underlined. The code has no O and no I, L or U: a round character is always a zero.",
 };

@@ -314,4 +314,8 @@ pub static NL: Texts = Texts {
         "november",
         "december",
     ],
+    error_prefix: "Fout:",
+    choose_one: "Kies een antwoord",
+    no_answer: "Zeg ik liever niet",
+    receipt_code_digits: "Cijfers zijn onderstreept. De code heeft geen O en geen I, L of U: een rondje is altijd een nul.",
 };

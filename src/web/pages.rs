@@ -239,8 +239,15 @@ fn receipt(
         div class="pickup-code-box" role="group" aria-labelledby="pickup-code-label" {
             p id="pickup-code-label" { (t.receipt_code_label) }
             p class="pickup-code" id="pickup-code" {
-                code { (shown.as_str()) }
+                // Digits are marked so they cannot be taken for look-alike letters
+                // (8 and B, 2 and Z, 5 and S) when the code is copied by hand.
+                code {
+                    @for c in shown.chars() {
+                        @if c.is_ascii_digit() { span class="digit" { (c) } } @else { (c) }
+                    }
+                }
             }
+            p class="hint" id="pickup-code-hint" { (t.receipt_code_digits) }
         }
         p class="warning" { strong { (t.receipt_no_recovery) } }
         (files::file_list(t, files, None, 2))

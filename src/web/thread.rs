@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::form_token::{self, Purpose};
-use super::layout::{Page, error_summary, message_page};
+use super::layout::{Page, error_summary, field_error, message_page};
 use super::session::{self, ReporterSession};
 use super::sign_in::session_ended;
 use super::state::SharedState;
@@ -132,7 +132,7 @@ pub(super) async fn render_thread(
                 div class={ "field" @if form.error.is_some() { " field-invalid" } } {
                     label for="followup" { (t.followup_label) }
                     p class="hint" id="followup-hint" { (t.followup_hint) }
-                    @if let Some(e) = &form.error { p class="field-error" id="followup-error" { (e) } }
+                    @if let Some(e) = &form.error { (field_error(t, "followup-error", html! { (e) })) }
                     textarea id="followup" name="text" rows="6" autocomplete="off"
                         aria-describedby={ "followup-hint" @if form.error.is_some() { " followup-error" } }
                         aria-invalid=[form.error.is_some().then_some("true")] { (form.text) }
@@ -143,7 +143,11 @@ pub(super) async fn render_thread(
         }
         (sign_out_form(lang))
     };
-    Ok(Page::new(lang, t.thread_title, Some("/thread"), body)
+    let title = match form.error {
+        Some(_) => format!("{}: {}", t.error_summary_title, t.thread_title),
+        None => t.thread_title.to_owned(),
+    };
+    Ok(Page::new(lang, title, Some("/thread"), body)
         .status(form.status.unwrap_or(StatusCode::OK))
         .into_response())
 }
@@ -152,6 +156,8 @@ fn sign_out_form(lang: Lang) -> Markup {
     let t = lang.texts();
     html! {
         form method="post" action=(lang.path("/sign-out")) class="sign-out" {
+            // A form without fields is sent as a GET by some browsers (lynx).
+            input type="hidden" name="sign_out" value="1";
             p class="hint" { (t.signout_hint) }
             button type="submit" class="button button-secondary" { (t.signout_button) }
         }
