@@ -397,8 +397,6 @@ pub struct Texts {
     pub err_upload_failed: &'static str,
     /// Heading of a message's list of files.
     pub files_heading: &'static str,
-    /// Link text to download a file.
-    pub file_download: &'static str,
     /// Followed by the list of what was removed.
     pub meta_removed: &'static str,
     /// The file held none of the metadata we remove.

@@ -96,10 +96,14 @@ pub fn file_list(
                 ul class="file-list" {
                     @for f in files {
                         li class="file" {
-                            span class="file-name" { (f.name) } " (" (human_size(f.size)) ")"
+                            // The name is the link: read once, in every browser (a
+                            // separate "Download" link repeated it in linear reading).
                             @if let Some(link) = link {
-                                " " a href=(link(&f.id)) download { (t.file_download) span class="visually-hidden" { " " (f.name) } }
+                                a class="file-name" href=(link(&f.id)) download { (f.name) }
+                            } @else {
+                                span class="file-name" { (f.name) }
                             }
+                            " (" (human_size(f.size)) ")"
                             p class="hint file-note" { (note_text(t, &f.metadata)) }
                         }
                     }

@@ -279,7 +279,6 @@ pub static EN: Texts = Texts {
     },
     err_upload_failed: "A file could not be received properly. Nothing was stored. Please try again.",
     files_heading: "Files",
-    file_download: "Download",
     meta_removed: "Removed:",
     meta_nothing_found: "Checked: no hidden data found.",
     meta_not_checked: "Not checked: we cannot clean this kind of file. It may hold information about you.",

@@ -283,7 +283,6 @@ pub static NL: Texts = Texts {
     },
     err_upload_failed: "Een bestand kon niet goed worden ontvangen. Er is niets opgeslagen. Probeer het opnieuw.",
     files_heading: "Bestanden",
-    file_download: "Downloaden",
     meta_removed: "Weggehaald:",
     meta_nothing_found: "Gecontroleerd: geen verborgen gegevens gevonden.",
     meta_not_checked: "Niet gecontroleerd: dit soort bestand kunnen wij niet opschonen. Er kan informatie over jou in staan.",
