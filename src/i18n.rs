@@ -424,4 +424,9 @@ pub struct Texts {
     pub no_answer: &'static str,
     /// Under the code on the receipt: how digits are told from letters.
     pub receipt_code_digits: &'static str,
+    /// Short names of the report's answers in the thread, in form order (role,
+    /// topics, what, kind of organisation, municipality, organisation, when, still
+    /// going on, who is affected, reported elsewhere, what you hope for, contact): the
+    /// form's whole questions read poorly as keys.
+    pub summary_keys: [&'static str; 12],
 }

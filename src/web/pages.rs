@@ -36,10 +36,10 @@ pub async fn landing(Extension(lang): Extension<Lang>) -> Response {
     let body = html! {
         h1 { (t.landing_title) }
         p class="lead" { (t.landing_intro) }
-        p class="actions" {
-            a class="button" href=(lang.path("/report")) { (t.landing_start) }
-            " "
-            a href=(lang.path("/pickup")) { (t.landing_have_code) }
+        // A list, so that linear reading (text browsers) keeps the two apart.
+        ul class="actions" {
+            li { a class="button" href=(lang.path("/report")) { (t.landing_start) } }
+            li { a href=(lang.path("/pickup")) { (t.landing_have_code) } }
         }
         (section(&t.landing_who))
         (section(&t.landing_can))

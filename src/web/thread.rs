@@ -223,31 +223,36 @@ fn or_not_given<'a>(t: &'a Texts, s: &'a str) -> &'a str {
 
 fn report_summary(t: &Texts, r: &Report) -> Markup {
     let concerns: Vec<&str> = r.concerns.iter().map(|c| c.label(t)).collect();
+    let [
+        role,
+        topics,
+        what,
+        org_kind,
+        municipality,
+        org_name,
+        when,
+        ongoing,
+        affected,
+        elsewhere,
+        hope,
+        contact,
+    ] = t.summary_keys;
     let rows: Vec<(&str, String)> = vec![
+        (role, r.role.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (topics, concerns.join("; ")),
+        (what, r.what.clone()),
+        (org_kind, or_not_given(t, &r.org_kind).to_owned()),
+        (municipality, or_not_given(t, &r.municipality).to_owned()),
+        (org_name, or_not_given(t, &r.org_name).to_owned()),
+        (when, or_not_given(t, &r.when).to_owned()),
         (
-            t.role_legend,
-            r.role.map_or(t.not_given, |x| x.label(t)).to_owned(),
-        ),
-        (t.concerns_legend, concerns.join("; ")),
-        (t.what_label, r.what.clone()),
-        (t.org_kind_label, or_not_given(t, &r.org_kind).to_owned()),
-        (
-            t.municipality_label,
-            or_not_given(t, &r.municipality).to_owned(),
-        ),
-        (t.org_name_label, or_not_given(t, &r.org_name).to_owned()),
-        (t.when_label, or_not_given(t, &r.when).to_owned()),
-        (
-            t.ongoing_legend,
+            ongoing,
             r.ongoing.map_or(t.not_given, |x| x.label(t)).to_owned(),
         ),
-        (t.affected_label, or_not_given(t, &r.affected).to_owned()),
-        (t.elsewhere_label, or_not_given(t, &r.elsewhere).to_owned()),
-        (
-            t.hope_legend,
-            r.hope.map_or(t.not_given, |x| x.label(t)).to_owned(),
-        ),
-        (t.contact_label, or_not_given(t, &r.contact).to_owned()),
+        (affected, or_not_given(t, &r.affected).to_owned()),
+        (elsewhere, or_not_given(t, &r.elsewhere).to_owned()),
+        (hope, r.hope.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (contact, or_not_given(t, &r.contact).to_owned()),
     ];
     html! {
         dl class="report-summary" {
