@@ -11,6 +11,8 @@
 #[path = "deploy/backups.rs"]
 mod backups;
 mod common;
+#[path = "deploy/proxy.rs"]
+mod proxy;
 #[path = "deploy/syscalls.rs"]
 mod syscalls;
 
