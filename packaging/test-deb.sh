@@ -22,6 +22,7 @@ started=$(date +%s)
 profile="${MELDPUNT_DEB_PROFILE:-deb-ci}"
 work="$(mktemp -d)"
 portal_pid=""
+installed_here=""
 
 fail() {
     echo "test-deb: FAILED: $*" >&2
@@ -29,7 +30,8 @@ fail() {
 }
 cleanup() {
     if [ -n "$portal_pid" ]; then kill "$portal_pid" 2>/dev/null || true; fi
-    if dpkg-query -W meldpunt >/dev/null 2>&1; then
+    # Only what this script installed is purged.
+    if [ -n "$installed_here" ] && dpkg-query -W meldpunt >/dev/null 2>&1; then
         dpkg --purge meldpunt >/dev/null 2>&1 || true
     fi
     rm -rf "$work"
@@ -44,11 +46,14 @@ for tool in curl age-keygen setpriv runuser python3; do
     command -v "$tool" >/dev/null || fail "$tool is missing"
 done
 
-# Every path named *meldpunt* outside the build tree, before and after.
+# Every path named *meldpunt* outside the build tree, before and after. (A file that
+# vanishes while find walks a busy /var is not an error here.)
 leftovers() {
-    find /etc /usr /var /opt /srv -xdev \
-        \( -path /var/tmp -o -path /var/cache/apt -o -path /var/lib/postgresql \) -prune \
-        -o -name '*meldpunt*' -print 2>/dev/null | sort
+    {
+        find /etc /usr /var /opt /srv -xdev \
+            \( -path /var/tmp -o -path /var/cache/apt -o -path /var/lib/postgresql \) -prune \
+            -o -name '*meldpunt*' -print 2>/dev/null || true
+    } | sort
 }
 leftovers >"$work/before"
 grep -v '^meldpunt:' /etc/passwd >"$work/passwd-before" || true
@@ -63,6 +68,7 @@ deb=$(ls "$work"/meldpunt_*.deb)
 echo "test-deb: built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB) in ${build_secs}s"
 dpkg-deb --info "$deb" | grep 'Depends:.*adduser' >/dev/null || fail "the package depends on adduser"
 
+installed_here=yes
 DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" >"$work/dpkg.log" 2>&1 ||
     { cat "$work/dpkg.log" >&2; fail "dpkg -i"; }
 getent passwd meldpunt >/dev/null || fail "no meldpunt user"
@@ -149,6 +155,7 @@ printf '%s' "$thread" | grep 'Een melding via het geïnstalleerde pakket' >/dev/
 kill "$portal_pid"
 wait "$portal_pid" 2>/dev/null || true
 portal_pid=""
+installed_here=""
 if grep -qF "$code" "$work/portal.out" "$work/portal.err"; then fail "the pickup code is in the log"; fi
 echo "test-deb: journey on the installed package passed (report, cleaned file, code, thread)"
 
