@@ -145,7 +145,10 @@ iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAAEnRFWHRBdXRob3IAZGVwbG95IHRlc3Q1
 PNG
 receipt=$(curl -sf "$base/report" -F "form_token=$token" -F role=volunteer -F concern=other \
     -F "what=Een melding via het geïnstalleerde pakket" -F "files=@$work/photo.png;type=image/png")
-code=$(printf '%s' "$receipt" | grep -o '<code>[^<]*</code>' | sed 's/<[^>]*>//g')
+# The code's digits are marked up one by one (<span class="digit">); the tags go.
+code=$(printf '%s' "$receipt" |
+    grep -o 'id="pickup-code"><code>\(<span class="digit">[0-9]</span>\|[^<]\)*</code>' |
+    sed 's/<[^>]*>//g; s/^id="pickup-code">//')
 [ "${#code}" = 29 ] || fail "no pickup code on the receipt"
 printf '%s' "$receipt" | grep 'Weggehaald:' >/dev/null || fail "the PNG was not cleaned in the child process"
 status=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" "$base/pickup" --data-urlencode "code=$code")
