@@ -136,8 +136,14 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
             let mut roster: Vec<String> = Vec::new();
             for m in &members {
                 let state = if m.active { "active" } else { "disabled" };
+                // Whether, not where: the address stays off the terminal.
+                let notified = if storage.has_notify_address(&m.id).await? {
+                    "\tnotified by e-mail"
+                } else {
+                    ""
+                };
                 println!(
-                    "{}\t{}\t{}\t{}\tadded {}",
+                    "{}\t{}\t{}\t{}\tadded {}{notified}",
                     m.id, m.name, state, m.recipient, m.added_on
                 );
                 if m.active {

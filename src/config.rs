@@ -24,7 +24,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the public portal: reporter pages and the committee API.
-    Serve(ServeArgs),
+    // Boxed: its flags (with the notification settings) outweigh every other command's.
+    Serve(Box<ServeArgs>),
     /// Run the committee desk on this computer: unlock your identity, read and answer cases.
     Desk(DeskArgs),
     /// Make a new committee identity, encrypted with a passphrase; prints its public key.

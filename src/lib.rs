@@ -143,7 +143,7 @@ pub fn main() -> ExitCode {
     };
     let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         match cli.command {
-            Some(Command::Serve(args)) => Ok(serve::run(args, None).await?),
+            Some(Command::Serve(args)) => Ok(serve::run(*args, None).await?),
             None => demo(ServeArgs::from_env()).await,
             Some(Command::Desk(args)) => Ok(desk::run(args).await?),
             Some(Command::Keygen(args)) => Ok(admin::keygen(args)?),

@@ -443,6 +443,85 @@ async fn a_mail_that_fails_is_sent_the_next_day_and_not_sooner(backend) {
 }
 );
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_who_turned_notifications_off_or_was_disabled_gets_no_mail() {
+    if !aiosmtpd_available() {
+        return;
+    }
+    let sink = SmtpSink::start_on(free_port(), None);
+    let app = TestApp::spawn(common::Backend::Sqlite).await;
+    opt_in(&app);
+    let other = meldpunt::crypto::Identity::generate()
+        .to_public()
+        .to_string();
+    app.add_member("B. Jansen", &other);
+    let out = app.member_cli(&["member", "notify", "B. Jansen", "--email", "b@example.org"]);
+    assert!(out.status.success());
+    app.submit_code("", "Een melding").await;
+    let storage = Storage::connect(&app.database_url).await.unwrap();
+    let notifier = notifier(sink.port, 8);
+    let tomorrow = OffsetDateTime::now_utc().date().next_day().unwrap();
+
+    let listed = |app: &TestApp, name: &str| {
+        let out = app.member_cli(&["member", "list"]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text.lines().find(|l| l.contains(name)).unwrap().to_owned();
+        assert!(
+            !line.contains("example.org"),
+            "the list shows no address: {line}"
+        );
+        line.ends_with("\tnotified by e-mail")
+    };
+    assert!(listed(&app, "A. de Vries"));
+    let off = app.member_cli(&["member", "notify", "A. de Vries", "--off"]);
+    assert!(
+        off.status.success(),
+        "{}",
+        String::from_utf8_lossy(&off.stderr)
+    );
+    assert!(!listed(&app, "A. de Vries"));
+    let disable = app.member_cli(&["member", "disable", "B. Jansen"]);
+    assert!(disable.status.success());
+    let run = notify::run_due(&storage, &notifier, at(tomorrow, 8, 0))
+        .await
+        .unwrap();
+    assert_eq!(run, DailyRun::default(), "nobody to notify");
+    // The address is gone with the opt-out; the audit log says what changed, not the address.
+    let pool = app.db().await;
+    let addresses: Vec<String> = sqlx::query_scalar("select email from member_notifications")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(addresses, vec!["b@example.org".to_owned()]);
+    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert!(actions.iter().any(|a| a == "member notifications on"));
+    assert!(actions.iter().any(|a| a == "member notifications off"));
+    assert!(!actions.iter().any(|a| a.contains("example.org")));
+
+    // Enabled again, B. is told about the activity they missed.
+    let enable = app.member_cli(&["member", "enable", "B. Jansen"]);
+    assert!(enable.status.success());
+    let run = notify::run_due(&storage, &notifier, at(tomorrow, 8, 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        run,
+        DailyRun {
+            sent: 1,
+            quiet: 0,
+            failed: 0
+        }
+    );
+    let mails = sink.wait_for_mails(1, Duration::from_secs(5)).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].recipients, vec!["b@example.org".to_owned()]);
+    storage.close().await;
+}
+
 #[tokio::test]
 async fn a_server_that_offers_no_starttls_gets_no_mail_in_the_clear() {
     if !aiosmtpd_available() {
@@ -459,6 +538,7 @@ async fn a_server_that_offers_no_starttls_gets_no_mail_in_the_clear() {
     let to = EmailAddress::parse(MEMBER_ADDRESS).unwrap();
     let sent = mailer.send(&to, OffsetDateTime::now_utc()).await;
     let err = sent.expect_err("STARTTLS is required");
+    assert_eq!(err.kind(), "client", "refused before sending: {err}");
     assert!(!err.to_string().contains(MEMBER_ADDRESS));
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(sink.mails().is_empty());

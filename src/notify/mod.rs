@@ -207,8 +207,8 @@ pub async fn run_daily(storage: Storage, notifier: Notifier) {
     }
 }
 
-/// The day from which a member who opts in today is told about activity: today
-/// itself (so the first mail can come tomorrow).
+/// The last day counted as told for a member who opts in today: yesterday, so
+/// activity from today on is told, in a mail tomorrow at the earliest.
 pub fn covered_at_opt_in(today: Date) -> Date {
     today.previous_day().unwrap_or(today)
 }
