@@ -137,7 +137,7 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
             for m in &members {
                 let state = if m.active { "active" } else { "disabled" };
                 // Whether, not where: the address stays off the terminal.
-                let notified = if storage.has_notify_address(&m.id).await? {
+                let notified = if storage.notify_address(&m.id).await?.is_some() {
                     "\tnotified by e-mail"
                 } else {
                     ""

@@ -660,3 +660,96 @@ async fn when_the_smtp_server_is_down_the_portal_keeps_working_and_logs_no_addre
         "{logs}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_turns_notifications_on_and_off_from_the_desk() {
+    if !aiosmtpd_available() {
+        return;
+    }
+    let sink = SmtpSink::start_on(free_port(), None);
+    let app = TestApp::spawn(common::Backend::Sqlite).await;
+    let anna = meldpunt::crypto::Identity::generate();
+    app.add_member("Anna", &anna.to_public().to_string());
+    let file = common::identity_file(app.dir.path(), "anna.txt", &anna);
+    let desk = common::Desk::open(&app.base, &file, "nl").await;
+    let stored = || async {
+        let pool = app.db().await;
+        let rows: Vec<String> = sqlx::query_scalar("select email from member_notifications")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        rows
+    };
+
+    let page = desk.get("/notifications").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        common::text(&page.html(), "#notify-current"),
+        "Je krijgt geen berichten."
+    );
+    let bad = desk
+        .post("/notifications", &page.html(), &[("email", "geen adres")])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(
+        common::text(&bad.html(), "#error-summary"),
+        "Dat is geen geldig e-mailadres."
+    );
+    assert!(stored().await.is_empty());
+
+    let saved = desk
+        .post(
+            "/notifications",
+            &page.html(),
+            &[("email", "anna@example.org")],
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(
+        common::text(&saved.html(), "#notify-current"),
+        "Berichten gaan naar anna@example.org"
+    );
+    assert_eq!(stored().await, vec!["anna@example.org".to_owned()]);
+
+    // The portal mails Anna the next day at the hour.
+    app.submit_code("", "Een melding").await;
+    let storage = Storage::connect(&app.database_url).await.unwrap();
+    let tomorrow = OffsetDateTime::now_utc().date().next_day().unwrap();
+    let run = notify::run_due(&storage, &notifier(sink.port, 8), at(tomorrow, 8, 0))
+        .await
+        .unwrap();
+    assert_eq!(run.sent, 1);
+    let mails = sink.wait_for_mails(1, Duration::from_secs(5)).await;
+    assert_eq!(mails[0].recipients, vec!["anna@example.org".to_owned()]);
+    storage.close().await;
+
+    let page = desk.get("/notifications").await;
+    let off = desk
+        .post("/notifications", &page.html(), &[("off", "1")])
+        .await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    assert_eq!(
+        common::text(&off.html(), "#notify-current"),
+        "Je krijgt geen berichten."
+    );
+    assert!(stored().await.is_empty(), "the address is gone");
+
+    // Without a member session the API gives nothing away.
+    let r = app
+        .client
+        .get(format!("{}/api/v1/notifications", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = app
+        .client
+        .post(format!("{}/api/v1/notifications", app.base))
+        .json(&serde_json::json!({ "email": "x@example.org" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert!(stored().await.is_empty());
+}

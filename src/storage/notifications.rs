@@ -52,14 +52,14 @@ impl Storage {
         Ok(deleted == 1)
     }
 
-    /// Whether the member asked for notifications.
-    pub async fn has_notify_address(&self, member_id: &str) -> Result<bool> {
-        let n: i64 =
-            sqlx::query_scalar("select count(*) from member_notifications where member_id = $1")
+    /// The address the member asked to be notified at, if any.
+    pub async fn notify_address(&self, member_id: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("select email from member_notifications where member_id = $1")
                 .bind(member_id)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(n == 1)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Active members with an address whose daily check has not run on `today`.
