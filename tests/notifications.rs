@@ -544,12 +544,13 @@ async fn a_server_that_offers_no_starttls_gets_no_mail_in_the_clear() {
     assert!(sink.mails().is_empty());
 }
 
-/// The current UTC hour, after waiting out the last minute of an hour, so a test
-/// that starts the portal for "this hour" does not straddle two.
+/// The current UTC hour, after waiting out the last two minutes of an hour, so a
+/// test that starts the portal for "this hour" does not straddle two.
 async fn this_hour() -> u8 {
     let now = OffsetDateTime::now_utc();
-    if now.minute() == 59 {
-        tokio::time::sleep(Duration::from_secs(61 - u64::from(now.second()))).await;
+    if now.minute() >= 58 {
+        let left = (60 - u64::from(now.minute())) * 60 - u64::from(now.second());
+        tokio::time::sleep(Duration::from_secs(left + 1)).await;
     }
     OffsetDateTime::now_utc().hour()
 }

@@ -214,7 +214,7 @@ fn the_portal_on_sqlite_opens_no_network_connection_of_its_own() {
 
 /// Prepares the database at `url` so that a notification mail is due now: a member
 /// who opted in two days ago and a reporter message from yesterday. Returns the
-/// current UTC hour (after waiting out an hour's last minute), for `--notify-hour`.
+/// current UTC hour (after waiting out an hour's last two minutes), for `--notify-hour`.
 fn notification_due(url: &str) -> String {
     let run = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
@@ -234,8 +234,9 @@ fn notification_due(url: &str) -> String {
     run(&["member", "add", "--name", "Lid", "--recipient", &member]);
     run(&["member", "notify", "Lid", "--email", "lid@example.org"]);
     let now = time::OffsetDateTime::now_utc();
-    if now.minute() == 59 {
-        std::thread::sleep(std::time::Duration::from_secs(61 - u64::from(now.second())));
+    if now.minute() >= 58 {
+        let left = (60 - u64::from(now.minute())) * 60 - u64::from(now.second());
+        std::thread::sleep(std::time::Duration::from_secs(left + 1));
     }
     let now = time::OffsetDateTime::now_utc();
     let yesterday = now.date().previous_day().unwrap().to_string();
