@@ -111,6 +111,13 @@ pub struct Texts {
     /// Appended to the `<title>`: " — Meldpunt".
     pub title_suffix: &'static str,
 
+    // ---- members' notification mail ---------------------------------------------
+    /// Subject of the daily notification mail. The same every time: the mail tells
+    /// a member that there is activity, never what, where or how much.
+    pub notify_subject: &'static str,
+    /// The whole text of the notification mail, the same for one new message or fifty.
+    pub notify_body: &'static str,
+
     // ---- landing page -------------------------------------------------------
     /// The landing page's heading.
     pub landing_title: &'static str,

@@ -25,6 +25,9 @@
 //!   only to the pinned roster (`pins.rs`, confirmed on `roster_page.rs`) and to the
 //!   reporter key sealed inside the report, `session.rs` guards the desk itself.
 //! * [`admin`]: the `member`, `keygen`, `audit`, `backup` and `restore` commands.
+//! * [`notify`]: members who opted in get one mail a day, at a fixed hour, saying
+//!   that there is new activity, never what; the portal's only outbound connection,
+//!   and only when an SMTP server is configured.
 //!
 //! What the portal and the desk share, neither depending on the other:
 //!
@@ -96,6 +99,8 @@ pub mod i18n;
 pub mod identity;
 /// Logging that never lets request data through.
 pub mod logging;
+/// Content-free daily notifications to members by e-mail (opt-in, off by default).
+pub mod notify;
 /// Pickup codes: generate, parse, display, derive.
 pub mod pickup;
 /// The committee API contract: paths, requests and responses, the sign-in
@@ -140,7 +145,7 @@ pub fn main() -> ExitCode {
     };
     let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         match cli.command {
-            Some(Command::Serve(args)) => Ok(serve::run(args, None).await?),
+            Some(Command::Serve(args)) => Ok(serve::run(*args, None).await?),
             None => demo(ServeArgs::from_env()).await,
             Some(Command::Desk(args)) => Ok(desk::run(args).await?),
             Some(Command::Keygen(args)) => Ok(admin::keygen(args)?),

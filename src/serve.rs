@@ -56,6 +56,9 @@ pub enum ServeError {
     /// A rate limit the limiter cannot represent.
     #[error(transparent)]
     RateLimits(#[from] ratelimit::TooLarge),
+    /// The notification settings are incomplete or unusable.
+    #[error(transparent)]
+    Notify(#[from] crate::notify::NotifyConfigError),
     /// The trusted proxy header is not a valid header name.
     #[error("invalid trusted proxy header name")]
     ProxyHeader,
@@ -189,6 +192,7 @@ pub async fn run(
     let storage = Storage::connect(&args.database_url).await?;
     tracing::debug!("database connected and migrated");
     let source = check_committee(&args, &storage, &file_recipients).await?;
+    let notifier = args.notify.notifier()?;
     let secrets = storage.installation_secrets().await?;
     tracing::trace!(
         file_recipients = file_recipients.len(),
@@ -252,6 +256,13 @@ pub async fn run(
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     announce(addr, &source, args.public_url.as_deref());
+    if let Some(notifier) = notifier {
+        println!(
+            "member notifications: by e-mail at {:02}:00 UTC, for reporter activity up to the day before",
+            notifier.hour
+        );
+        tokio::spawn(crate::notify::run_daily(storage.clone(), notifier));
+    }
     if let Some(tx) = started {
         let demo_identity = match &source {
             KeySource::Demo(path) => Some(path.clone()),

@@ -607,6 +607,16 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     s.goto(&format!("{}/stats", desk.base)).await;
     s.wait_for("#per-status").await;
     a.page(s, "desk-stats").await;
+    s.goto(&format!("{}/notifications", desk.base)).await;
+    s.wait_for("#notify-current").await;
+    a.page(s, "desk-notifications").await;
+    a.focus_walk(s, "desk-notifications").await;
+    s.fill("#email", "lid@example.org").await;
+    s.click("form[action$='/notifications'] button[type=submit]")
+        .await;
+    s.wait_for(".notice[role=status]").await;
+    assert!(s.text("#notify-current").await.contains("lid@example.org"));
+    a.page(s, "desk-notifications-saved").await;
     s.goto(&format!("{}/no-such-page", desk.base)).await;
     a.page(s, "desk-not-found").await;
     s.goto(&format!("{}/", desk.base)).await;

@@ -211,6 +211,31 @@ const CLASSIFICATION: &[(&str, &str, Class, &str)] = &[
         Ciphertext,
         "one age STREAM file in 1 MiB rows: row 0 holds the header",
     ),
+    // 0014_member_notifications: a member's opt-in to content-free notifications.
+    (
+        "member_notifications",
+        "member_id",
+        MemberData,
+        "a member id",
+    ),
+    (
+        "member_notifications",
+        "email",
+        MemberData,
+        "the address the member asked to be told at",
+    ),
+    (
+        "member_notifications",
+        "covered_through",
+        CoarseDate,
+        "last day mailed or found quiet: a day before the daily check, whatever reporters did",
+    ),
+    (
+        "member_notifications",
+        "checked_on",
+        CoarseDate,
+        "day the daily check last ran",
+    ),
 ];
 
 /// The rows the settings table may hold: a new setting is a new kind of stored value
@@ -499,6 +524,45 @@ async fn journey(app: &TestApp) {
     )
     .await;
     assert_eq!(status, 200, "{body}");
+
+    // Anna asks to be notified; tomorrow's daily check claims the day and tries to
+    // mail (no SMTP server listens there, so it fails and is kept for the next day).
+    let out = app.member_cli(&["member", "notify", "Anna", "--email", "anna@example.org"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let notifier = meldpunt::notify::Notifier {
+        mailer: meldpunt::notify::Mailer::new(
+            &meldpunt::notify::SmtpServer::PlainLoopback {
+                ip: std::net::Ipv4Addr::LOCALHOST.into(),
+                port,
+            },
+            meldpunt::notify::EmailAddress::parse("meldpunt@example.org").unwrap(),
+            None,
+        )
+        .unwrap(),
+        hour: 8,
+    };
+    let tomorrow = time::OffsetDateTime::now_utc().date().next_day().unwrap();
+    let storage = meldpunt::storage::Storage::connect(&app.database_url)
+        .await
+        .unwrap();
+    let run = meldpunt::notify::run_due(
+        &storage,
+        &notifier,
+        tomorrow.with_hms(8, 0, 0).unwrap().assume_utc(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(run.failed, 1);
+    storage.close().await;
 }
 
 /// Whether a text is exactly a day, `YYYY-MM-DD`, and a real one.

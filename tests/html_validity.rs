@@ -279,6 +279,20 @@ async fn collect(pages: &mut Pages, lang: Lang) {
     pages.add(&format!("{l}-desk-inbox"), &inbox, 200);
     let r = desk.get("/?status=closed").await;
     pages.add(&format!("{l}-desk-inbox-empty"), &r, 200);
+    let notify = desk.get("/notifications").await;
+    pages.add(&format!("{l}-desk-notifications"), &notify, 200);
+    let r = desk
+        .post("/notifications", &notify.html(), &[("email", "geen adres")])
+        .await;
+    pages.add(&format!("{l}-desk-notifications-error"), &r, 422);
+    let r = desk
+        .post(
+            "/notifications",
+            &notify.html(),
+            &[("email", "lid@example.org")],
+        )
+        .await;
+    pages.add(&format!("{l}-desk-notifications-saved"), &r, 200);
     // The case with the reporter's file: the one whose reporter is signed in.
     let mut link = None;
     for candidate in inbox_links(&inbox) {

@@ -27,7 +27,8 @@ use crate::protocol::sign_in::{self, ChallengeError};
 use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
     ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
-    MemberInfo, MessageKind, RecipientText, RosterEntry, SignedIn, StatusRequest, paths,
+    MemberInfo, MessageKind, NotifySettings, RecipientText, RosterEntry, SignedIn, StatusRequest,
+    paths,
 };
 
 /// The largest JSON answer the desk reads (a long case with every message).
@@ -220,6 +221,26 @@ impl Portal {
             return Err(PortalError::Decode);
         }
         Ok(roster)
+    }
+
+    /// Where the portal notifies this member that there is new activity, if anywhere.
+    pub async fn notifications(&self) -> Result<NotifySettings, PortalError> {
+        let settings: NotifySettings = self.get(paths::NOTIFICATIONS).await?;
+        // Shown on a page: only what parses as an address.
+        match &settings.email {
+            Some(e) if crate::notify::EmailAddress::parse(e).is_err() => Err(PortalError::Decode),
+            _ => Ok(settings),
+        }
+    }
+
+    /// Asks the portal to notify this member at `email`, or (with `None`) no longer.
+    pub async fn set_notifications(&self, email: Option<String>) -> Result<(), PortalError> {
+        let body = NotifySettings { email };
+        expect_ok(
+            self.send(|c, b| c.post(format!("{b}{}", paths::NOTIFICATIONS)).json(&body))
+                .await?,
+        )
+        .await
     }
 
     /// The portal's audit entries about a case.

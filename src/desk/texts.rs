@@ -178,6 +178,28 @@ pub struct DeskTexts {
     pub portal_error_title: &'static str,
     /// Shown instead of the reply form on a closed case.
     pub closed_no_reply: &'static str,
+    /// Navigation link to the notification setting.
+    pub nav_notify: &'static str,
+    /// Title of the notification page.
+    pub notify_title: &'static str,
+    /// What a notification says and does not say, and that the address is stored.
+    pub notify_intro: &'static str,
+    /// Before the address notifications go to now.
+    pub notify_current: &'static str,
+    /// Said when there is no address.
+    pub notify_none: &'static str,
+    /// Label of the address field.
+    pub notify_email_label: &'static str,
+    /// Button that saves the address.
+    pub notify_save: &'static str,
+    /// Button that stops notifications.
+    pub notify_stop: &'static str,
+    /// Shown after saving.
+    pub notify_saved: &'static str,
+    /// Shown after stopping.
+    pub notify_stopped: &'static str,
+    /// Error for an address that is not one.
+    pub notify_bad_email: &'static str,
 }
 
 pub static EN: DeskTexts = DeskTexts {
@@ -272,6 +294,17 @@ pub static EN: DeskTexts = DeskTexts {
     not_found_title: "Not found",
     portal_error_title: "The portal could not be reached",
     closed_no_reply: "The case is closed; reopen it to reply.",
+    nav_notify: "Notifications",
+    notify_title: "E-mail about new activity",
+    notify_intro: "The portal can send you one e-mail a day after reporters have written something new. It only says that there is new activity: never which case, how much or when. It comes at a fixed hour, the day after. Your address is stored on the portal.",
+    notify_current: "Notifications go to",
+    notify_none: "You get no notifications.",
+    notify_email_label: "E-mail address",
+    notify_save: "Save",
+    notify_stop: "Stop notifications",
+    notify_saved: "Saved. The portal sends e-mail only when its administrator has set that up.",
+    notify_stopped: "Stopped. The portal has removed your address.",
+    notify_bad_email: "That is not a valid e-mail address.",
 };
 
 pub static NL: DeskTexts = DeskTexts {
@@ -366,4 +399,15 @@ pub static NL: DeskTexts = DeskTexts {
     not_found_title: "Niet gevonden",
     portal_error_title: "Het meldpunt is niet bereikbaar",
     closed_no_reply: "De melding is afgesloten; heropen haar om te antwoorden.",
+    nav_notify: "E-mailbericht",
+    notify_title: "E-mail bij nieuwe activiteit",
+    notify_intro: "Het meldpunt kan je één e-mail per dag sturen als melders iets nieuws hebben geschreven. Daarin staat alleen dát er iets nieuws is: nooit welke melding, hoeveel of wanneer. De e-mail komt op een vast uur, de dag erna. Je adres wordt bewaard op het meldpunt.",
+    notify_current: "Berichten gaan naar",
+    notify_none: "Je krijgt geen berichten.",
+    notify_email_label: "E-mailadres",
+    notify_save: "Opslaan",
+    notify_stop: "Geen berichten meer",
+    notify_saved: "Opgeslagen. Het meldpunt stuurt alleen e-mail als de beheerder dat heeft ingesteld.",
+    notify_stopped: "Gestopt. Het meldpunt heeft je adres gewist.",
+    notify_bad_email: "Dat is geen geldig e-mailadres.",
 };

@@ -13,6 +13,10 @@ pub static EN: Texts = Texts {
     footer_privacy: "No cookies, unless you sign in with your code. We do not keep IP addresses.",
     title_suffix: " — Reporting point for professional secrecy and privacy",
 
+    // ---- members' notification mail ---------------------------------------------
+    notify_subject: "New activity on the reporting point",
+    notify_body: "There is new activity on the reporting point. Open the desk to read it.",
+
     // ---- landing page -------------------------------------------------------
     landing_title: "Worried about professional secrecy or privacy in social work?",
     landing_intro: "Here you can report concerns about professional secrecy and the privacy of clients. For example, when a neighbourhood team shares client files with volunteers. Or when someone at the municipality without a care role asks for client data. You stay anonymous.",

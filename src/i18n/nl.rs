@@ -13,6 +13,10 @@ pub static NL: Texts = Texts {
     footer_privacy: "Geen cookies, behalve als je inlogt met je code. We bewaren geen IP-adressen.",
     title_suffix: " — Meldpunt beroepsgeheim en privacy",
 
+    // ---- members' notification mail ---------------------------------------------
+    notify_subject: "Nieuwe activiteit op het meldpunt",
+    notify_body: "Er is nieuwe activiteit op het meldpunt. Open de desk om te lezen wat er is.",
+
     // ---- landing page -------------------------------------------------------
     landing_title: "Zorgen over beroepsgeheim of privacy in het sociaal werk?",
     landing_intro: "Hier meld je zorgen over het beroepsgeheim en de privacy van cliënten. Bijvoorbeeld als een wijkteam dossiers deelt met vrijwilligers. Of als iemand van de gemeente zonder zorgtaak om gegevens van cliënten vraagt. Je blijft anoniem.",

@@ -34,6 +34,8 @@ pub mod paths {
     pub const ROSTER: &str = "/api/v1/roster";
     /// GET: every case's workflow metadata.
     pub const CASES: &str = "/api/v1/cases";
+    /// GET the signed-in member's notification address; POST to set or clear it.
+    pub const NOTIFICATIONS: &str = "/api/v1/notifications";
 
     /// Route patterns as the portal's router names them.
     pub mod routes {
@@ -300,6 +302,14 @@ pub struct StatusRequest {
     /// Why, when closing.
     #[serde(default)]
     pub reason: Option<CloseReason>,
+}
+
+/// `GET` and `POST /api/v1/notifications`: where the signed-in member is told that
+/// there is new activity, or `None` for not at all. The portal checks the address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifySettings {
+    /// The e-mail address, at most 254 characters.
+    pub email: Option<String>,
 }
 
 /// `POST /api/v1/cases/{id}/assign`.

@@ -5,13 +5,15 @@
 //!
 //! One file per table or concern: `cases.rs` (cases and messages), `sessions.rs`
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
-//! operations), `members.rs`, `audit.rs` and `attachments.rs`. This file holds the
+//! operations), `members.rs`, `notifications.rs` (members' content-free notifications),
+//! `audit.rs` and `attachments.rs`. This file holds the
 //! connection, the error type and the helpers they share.
 
 mod attachments;
 mod audit;
 mod cases;
 mod members;
+mod notifications;
 mod sessions;
 mod settings;
 
@@ -19,6 +21,7 @@ pub use attachments::AttachmentRow;
 pub use audit::{AuditEntry, AuditProblem};
 pub use cases::{CaseRow, CaseSummary, FormNonce, MessageRow, NewCase, NewMessage};
 pub use members::MemberRow;
+pub use notifications::NotifyRow;
 pub use settings::InstallationSecrets;
 
 use std::path::Path;

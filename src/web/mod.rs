@@ -93,6 +93,10 @@ fn committee_api() -> Router<SharedState> {
         .route("/api/v1/sign-out", post(api::sign_out))
         .route("/api/v1/members", get(api::members))
         .route(crate::protocol::paths::ROSTER, get(api::roster))
+        .route(
+            crate::protocol::paths::NOTIFICATIONS,
+            get(api::notifications).post(api::set_notifications),
+        )
         .route("/api/v1/cases", get(api::list_cases))
         .route("/api/v1/cases/{id}", get(api::case_detail))
         .route("/api/v1/cases/{id}/messages", post(api::post_message))
