@@ -120,9 +120,7 @@ impl Terminal {
         loop {
             let screen = self.screen();
             if screen.contains(needle) {
-                // Keys typed while a page loads may be read as an interrupt.
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                return self.screen();
+                return self.settled(screen).await;
             }
             assert!(
                 Instant::now() < deadline,
@@ -133,6 +131,21 @@ impl Terminal {
         }
     }
 
+    /// The screen once two looks 150 ms apart agree: a page may still be drawing
+    /// when its first words show, and keys typed while it loads may be taken as an
+    /// interrupt.
+    async fn settled(&self, mut screen: String) -> String {
+        for _ in 0..20 {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            let now = self.screen();
+            if now == screen {
+                break;
+            }
+            screen = now;
+        }
+        screen
+    }
+
     /// The screen without the secrets and without pickup codes, for messages.
     fn printable(&self, screen: &str) -> String {
         let mut out = screen.to_owned();
@@ -141,9 +154,12 @@ impl Terminal {
         }
         let words: Vec<String> = out
             .split_inclusive(|c: char| c.is_whitespace())
-            .map(|w| match find_code(w) {
-                Some(_) => "[code] ".to_owned(),
-                None => w.to_owned(),
+            .map(|w| {
+                let word = w.trim_end();
+                match find_code(word) {
+                    Some(_) => format!("[code]{}", &w[word.len()..]),
+                    None => w.to_owned(),
+                }
             })
             .collect();
         words.concat()
