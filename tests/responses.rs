@@ -7,7 +7,7 @@ mod common;
 
 use common::{
     Backend, Options, Resp, TestApp, assert_friendly_page, assert_security_headers, attr,
-    form_token, full_report, text,
+    form_token, full_report,
 };
 use reqwest::Method;
 
@@ -73,7 +73,11 @@ async fn redirects_carry_the_same_security_headers_as_pages() {
         assert!((300..400).contains(&r.status), "{what}: {}", r.status);
         assert_security_headers(r, what);
         assert_isolation_headers(r, what);
-        assert_eq!(r.header("cache-control"), Some("no-store"), "{what}");
+        assert_eq!(
+            r.header("cache-control"),
+            Some("no-store, no-cache"),
+            "{what}"
+        );
     }
 }
 
@@ -200,8 +204,8 @@ on_both_databases!(
         let app = TestApp::spawn(backend).await;
         let receipt = app.submit("", full_report("melding")).await;
         assert_eq!(receipt.status, 200);
-        assert_eq!(receipt.header("cache-control"), Some("no-store"));
-        let code = text(&receipt.html(), "#pickup-code");
+        assert_eq!(receipt.header("cache-control"), Some("no-store, no-cache"));
+        let code = common::pickup_code(&receipt.html());
         let spellings = [
             code.clone(),
             code.replace('-', ""),

@@ -65,6 +65,19 @@ pub fn thread_messages(html: &Html) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The pickup code on a receipt as one word. Its digits are elements of their own
+/// (underlined on screen), so `text` would put spaces inside it.
+pub fn pickup_code(html: &Html) -> String {
+    let sel = Selector::parse("#pickup-code").expect("valid selector");
+    let code: String = html
+        .select(&sel)
+        .next()
+        .expect("the receipt shows a pickup code")
+        .text()
+        .collect();
+    code.trim().to_owned()
+}
+
 pub fn attr(html: &Html, css: &str, name: &str) -> Option<String> {
     let sel = Selector::parse(css).expect("valid selector");
     html.select(&sel)
@@ -155,7 +168,11 @@ pub fn assert_security_headers(r: &Resp, what: &str) {
 pub fn assert_friendly_page(r: &Resp, status: u16, lang: &str, what: &str) {
     assert_eq!(r.status, status, "{what}: {}", r.body);
     assert_security_headers(r, what);
-    assert_eq!(r.header("cache-control"), Some("no-store"), "{what}");
+    assert_eq!(
+        r.header("cache-control"),
+        Some("no-store, no-cache"),
+        "{what}"
+    );
     assert!(
         r.header("content-type")
             .is_some_and(|c| c.starts_with("text/html")),
