@@ -101,6 +101,8 @@ pub mod pickup;
 pub mod protocol;
 /// Start-up of the portal: keys, database, router, housekeeping.
 pub mod serve;
+/// The site profile: who runs the portal, in Dutch and English.
+pub mod site;
 /// Every SQL statement, one file per table.
 pub mod storage;
 /// The portal's HTTP side: reporter pages, sessions, security layers, committee API.

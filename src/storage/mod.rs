@@ -5,7 +5,8 @@
 //!
 //! One file per table or concern: `cases.rs` (cases and messages), `sessions.rs`
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
-//! operations), `members.rs`, `audit.rs` and `attachments.rs`. This file holds the
+//! operations), `members.rs`, `audit.rs`, `attachments.rs` and `withdrawals.rs`;
+//! `inventory.rs` lists every column with its class and privacy-statement entry. This file holds the
 //! connection, the error type and the helpers they share.
 
 mod attachments;
@@ -13,13 +14,16 @@ mod audit;
 mod cases;
 mod members;
 mod sessions;
+pub mod inventory;
 mod settings;
+mod withdrawals;
 
 pub use attachments::AttachmentRow;
 pub use audit::{AuditEntry, AuditProblem};
 pub use cases::{CaseRow, CaseSummary, FormNonce, MessageRow, NewCase, NewMessage};
 pub use members::MemberRow;
 pub use settings::InstallationSecrets;
+pub use withdrawals::{Withdrawal, WithdrawalRow};
 
 use std::path::Path;
 use std::time::Duration;

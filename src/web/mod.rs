@@ -7,6 +7,7 @@ pub mod form_token;
 mod layout;
 mod pages;
 mod pickup;
+mod privacy;
 pub mod ratelimit;
 pub mod report_form;
 pub mod security;
@@ -16,6 +17,7 @@ mod state;
 pub mod static_files;
 mod thread;
 pub mod upload;
+mod withdraw;
 
 use std::time::Duration;
 
@@ -67,6 +69,7 @@ fn reporter_pages(upload_limit: usize) -> Router<SharedState> {
         )
         .route("/thread/files/{id}", get(thread::download))
         .route("/sign-out", post(thread::sign_out))
+        .route("/withdraw", get(withdraw::confirm).post(withdraw::withdraw))
 }
 
 /// Debug builds only, and only when asked: a route that panics, so the tests can
@@ -119,10 +122,16 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
     // the global cap, or one client could lock everyone else out.
     let global = GovernorLayer::new(limits.global.clone());
     let per_client_limited = Router::new()
-        .merge(reporter_pages(http.max_upload_bytes).layer(Extension(Lang::Nl)))
+        .merge(
+            reporter_pages(http.max_upload_bytes)
+                .route("/privacyverklaring", get(privacy::show))
+                .layer(Extension(Lang::Nl)),
+        )
         .nest(
             "/en",
-            reporter_pages(http.max_upload_bytes).layer(Extension(Lang::En)),
+            reporter_pages(http.max_upload_bytes)
+                .route(crate::i18n::PRIVACY_PATH, get(privacy::show))
+                .layer(Extension(Lang::En)),
         )
         .route("/api/v1/sign-in/challenge", post(api::challenge))
         .route("/api/v1/sign-in/answer", post(api::answer))
@@ -154,6 +163,7 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
             |_: Box<dyn std::any::Any + Send>| StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         ))
         .layer(middleware::from_fn(security::error_pages))
+        .layer(from_fn_with_state(state.clone(), layout::frame))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .with_state(state)
 }

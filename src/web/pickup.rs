@@ -17,8 +17,11 @@ use crate::http::urlencoded::{self, MAX_FORM_FIELDS, first};
 use crate::i18n::Lang;
 use crate::pickup::{CodeError, PickupCode};
 
-pub async fn pickup_form(Extension(lang): Extension<Lang>) -> Page {
-    pickup_page(lang, StatusCode::OK, None, None, "")
+pub async fn pickup_form(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+) -> Page {
+    pickup_page(&state, lang, StatusCode::OK, None, None, "")
 }
 
 pub async fn pickup(
@@ -34,6 +37,7 @@ pub async fn pickup(
     let kept = first(&pairs, "kept_text").trim();
     let refused = |error: &str| {
         pickup_page(
+            &state,
             lang,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(error),
@@ -51,7 +55,7 @@ pub async fn pickup(
     };
     let derived = code.derive(&state.secrets.salt);
     let Some(case) = state.storage.case_by_lookup(&derived.lookup).await? else {
-        return Ok(refused(t.err_code_unknown));
+        return Ok(refused(&(t.err_code_unknown)(&state.numbers())));
     };
     // A new sign-in always gets a new token; an older session of this browser ends.
     if let Some(old) = state.cookie.read(&headers) {

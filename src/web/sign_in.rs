@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 /// The pickup form. `kept` is a follow-up that was written but not sent; it goes
 /// along with the code so that signing in gives it back.
 pub(super) fn pickup_page(
+    state: &SharedState,
     lang: Lang,
     status: StatusCode,
     error: Option<&str>,
@@ -28,7 +29,7 @@ pub(super) fn pickup_page(
         @if let Some(n) = notice {
             div class="notice" role="status" { p { (n) } }
         }
-        p class="lead" { (t.pickup_intro) }
+        p class="lead" { ((t.pickup_intro)(&state.numbers())) }
         form method="post" action=(lang.path("/pickup")) novalidate {
             div class={ "field" @if error.is_some() { " field-invalid" } } {
                 label for="code" { (t.code_label) }
@@ -62,7 +63,15 @@ pub(super) fn pickup_page(
 pub(super) fn session_ended(state: &SharedState, lang: Lang, kept: &str) -> Response {
     let t = lang.texts();
     let mut response =
-        pickup_page(lang, StatusCode::OK, None, Some(t.session_ended), kept).into_response();
+        pickup_page(
+            state,
+            lang,
+            StatusCode::OK,
+            None,
+            Some(&(t.session_ended)(&state.numbers())),
+            kept,
+        )
+        .into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, state.cookie.clear());

@@ -128,7 +128,7 @@ pub(super) async fn render_thread(
             @for m in &shown { li { (message(lang, m)) } }
         }
         @if closed {
-            p class="notice" { (t.thread_closed_note) }
+            p class="notice" { ((t.thread_closed_note)(&state.numbers())) }
         } @else {
             h2 { (t.followup_heading) }
             form method="post" action=(lang.path("/thread")) enctype="multipart/form-data" novalidate {
@@ -145,11 +145,25 @@ pub(super) async fn render_thread(
                 button type="submit" class="button" { (t.followup_button) }
             }
         }
+        (withdraw_section(lang))
         (sign_out_form(lang))
     };
     Ok(Page::new(lang, t.thread_title, Some("/thread"), body)
         .status(form.status.unwrap_or(StatusCode::OK))
         .into_response())
+}
+
+/// Where a reporter finds the way to withdraw the report: a link to a page that
+/// says what will happen before anything is deleted.
+fn withdraw_section(lang: Lang) -> Markup {
+    let w = lang.texts().withdraw;
+    html! {
+        section class="withdraw" aria-labelledby="withdraw-heading" {
+            h2 id="withdraw-heading" { (w.thread_heading) }
+            p { (w.thread_text) }
+            p { a href=(lang.path("/withdraw")) id="withdraw-link" { (w.thread_link) } }
+        }
+    }
 }
 
 fn sign_out_form(lang: Lang) -> Markup {
@@ -324,7 +338,11 @@ pub async fn follow_up(
         return Ok(session_ended(&state, lang, &text));
     };
     if case.status == Status::Closed {
-        let form = again(text, t.thread_closed_note.to_owned(), StatusCode::CONFLICT);
+        let form = again(
+            text,
+            (t.thread_closed_note)(&state.numbers()),
+            StatusCode::CONFLICT,
+        );
         return render_thread(&state, lang, &session, form, None).await;
     }
     let reporter =
