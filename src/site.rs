@@ -319,7 +319,9 @@ mod tests {
             .position(|l| l.contains("not an address"))
             .unwrap()
             + 1;
-        let e = Site::parse(Path::new("x.toml"), &text).unwrap_err().to_string();
+        let e = Site::parse(Path::new("x.toml"), &text)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(&format!("line {line}")), "{e}");
         assert!(e.contains("key contact.email"), "{e}");
     }

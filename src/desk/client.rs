@@ -27,7 +27,8 @@ use crate::protocol::sign_in::{self, ChallengeError};
 use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
     ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
-    MemberInfo, MessageKind, RecipientText, RosterEntry, SignedIn, StatusRequest, paths,
+    MemberInfo, MessageKind, RecipientText, RosterEntry, SignedIn, StatusRequest, WithdrawalInfo,
+    paths,
 };
 
 /// The largest JSON answer the desk reads (a long case with every message).
@@ -206,6 +207,11 @@ impl Portal {
             return Err(PortalError::Decode);
         }
         Ok(detail)
+    }
+
+    /// The cases reporters withdrew: reference and day only.
+    pub async fn withdrawals(&self) -> Result<Vec<WithdrawalInfo>, PortalError> {
+        self.get(paths::WITHDRAWALS).await
     }
 
     /// The committee's members, active and disabled, for names and assignment.

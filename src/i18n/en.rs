@@ -26,7 +26,12 @@ fn session_rule(n: &Numbers) -> String {
 pub static EN: Texts = Texts {
     // ---- layout -------------------------------------------------------------
     site_name: "Reporting point for professional secrecy and privacy",
-    site_tagline: |w| format!("A reporting point of the {}, {}", w.committee, w.organisation),
+    site_tagline: |w| {
+        format!(
+            "A reporting point of the {}, {}",
+            w.committee, w.organisation
+        )
+    },
     skip_link: "Skip to content",
     other_language: "Nederlands",
     nav_label: "Main menu",
@@ -51,12 +56,19 @@ pub static EN: Texts = Texts {
     landing_who: |w| Block {
         heading: "Who are we?",
         paragraphs: vec![
-            format!("This reporting point belongs to the {} of the {} ({}). The committee collects and looks into concerns about professional secrecy and privacy in social work.", w.committee, w.organisation, w.organisation_short),
-            format!("Anyone can report here: social workers, other professionals, volunteers, interns, informal carers, clients and residents. You do not need to be a member of the {}.", w.organisation_short),
+            format!(
+                "This reporting point belongs to the {} of the {} ({}). The committee collects and looks into concerns about professional secrecy and privacy in social work.",
+                w.committee, w.organisation, w.organisation_short
+            ),
+            format!(
+                "Anyone can report here: social workers, other professionals, volunteers, interns, informal carers, clients and residents. You do not need to be a member of the {}.",
+                w.organisation_short
+            ),
         ],
         items: vec![],
     },
-    landing_can: |w| Block {
+    landing_can: |w| {
+        Block {
         heading: "What the committee can do",
         paragraphs: vec!["The committee reads every report. It can:".to_owned()],
         items: vec![
@@ -66,6 +78,7 @@ pub static EN: Texts = Texts {
             format!("talk to an organisation or to the {} when it sees a pattern;", w.organisation_short),
             "publish findings and recommendations, without names and without anyone being recognisable.".to_owned(),
         ],
+    }
     },
     landing_cannot: Section {
         heading: "What the committee cannot do",
@@ -99,7 +112,8 @@ pub static EN: Texts = Texts {
             "Are you worried about domestic violence or child abuse? Call Veilig Thuis: 0800 2000. It is free, day and night.",
         ],
     },
-    landing_anonymity: |n| Block {
+    landing_anonymity: |n| {
+        Block {
         heading: "How you stay anonymous",
         paragraphs: vec![
             "You do not need an account or an e-mail address. We do not keep IP addresses. Your report is stored encrypted. Only the committee can read it, and you with your code.".to_owned(),
@@ -112,8 +126,10 @@ pub static EN: Texts = Texts {
             format!("We only use a cookie when you sign in with your code. {}", session_rule(n)),
             "Be careful what you write. Details in your story can show who you are.".to_owned(),
         ],
+    }
     },
-    landing_after: |n| Block {
+    landing_after: |n| {
+        Block {
         heading: "What happens after you report?",
         paragraphs: vec![
             format!("Within {} days, the committee confirms that it has received your report.", n.acknowledge_days),
@@ -122,6 +138,7 @@ pub static EN: Texts = Texts {
             format!("When your report is closed, we keep it for {} more days. Then we delete everything. You can also withdraw your report yourself before then.", n.retention_days),
         ],
         items: vec![],
+    }
     },
     landing_start: "Make a report",
     landing_have_code: "I already have a pickup code",
@@ -218,13 +235,23 @@ pub static EN: Texts = Texts {
 
     // ---- pickup -------------------------------------------------------------
     pickup_title: "Open your report with your code",
-    pickup_intro: |n| format!("Did you make a report before? Then enter your pickup code. You can read the committee's questions and answers, and send a message yourself. After you sign in, we use one cookie. {}", session_rule(n)),
+    pickup_intro: |n| {
+        format!(
+            "Did you make a report before? Then enter your pickup code. You can read the committee's questions and answers, and send a message yourself. After you sign in, we use one cookie. {}",
+            session_rule(n)
+        )
+    },
     code_label: "Pickup code",
     code_hint: "The code has 25 characters. Spaces, dashes, capital letters and small letters do not matter.",
     pickup_button: "Open report",
     err_code_typo: "There is probably a typing mistake in the code. Compare the code character by character with what you wrote down.",
     err_code_format: "This is not a valid code. A code has 25 characters. Check that you copied everything correctly.",
-    err_code_unknown: |n| format!("We cannot find a report for this code. Please check the code again. A report is deleted {} days after it is closed, and at once when it is withdrawn. The code then no longer works.", n.retention_days),
+    err_code_unknown: |n| {
+        format!(
+            "We cannot find a report for this code. Please check the code again. A report is deleted {} days after it is closed, and at once when it is withdrawn. The code then no longer works.",
+            n.retention_days
+        )
+    },
 
     // ---- thread -------------------------------------------------------------
     thread_title: "Your report and messages",
@@ -259,12 +286,23 @@ pub static EN: Texts = Texts {
     followup_button: "Send message",
     followup_sent: "Your message has been sent and stored encrypted.",
     err_followup_empty: "Your message is empty. Please write something first.",
-    thread_closed_note: |n| format!("This report is closed. You can no longer send new messages. We delete the report {} days after it was closed. Do you want to report something new? Then make a new report.", n.retention_days),
+    thread_closed_note: |n| {
+        format!(
+            "This report is closed. You can no longer send new messages. We delete the report {} days after it was closed. Do you want to report something new? Then make a new report.",
+            n.retention_days
+        )
+    },
     signout_button: "Sign out",
     signout_hint: "Sign out when you are done. Especially on a computer you share with others.",
     signed_out_title: "You are signed out",
     signed_out_text: "You are signed out. Are you using a computer you share with others? Then also close the browser window.",
-    session_ended: |n| format!("Your session has ended. This happens when you sign out, when you do nothing for {}, and after {}. Enter your code again to continue.", duration(n.session_idle_secs), duration(n.session_max_secs)),
+    session_ended: |n| {
+        format!(
+            "Your session has ended. This happens when you sign out, when you do nothing for {}, and after {}. Enter your code again to continue.",
+            duration(n.session_idle_secs),
+            duration(n.session_max_secs)
+        )
+    },
     message_unreadable: "This message cannot be shown. Ask the committee in a new message to send it again.",
     kept_text_label: "Your message that has not been sent",
     kept_text_hint: "This is what you wrote. It has not been sent. Enter your code: your message will then be back in the message box and you can send it. Had you chosen files? Then choose them again.",

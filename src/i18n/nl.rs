@@ -50,12 +50,19 @@ pub static NL: Texts = Texts {
     landing_who: |w| Block {
         heading: "Wie zijn wij?",
         paragraphs: vec![
-            format!("Dit meldpunt is van de {} van de {} ({}). De commissie verzamelt en onderzoekt zorgen over beroepsgeheim en privacy in het sociaal werk.", w.committee, w.organisation, w.organisation_short),
-            format!("Iedereen kan hier melden: sociaal werkers, andere professionals, vrijwilligers, stagiairs, mantelzorgers, cliënten en bewoners. Je hoeft geen lid te zijn van de {}.", w.organisation_short),
+            format!(
+                "Dit meldpunt is van de {} van de {} ({}). De commissie verzamelt en onderzoekt zorgen over beroepsgeheim en privacy in het sociaal werk.",
+                w.committee, w.organisation, w.organisation_short
+            ),
+            format!(
+                "Iedereen kan hier melden: sociaal werkers, andere professionals, vrijwilligers, stagiairs, mantelzorgers, cliënten en bewoners. Je hoeft geen lid te zijn van de {}.",
+                w.organisation_short
+            ),
         ],
         items: vec![],
     },
-    landing_can: |w| Block {
+    landing_can: |w| {
+        Block {
         heading: "Wat de commissie kan doen",
         paragraphs: vec!["De commissie leest elke melding. Ze kan:".to_owned()],
         items: vec![
@@ -65,6 +72,7 @@ pub static NL: Texts = Texts {
             format!("met een organisatie of met de {} praten als ze een patroon ziet;", w.organisation_short),
             "bevindingen en aanbevelingen openbaar maken, zonder namen en zonder dat iemand herkenbaar is.".to_owned(),
         ],
+    }
     },
     landing_cannot: Section {
         heading: "Wat de commissie niet kan doen",
@@ -98,7 +106,8 @@ pub static NL: Texts = Texts {
             "Maak je je zorgen over huiselijk geweld of kindermishandeling? Bel Veilig Thuis: 0800 2000. Dat is gratis en kan dag en nacht.",
         ],
     },
-    landing_anonymity: |n| Block {
+    landing_anonymity: |n| {
+        Block {
         heading: "Zo blijf je anoniem",
         paragraphs: vec![
             "Je hebt geen account en geen e-mailadres nodig. We bewaren geen IP-adressen. Je melding wordt versleuteld opgeslagen. Alleen de commissie kan hem lezen, en jij met je code.".to_owned(),
@@ -111,8 +120,10 @@ pub static NL: Texts = Texts {
             format!("We gebruiken alleen een cookie als je inlogt met je code. {}", session_rule(n)),
             "Let op wat je schrijft. Details in je verhaal kunnen laten zien wie je bent.".to_owned(),
         ],
+    }
     },
-    landing_after: |n| Block {
+    landing_after: |n| {
+        Block {
         heading: "Wat gebeurt er na je melding?",
         paragraphs: vec![
             format!("Binnen {} dagen bevestigt de commissie dat ze je melding heeft ontvangen.", n.acknowledge_days),
@@ -121,6 +132,7 @@ pub static NL: Texts = Texts {
             format!("Als je melding is afgesloten, bewaren we hem nog {} dagen. Daarna wissen we alles. Je kunt je melding ook zelf eerder intrekken.", n.retention_days),
         ],
         items: vec![],
+    }
     },
     landing_start: "Een melding doen",
     landing_have_code: "Ik heb al een ophaalcode",
@@ -217,13 +229,23 @@ pub static NL: Texts = Texts {
 
     // ---- pickup -------------------------------------------------------------
     pickup_title: "Je melding ophalen met je code",
-    pickup_intro: |n| format!("Heb je eerder een melding gedaan? Vul dan je ophaalcode in. Je leest de vragen en antwoorden van de commissie, en je kunt zelf een bericht sturen. Na het inloggen gebruiken we één cookie. {}", session_rule(n)),
+    pickup_intro: |n| {
+        format!(
+            "Heb je eerder een melding gedaan? Vul dan je ophaalcode in. Je leest de vragen en antwoorden van de commissie, en je kunt zelf een bericht sturen. Na het inloggen gebruiken we één cookie. {}",
+            session_rule(n)
+        )
+    },
     code_label: "Ophaalcode",
     code_hint: "De code heeft 25 tekens. Spaties, streepjes, hoofdletters en kleine letters maken niet uit.",
     pickup_button: "Melding openen",
     err_code_typo: "Er zit waarschijnlijk een typefout in de code. Vergelijk de code teken voor teken met wat je hebt opgeschreven.",
     err_code_format: "Dit is geen geldige code. Een code heeft 25 tekens. Kijk of je alles goed hebt overgenomen.",
-    err_code_unknown: |n| format!("We vinden geen melding bij deze code. Kijk de code nog eens na. Een melding wordt {} dagen na het afsluiten gewist, en meteen als hij is ingetrokken. Dan werkt de code niet meer.", n.retention_days),
+    err_code_unknown: |n| {
+        format!(
+            "We vinden geen melding bij deze code. Kijk de code nog eens na. Een melding wordt {} dagen na het afsluiten gewist, en meteen als hij is ingetrokken. Dan werkt de code niet meer.",
+            n.retention_days
+        )
+    },
 
     // ---- thread -------------------------------------------------------------
     thread_title: "Je melding en berichten",
@@ -258,12 +280,23 @@ pub static NL: Texts = Texts {
     followup_button: "Bericht versturen",
     followup_sent: "Je bericht is verstuurd en versleuteld opgeslagen.",
     err_followup_empty: "Je bericht is leeg. Schrijf eerst iets.",
-    thread_closed_note: |n| format!("Deze melding is afgesloten. Je kunt geen nieuwe berichten meer sturen. We wissen de melding {} dagen na het afsluiten. Wil je iets nieuws melden? Doe dan een nieuwe melding.", n.retention_days),
+    thread_closed_note: |n| {
+        format!(
+            "Deze melding is afgesloten. Je kunt geen nieuwe berichten meer sturen. We wissen de melding {} dagen na het afsluiten. Wil je iets nieuws melden? Doe dan een nieuwe melding.",
+            n.retention_days
+        )
+    },
     signout_button: "Uitloggen",
     signout_hint: "Log uit als je klaar bent. Zeker op een computer die je met anderen deelt.",
     signed_out_title: "Je bent uitgelogd",
     signed_out_text: "Je bent uitgelogd. Zit je op een computer die je met anderen deelt? Sluit dan ook het browservenster.",
-    session_ended: |n| format!("Je sessie is gestopt. Dat gebeurt als je uitlogt, als je {} niets doet, en na {}. Vul je code opnieuw in om verder te gaan.", duration(n.session_idle_secs), duration(n.session_max_secs)),
+    session_ended: |n| {
+        format!(
+            "Je sessie is gestopt. Dat gebeurt als je uitlogt, als je {} niets doet, en na {}. Vul je code opnieuw in om verder te gaan.",
+            duration(n.session_idle_secs),
+            duration(n.session_max_secs)
+        )
+    },
     message_unreadable: "Dit bericht kan niet worden getoond. Vraag de commissie in een nieuw bericht om het opnieuw te sturen.",
     kept_text_label: "Je bericht dat nog niet is verstuurd",
     kept_text_hint: "Dit had je geschreven. Het is nog niet verstuurd. Vul je code in: daarna staat het weer in het berichtvak en kun je het versturen. Had je bestanden gekozen? Kies die dan opnieuw.",

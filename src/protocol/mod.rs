@@ -34,6 +34,8 @@ pub mod paths {
     pub const ROSTER: &str = "/api/v1/roster";
     /// GET: every case's workflow metadata.
     pub const CASES: &str = "/api/v1/cases";
+    /// The cases reporters withdrew: reference and day only.
+    pub const WITHDRAWALS: &str = "/api/v1/withdrawals";
 
     /// Route patterns as the portal's router names them.
     pub mod routes {
@@ -351,6 +353,16 @@ impl HistoryAction {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What stays of a case its reporter withdrew: its reference and the day, nothing
+/// else. The case itself is gone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WithdrawalInfo {
+    /// The withdrawn case's reference.
+    pub reference: Reference,
+    /// The day it was withdrawn.
+    pub withdrawn_on: Date,
 }
 
 /// The body of every refusal.

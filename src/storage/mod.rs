@@ -12,9 +12,9 @@
 mod attachments;
 mod audit;
 mod cases;
+pub mod inventory;
 mod members;
 mod sessions;
-pub mod inventory;
 mod settings;
 mod withdrawals;
 

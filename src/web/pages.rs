@@ -38,7 +38,11 @@ fn section<'a>(
 }
 
 fn fixed(s: &Section) -> Markup {
-    section(s.heading, s.paragraphs.iter().copied(), s.items.iter().copied())
+    section(
+        s.heading,
+        s.paragraphs.iter().copied(),
+        s.items.iter().copied(),
+    )
 }
 
 fn filled(b: &Block) -> Markup {

@@ -62,16 +62,15 @@ pub(super) fn pickup_page(
 /// The pickup page for a request whose session has ended, clearing the cookie.
 pub(super) fn session_ended(state: &SharedState, lang: Lang, kept: &str) -> Response {
     let t = lang.texts();
-    let mut response =
-        pickup_page(
-            state,
-            lang,
-            StatusCode::OK,
-            None,
-            Some(&(t.session_ended)(&state.numbers())),
-            kept,
-        )
-        .into_response();
+    let mut response = pickup_page(
+        state,
+        lang,
+        StatusCode::OK,
+        None,
+        Some(&(t.session_ended)(&state.numbers())),
+        kept,
+    )
+    .into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, state.cookie.clear());

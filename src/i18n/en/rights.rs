@@ -7,10 +7,14 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
     intro: "This page says what this reporting point keeps, why, for how long and who can read it. It also says what your rights are.",
     controller_heading: "Who is responsible?",
     controller_text: |controller, address| {
-        format!("{controller} is responsible for the data of this reporting point. Address: {address}.")
+        format!(
+            "{controller} is responsible for the data of this reporting point. Address: {address}."
+        )
     },
     dpo_text: |contact, email| {
-        format!("Do you have a question about your data? Contact {contact}: {email}. Never include your pickup code.")
+        format!(
+            "Do you have a question about your data? Contact {contact}: {email}. Never include your pickup code."
+        )
     },
     stored_heading: "What we keep",
     stored_intro: "This is everything the reporting point keeps. Each item says how it is kept.",
@@ -51,10 +55,20 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
     retention_heading: "How long do we keep it?",
     retention: |n| {
         vec![
-            format!("After your report is closed, we keep everything for {} more days. Then we delete the report, the messages and the files. Your code no longer works after that.", n.retention_days),
+            format!(
+                "After your report is closed, we keep everything for {} more days. Then we delete the report, the messages and the files. Your code no longer works after that.",
+                n.retention_days
+            ),
             "Do you withdraw your report? Then we delete everything at once.".to_owned(),
-            format!("Of a withdrawn report we keep the reference and the day for {} days.", n.retention_days),
-            format!("Your session ends when you sign out, when you do nothing for {}, and after {} in any case.", super::duration(n.session_idle_secs), super::duration(n.session_max_secs)),
+            format!(
+                "Of a withdrawn report we keep the reference and the day for {} days.",
+                n.retention_days
+            ),
+            format!(
+                "Your session ends when you sign out, when you do nothing for {}, and after {} in any case.",
+                super::duration(n.session_idle_secs),
+                super::duration(n.session_max_secs)
+            ),
         ]
     },
     readers_heading: "Who can read what?",

@@ -7,10 +7,14 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
     intro: "Hier lees je welke gegevens het meldpunt bewaart, waarom, hoe lang, en wie ze kan lezen. Ook lees je welke rechten je hebt.",
     controller_heading: "Wie is verantwoordelijk?",
     controller_text: |controller, address| {
-        format!("{controller} is verantwoordelijk voor de gegevens van dit meldpunt. Adres: {address}.")
+        format!(
+            "{controller} is verantwoordelijk voor de gegevens van dit meldpunt. Adres: {address}."
+        )
     },
     dpo_text: |contact, email| {
-        format!("Heb je een vraag over je gegevens? Neem dan contact op met {contact}: {email}. Stuur nooit je ophaalcode mee.")
+        format!(
+            "Heb je een vraag over je gegevens? Neem dan contact op met {contact}: {email}. Stuur nooit je ophaalcode mee."
+        )
     },
     stored_heading: "Wat we bewaren",
     stored_intro: "Dit is alles wat het meldpunt bewaart. Bij elk punt staat hoe we het bewaren.",
@@ -51,10 +55,20 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
     retention_heading: "Hoe lang bewaren we het?",
     retention: |n| {
         vec![
-            format!("Na het afsluiten van je melding bewaren we alles nog {} dagen. Daarna wissen we de melding, de berichten en de bestanden. Je code werkt dan niet meer.", n.retention_days),
+            format!(
+                "Na het afsluiten van je melding bewaren we alles nog {} dagen. Daarna wissen we de melding, de berichten en de bestanden. Je code werkt dan niet meer.",
+                n.retention_days
+            ),
             "Trek je je melding in? Dan wissen we alles meteen.".to_owned(),
-            format!("Van een ingetrokken melding bewaren we het kenmerk en de dag nog {} dagen.", n.retention_days),
-            format!("Je sessie stopt als je uitlogt, als je {} niets doet, en in elk geval na {}.", super::duration(n.session_idle_secs), super::duration(n.session_max_secs)),
+            format!(
+                "Van een ingetrokken melding bewaren we het kenmerk en de dag nog {} dagen.",
+                n.retention_days
+            ),
+            format!(
+                "Je sessie stopt als je uitlogt, als je {} niets doet, en in elk geval na {}.",
+                super::duration(n.session_idle_secs),
+                super::duration(n.session_max_secs)
+            ),
         ]
     },
     readers_heading: "Wie kan wat lezen?",
