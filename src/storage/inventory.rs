@@ -52,6 +52,25 @@ pub enum Statement {
     Installation,
 }
 
+impl Statement {
+    /// A stable name for the entry, e.g. the element id on the privacy statement.
+    pub fn key(self) -> &'static str {
+        match self {
+            Statement::ReportText => "report-text",
+            Statement::CodeDerived => "code-derived",
+            Statement::CaseWorkflow => "case-workflow",
+            Statement::Messages => "messages",
+            Statement::Files => "files",
+            Statement::Sessions => "sessions",
+            Statement::FormTokens => "form-tokens",
+            Statement::Withdrawals => "withdrawals",
+            Statement::Members => "members",
+            Statement::Audit => "audit",
+            Statement::Installation => "installation",
+        }
+    }
+}
+
 /// One column of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {

@@ -9,41 +9,11 @@ use maud::{Markup, html};
 
 use super::layout::Page;
 use super::state::SharedState;
-use crate::i18n::{Lang, PRIVACY_PATH, StoredTexts};
-use crate::storage::inventory::{self, Class, Statement};
+use crate::i18n::{Lang, PRIVACY_PATH};
+use crate::storage::inventory;
 
 /// The Autoriteit Persoonsgegevens, where a complaint goes.
 const AUTORITEIT_PERSOONSGEGEVENS: &str = "https://autoriteitpersoonsgegevens.nl";
-
-/// What the statement says about an inventory entry. A new entry does not compile
-/// until both languages say something about it.
-pub fn statement_text(t: &StoredTexts, s: Statement) -> &'static str {
-    match s {
-        Statement::ReportText => t.report_text,
-        Statement::CodeDerived => t.code_derived,
-        Statement::CaseWorkflow => t.case_workflow,
-        Statement::Messages => t.messages,
-        Statement::Files => t.files,
-        Statement::Sessions => t.sessions,
-        Statement::FormTokens => t.form_tokens,
-        Statement::Withdrawals => t.withdrawals,
-        Statement::Members => t.members,
-        Statement::Audit => t.audit,
-        Statement::Installation => t.installation,
-    }
-}
-
-/// How a class of column is kept, in words.
-pub fn class_text(t: &StoredTexts, c: Class) -> &'static str {
-    match c {
-        Class::Ciphertext => t.class_ciphertext,
-        Class::CoarseDate => t.class_coarse_date,
-        Class::Public => t.class_public,
-        Class::Secret => t.class_secret,
-        Class::Ephemeral => t.class_ephemeral,
-        Class::MemberData => t.class_member_data,
-    }
-}
 
 fn list(items: impl IntoIterator<Item = impl maud::Render>) -> Markup {
     html! { ul { @for i in items { li { (i) } } } }
@@ -66,14 +36,14 @@ pub async fn show(State(state): State<SharedState>, Extension(lang): Extension<L
             p { (p.stored_intro) }
             ul class="stored" {
                 @for s in inventory::statements() {
-                    li id={ "stored-" (format!("{s:?}").to_lowercase()) } {
-                        (statement_text(&p.stored, s))
+                    li id={ "stored-" (s.key()) } {
+                        (p.stored.statement(s))
                         " "
                         span class="kept-as" {
                             (p.kept_as) " "
                             (inventory::classes_of(s)
                                 .into_iter()
-                                .map(|c| class_text(&p.stored, c))
+                                .map(|c| p.stored.class(c))
                                 .collect::<Vec<_>>()
                                 .join("; "))
                             "."
