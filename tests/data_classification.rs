@@ -203,7 +203,8 @@ async fn member_sign_in(app: &TestApp, identity: &Identity) -> String {
 
 /// Fills every table: two reports (one with a file over a chunk), a reporter
 /// follow-up and a still-open reporter session; a member who signs in, leaves a
-/// challenge open, acknowledges, replies, assigns, marks read and closes a case.
+/// challenge open, acknowledges, replies, assigns, marks read and closes a case;
+/// a third report that its reporter withdraws.
 async fn journey(app: &TestApp) {
     let anna = Identity::generate();
     let anna_id = app.add_member("Anna", &anna.to_public().to_string());
@@ -308,6 +309,23 @@ async fn journey(app: &TestApp) {
     )
     .await;
     assert_eq!(status, 200, "{body}");
+
+    // A third report, withdrawn by its reporter: what stays is a withdrawal notice.
+    let code = app.submit_code("", "ingetrokken").await;
+    let cookie = app.sign_in("", &code).await;
+    let confirm = app.get("/withdraw", Some(&cookie)).await;
+    let withdrawn = app
+        .post_form(
+            "/withdraw",
+            &[
+                ("form_token".into(), form_token(&confirm.html())),
+                ("confirm".into(), "yes".into()),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.body);
+    assert_eq!(app.count("withdrawals").await, 1);
 }
 
 /// Whether a text is exactly a day, `YYYY-MM-DD`, and a real one.
