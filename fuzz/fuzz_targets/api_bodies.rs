@@ -6,7 +6,7 @@ use meldpunt::case::Envelope;
 use meldpunt::protocol::sign_in::Challenge;
 use meldpunt::protocol::{
     AnswerRequest, AssignRequest, CaseDetail, CaseInfo, ChallengeRequest, HistoryEntry,
-    MemberInfo, RosterEntry, SignedIn, StatusRequest,
+    MemberInfo, RosterEntry, SignedIn, StatusRequest, WithdrawalInfo,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<Vec<MemberInfo>>(data);
     let _ = serde_json::from_slice::<Vec<RosterEntry>>(data);
     let _ = serde_json::from_slice::<Vec<HistoryEntry>>(data);
+    let _ = serde_json::from_slice::<Vec<WithdrawalInfo>>(data);
     let _ = serde_json::from_slice::<SignedIn>(data);
     let _ = Challenge::parse(data);
     let _ = Envelope::from_bytes(data, "case", 1);
