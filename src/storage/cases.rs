@@ -326,7 +326,7 @@ impl Storage {
     /// Deletes closed cases whose retention has ended; their codes stop working.
     pub async fn purge_closed(&self, today: Date) -> Result<u64> {
         let mut conn = self.pool.acquire().await?;
-        delete_cases(&mut *conn, Purge::RetentionEnded(today)).await
+        delete_cases(&mut conn, Purge::RetentionEnded(today)).await
     }
 }
 

@@ -53,7 +53,7 @@ impl Storage {
         let Some(reference) = reference else {
             return Ok(Withdrawal::AlreadyGone);
         };
-        delete_cases(&mut *tx, Purge::Withdrawn(case_id)).await?;
+        delete_cases(&mut tx, Purge::Withdrawn(case_id)).await?;
         sqlx::query(
             "insert into withdrawals (reference, withdrawn_on, forget_on) values ($1, $2, $3) \
              on conflict do nothing",
