@@ -437,10 +437,10 @@ async fn the_privacy_statement_lists_every_entry_and_class_of_the_data_inventory
         assert_eq!(listed.len(), entries.len(), "one item per entry");
         for s in &entries {
             let item = text(&page, &format!("li#stored-{}", s.key()));
-            assert!(item.contains(p.stored.statement(*s)), "{s:?}: {item}");
+            assert!(item.contains(s.text(&p.stored)), "{s:?}: {item}");
             for class in inventory::classes_of(*s) {
                 assert!(
-                    item.contains(p.stored.class(class)),
+                    item.contains(class.text(&p.stored)),
                     "{s:?} {class:?}: {item}"
                 );
             }

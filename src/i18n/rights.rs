@@ -3,7 +3,6 @@
 //! the Dutch values live in `nl/rights.rs`, the English in `en/rights.rs`.
 
 use super::Numbers;
-use crate::storage::inventory::{Class, Statement};
 
 /// The privacy statement (`/privacyverklaring`, `/en/privacy`).
 pub struct PrivacyTexts {
@@ -59,8 +58,8 @@ pub struct PrivacyTexts {
 }
 
 /// What the privacy statement says about each entry of the data inventory
-/// (`storage::inventory::Statement`), and the words for how it is kept
-/// (`storage::inventory::Class`).
+/// (`storage::inventory::Statement::text`), and the words for how it is kept
+/// (`storage::inventory::Class::text`).
 pub struct StoredTexts {
     /// What you wrote and the files you sent.
     pub report_text: &'static str,
@@ -96,38 +95,6 @@ pub struct StoredTexts {
     pub class_ephemeral: &'static str,
     /// Class: about committee members.
     pub class_member_data: &'static str,
-}
-
-impl StoredTexts {
-    /// What the statement says about an inventory entry. A new entry does not
-    /// compile until both languages say something about it.
-    pub fn statement(&self, s: Statement) -> &'static str {
-        match s {
-            Statement::ReportText => self.report_text,
-            Statement::CodeDerived => self.code_derived,
-            Statement::CaseWorkflow => self.case_workflow,
-            Statement::Messages => self.messages,
-            Statement::Files => self.files,
-            Statement::Sessions => self.sessions,
-            Statement::FormTokens => self.form_tokens,
-            Statement::Withdrawals => self.withdrawals,
-            Statement::Members => self.members,
-            Statement::Audit => self.audit,
-            Statement::Installation => self.installation,
-        }
-    }
-
-    /// How a class of column is kept, in words.
-    pub fn class(&self, c: Class) -> &'static str {
-        match c {
-            Class::Ciphertext => self.class_ciphertext,
-            Class::CoarseDate => self.class_coarse_date,
-            Class::Public => self.class_public,
-            Class::Secret => self.class_secret,
-            Class::Ephemeral => self.class_ephemeral,
-            Class::MemberData => self.class_member_data,
-        }
-    }
 }
 
 /// Withdrawing a report.

@@ -2,18 +2,15 @@
 //! language switch and the names from the site profile, main landmark, footer with
 //! the privacy statement. No scripts, no external resources.
 //!
-//! A handler answers with a [`Page`]; the frame around it is drawn by [`frame`], the
-//! one layer that knows the site profile, so no handler can forget it and the
-//! error pages made by the layers get the same frame. That layer also adds
-//! `Onion-Location`, which belongs on HTML pages only.
+//! A handler answers with a [`Page`]; the frame around it is drawn by
+//! `security::frame`, the one layer that knows the site profile, so no handler can
+//! forget it and the error pages made by the layers get the same frame. That layer
+//! also adds `Onion-Location`, which belongs on HTML pages only.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-use super::state::SharedState;
 use crate::i18n::{Lang, PRIVACY_PATH, Texts};
 use crate::site::Site;
 
@@ -122,42 +119,13 @@ impl IntoResponse for Page {
     }
 }
 
-/// Draws every page in its frame with the site profile's names, and points Tor
-/// Browser at the same page on the onion service when the profile names one and
-/// the request did not already come that way.
-pub async fn frame(State(state): State<SharedState>, request: Request, next: Next) -> Response {
-    let onion_location = state
-        .site
-        .onion
-        .as_ref()
-        .filter(|_| !came_over_onion(request.headers()))
-        .and_then(|onion| {
-            HeaderValue::try_from(format!("http://{onion}{}", request.uri().path())).ok()
-        });
-    let mut response = next.run(request).await;
-    let Some(Unframed(page)) = response.extensions_mut().remove::<Unframed>() else {
-        return response;
-    };
-    let (mut parts, _) = response.into_parts();
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    parts.headers.remove(header::CONTENT_LENGTH);
-    if let Some(location) = onion_location {
-        parts
-            .headers
-            .insert(header::HeaderName::from_static("onion-location"), location);
-    }
-    Response::from_parts(parts, page.render(&state.site).0.into())
-}
-
-fn came_over_onion(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(|h| h.split(':').next().unwrap_or(h))
-        .is_some_and(|h| h.to_ascii_lowercase().ends_with(".onion"))
+/// The page a handler answered with, taken out of its response to be drawn in its
+/// frame (see `security::frame`).
+pub(super) fn take_page(response: &mut Response) -> Option<Page> {
+    response
+        .extensions_mut()
+        .remove::<Unframed>()
+        .map(|Unframed(page)| page)
 }
 
 /// A simple page with a title, one paragraph and a link home; used for errors and

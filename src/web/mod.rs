@@ -167,7 +167,7 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
             |_: Box<dyn std::any::Any + Send>| StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         ))
         .layer(middleware::from_fn(security::error_pages))
-        .layer(from_fn_with_state(state.clone(), layout::frame))
+        .layer(from_fn_with_state(state.clone(), security::frame))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .with_state(state)
 }

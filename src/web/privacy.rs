@@ -37,13 +37,13 @@ pub async fn show(State(state): State<SharedState>, Extension(lang): Extension<L
             ul class="stored" {
                 @for s in inventory::statements() {
                     li id={ "stored-" (s.key()) } {
-                        (p.stored.statement(s))
+                        (s.text(&p.stored))
                         " "
                         span class="kept-as" {
                             (p.kept_as) " "
                             (inventory::classes_of(s)
                                 .into_iter()
-                                .map(|c| p.stored.class(c))
+                                .map(|c| c.text(&p.stored))
                                 .collect::<Vec<_>>()
                                 .join("; "))
                             "."

@@ -15,6 +15,7 @@ use super::session::{self, ReporterSession};
 use super::sign_in::session_ended;
 use super::state::SharedState;
 use super::upload;
+use super::withdraw;
 use crate::case::{self, AttachmentInfo, AuthorKind, Body, Envelope, Report, Status};
 use crate::crypto::{self, Recipient};
 use crate::http::urlencoded::first;
@@ -145,25 +146,12 @@ pub(super) async fn render_thread(
                 button type="submit" class="button" { (t.followup_button) }
             }
         }
-        (withdraw_section(lang))
+        (withdraw::thread_section(lang))
         (sign_out_form(lang))
     };
     Ok(Page::new(lang, t.thread_title, Some("/thread"), body)
         .status(form.status.unwrap_or(StatusCode::OK))
         .into_response())
-}
-
-/// Where a reporter finds the way to withdraw the report: a link to a page that
-/// says what will happen before anything is deleted.
-fn withdraw_section(lang: Lang) -> Markup {
-    let w = lang.texts().withdraw;
-    html! {
-        section class="withdraw" aria-labelledby="withdraw-heading" {
-            h2 id="withdraw-heading" { (w.thread_heading) }
-            p { (w.thread_text) }
-            p { a href=(lang.path("/withdraw")) id="withdraw-link" { (w.thread_link) } }
-        }
-    }
 }
 
 fn sign_out_form(lang: Lang) -> Markup {

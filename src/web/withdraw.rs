@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use maud::html;
+use maud::{Markup, html};
 
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
@@ -19,6 +19,19 @@ use super::state::SharedState;
 use crate::http::urlencoded::{self, MAX_FORM_FIELDS, first};
 use crate::i18n::Lang;
 use crate::storage::FormNonce;
+
+/// Where a reporter finds the way to withdraw the report: a link to a page that
+/// says what will happen before anything is deleted.
+pub(super) fn thread_section(lang: Lang) -> Markup {
+    let w = lang.texts().withdraw;
+    html! {
+        section class="withdraw" aria-labelledby="withdraw-heading" {
+            h2 id="withdraw-heading" { (w.thread_heading) }
+            p { (w.thread_text) }
+            p { a href=(lang.path("/withdraw")) id="withdraw-link" { (w.thread_link) } }
+        }
+    }
+}
 
 /// The confirmation page; `error` when the box was not ticked or the form expired.
 fn confirm_page(
