@@ -17,9 +17,9 @@
 //!   its files for both the report and a follow-up); a reporter's return
 //!   (`pickup.rs`, `sign_in.rs`, `session.rs` with the session extractor,
 //!   `cookie.rs`, `thread.rs`, `withdraw.rs`); the privacy statement (`privacy.rs`,
-//!   from the data inventory); the page frame (`layout.rs`, the one layer that knows
-//!   the site profile and sets `Onion-Location`); form tokens and rate limits; and
-//!   the committee API in `web::api`.
+//!   from the data inventory); the page frame (`layout.rs`, drawn by the one layer in
+//!   `security.rs` that knows the site profile and sets `Onion-Location`); form
+//!   tokens and rate limits; and the committee API in `web::api`.
 //! * [`desk`]: the committee's desk, a local app on the member's computer that holds
 //!   their key, fetches ciphertext through the API, decrypts, and seals replies. It
 //!   trusts nothing the portal says (docs/ARCHITECTURE.md, "Trust model"): `client.rs`
