@@ -78,6 +78,8 @@ getent passwd meldpunt >/dev/null || fail "no meldpunt user"
 unit=$(dpkg -L meldpunt | grep '/systemd/system/meldpunt.service$') || fail "no unit in the package"
 dpkg-query --showformat='${Conffiles}\n' --show meldpunt | grep /etc/meldpunt/meldpunt.env >/dev/null ||
     fail "meldpunt.env is not a conffile"
+dpkg-query --showformat='${Conffiles}\n' --show meldpunt | grep /etc/meldpunt/site.toml >/dev/null ||
+    fail "site.toml is not a conffile"
 
 # ---- run as the unit would ----------------------------------------------------------
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

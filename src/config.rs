@@ -253,6 +253,12 @@ pub struct ServeArgs {
     #[arg(long, env = "MELDPUNT_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
+    /// Site profile (TOML): organisation, committee, contact route, controller,
+    /// onion address. Without it, site.toml in the working directory, or else the
+    /// example profile, which every page then marks as an example.
+    #[arg(long, env = "MELDPUNT_SITE")]
+    pub site: Option<PathBuf>,
+
     /// Database: sqlite://PATH or postgres://USER@HOST/DB. The SQLite file and its
     /// directory are created when missing.
     #[arg(

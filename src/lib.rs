@@ -16,8 +16,10 @@
 //!   report (`pages.rs`, `report_form/`, `upload.rs`, which stores a message with
 //!   its files for both the report and a follow-up); a reporter's return
 //!   (`pickup.rs`, `sign_in.rs`, `session.rs` with the session extractor,
-//!   `cookie.rs`, `thread.rs`); form tokens and rate limits; and the committee API
-//!   in `web::api`.
+//!   `cookie.rs`, `thread.rs`, `withdraw.rs`); the privacy statement (`privacy.rs`,
+//!   from the data inventory); the page frame (`layout.rs`, drawn by the one layer in
+//!   `security.rs` that knows the site profile and sets `Onion-Location`); form
+//!   tokens and rate limits; and the committee API in `web::api`.
 //! * [`desk`]: the committee's desk, a local app on the member's computer that holds
 //!   their key, fetches ciphertext through the API, decrypts, and seals replies. It
 //!   trusts nothing the portal says (docs/ARCHITECTURE.md, "Trust model"): `client.rs`
@@ -28,6 +30,8 @@
 //! * [`notify`]: members who opted in get one mail a day, at a fixed hour, saying
 //!   that there is new activity, never what; the portal's only outbound connection,
 //!   and only when an SMTP server is configured.
+//! * [`site`]: the site profile (`site.toml`): who runs the portal, in Dutch and
+//!   English; read once at start-up, refused with key and line when malformed.
 //!
 //! What the portal and the desk share, neither depending on the other:
 //!
@@ -44,8 +48,8 @@
 //!   resource-limited child process, `isolate.rs`), sealing with age STREAM into
 //!   chunk rows, and decrypting downloads (`read.rs`).
 //! * [`storage`]: every SQL statement, one file per table (`cases.rs`, `sessions.rs`,
-//!   `settings.rs`, `members.rs`, `audit.rs`, `attachments.rs`), for SQLite and
-//!   PostgreSQL.
+//!   `settings.rs`, `members.rs`, `audit.rs`, `attachments.rs`, `withdrawals.rs`),
+//!   for SQLite and PostgreSQL; `inventory.rs` classifies every column.
 //! * [`i18n`]: every page string in Dutch and English; [`logging`]: a log filter
 //!   that keeps other crates' request data out of the logs.
 //!
@@ -108,6 +112,8 @@ pub mod pickup;
 pub mod protocol;
 /// Start-up of the portal: keys, database, router, housekeeping.
 pub mod serve;
+/// The site profile: who runs the portal, in Dutch and English.
+pub mod site;
 /// Every SQL statement, one file per table.
 pub mod storage;
 /// The portal's HTTP side: reporter pages, sessions, security layers, committee API.

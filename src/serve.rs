@@ -11,6 +11,7 @@ use axum::http::HeaderName;
 
 use crate::config::{DEFAULT_RECIPIENTS, ServeArgs};
 use crate::crypto::{self, RecipientsError};
+use crate::site::{Site, SiteError};
 use crate::storage::{Storage, StorageError};
 use crate::web::{self, AppState, CookiePolicy, HttpSettings, TextLimits, ratelimit};
 
@@ -50,6 +51,9 @@ pub enum ServeError {
     /// The demo identity file is not an age identity.
     #[error("the demo identity file {0} is not an age identity")]
     DemoUnreadable(PathBuf),
+    /// The site profile is missing or malformed.
+    #[error(transparent)]
+    Site(#[from] SiteError),
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -188,6 +192,8 @@ pub async fn run(
     started: Option<tokio::sync::oneshot::Sender<Started>>,
 ) -> Result<(), ServeError> {
     crate::attachments::isolate::use_own_executable(args.cleaner.cleaner_memory_mib);
+    // First, so a malformed profile stops the start before anything is touched.
+    let site = Site::load(args.site.as_deref())?;
     let file_recipients = read_recipients_file(&args.recipients)?;
     let storage = Storage::connect(&args.database_url).await?;
     tracing::debug!("database connected and migrated");
@@ -236,6 +242,7 @@ pub async fn run(
         },
         spool_dir: args.spool_dir.clone(),
         max_body_bytes: args.max_body_bytes,
+        site,
     });
     let app = web::router(
         state.clone(),
@@ -318,6 +325,7 @@ async fn housekeeping(state: web::SharedState, limits: ratelimit::Limits) {
             storage
                 .purge_pending_attachments(now.unix_timestamp())
                 .await?;
+            storage.purge_withdrawals(now.date()).await?;
             storage.purge_closed(now.date()).await
         }
         .await;

@@ -28,6 +28,7 @@ use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
     ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
     MemberInfo, MessageKind, NotifySettings, RecipientText, RosterEntry, SignedIn, StatusRequest,
+    WithdrawalInfo,
     paths,
 };
 
@@ -207,6 +208,11 @@ impl Portal {
             return Err(PortalError::Decode);
         }
         Ok(detail)
+    }
+
+    /// The cases reporters withdrew: reference and day only.
+    pub async fn withdrawals(&self) -> Result<Vec<WithdrawalInfo>, PortalError> {
+        self.get(paths::WITHDRAWALS).await
     }
 
     /// The committee's members, active and disabled, for names and assignment.

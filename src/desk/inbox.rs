@@ -45,7 +45,8 @@ pub async fn inbox(State(state): State<SharedDesk>, Query(q): Query<InboxQuery>)
         Ok(p) => p,
         Err(r) => return r,
     };
-    let (cases, members) = match tokio::try_join!(portal.cases(), portal.members()) {
+    let fetched = tokio::try_join!(portal.cases(), portal.members(), portal.withdrawals());
+    let (cases, members, withdrawals) = match fetched {
         Ok(x) => x,
         Err(e) => return portal_error(&state, &e),
     };
@@ -131,6 +132,28 @@ pub async fn inbox(State(state): State<SharedDesk>, Query(q): Query<InboxQuery>)
                                     }
                                     td { (member_name(&members, c.assigned_member.as_ref()).unwrap_or("—")) }
                                     td class="unread" { (c.unread) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !withdrawals.is_empty() {
+                section aria-labelledby="withdrawn-heading" {
+                    h2 id="withdrawn-heading" { (d.withdrawn_heading) }
+                    p { (d.withdrawn_intro) }
+                    div class="table-wrap" {
+                        table class="withdrawals" {
+                            thead { tr {
+                                th scope="col" { (d.col_reference) }
+                                th scope="col" { (d.col_withdrawn_on) }
+                            } }
+                            tbody {
+                                @for w in &withdrawals {
+                                    tr class="withdrawal-row" data-reference=(w.reference) {
+                                        td { (w.reference) }
+                                        td { (lang.date(w.withdrawn_on)) }
+                                    }
                                 }
                             }
                         }

@@ -61,6 +61,13 @@ pub struct DeskTexts {
     pub due_this_week: &'static str,
     /// Shown instead of the list when no case matches the filters.
     pub no_cases: &'static str,
+    /// Heading of the list of withdrawn cases.
+    pub withdrawn_heading: &'static str,
+    /// Under it: the reporter withdrew these; they were deleted with everything in
+    /// them, only the reference and the day are left.
+    pub withdrawn_intro: &'static str,
+    /// Column: the day a case was withdrawn.
+    pub col_withdrawn_on: &'static str,
     /// "Acknowledge by" before the deadline of a case not yet acknowledged.
     pub ack_by: &'static str,
     /// "Feedback by" before the deadline for feedback to the reporter.
@@ -237,6 +244,9 @@ pub static EN: DeskTexts = DeskTexts {
     overdue: "Overdue",
     due_this_week: "Due this week",
     no_cases: "No cases match.",
+    withdrawn_heading: "Withdrawn reports",
+    withdrawn_intro: "The reporter withdrew these reports. They were deleted with their messages and files; only the reference and the day are left.",
+    col_withdrawn_on: "Withdrawn on",
     ack_by: "acknowledge by",
     feedback_by: "feedback by",
     case_title: "Case",
@@ -342,6 +352,9 @@ pub static NL: DeskTexts = DeskTexts {
     overdue: "Te laat",
     due_this_week: "Deze week",
     no_cases: "Geen meldingen gevonden.",
+    withdrawn_heading: "Ingetrokken meldingen",
+    withdrawn_intro: "De melder heeft deze meldingen ingetrokken. Ze zijn gewist met hun berichten en bestanden; alleen het kenmerk en de dag zijn over.",
+    col_withdrawn_on: "Ingetrokken op",
     ack_by: "bevestigen uiterlijk",
     feedback_by: "terugkoppelen uiterlijk",
     case_title: "Melding",

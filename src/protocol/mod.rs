@@ -36,6 +36,8 @@ pub mod paths {
     pub const CASES: &str = "/api/v1/cases";
     /// GET the signed-in member's notification address; POST to set or clear it.
     pub const NOTIFICATIONS: &str = "/api/v1/notifications";
+    /// The cases reporters withdrew: reference and day only.
+    pub const WITHDRAWALS: &str = "/api/v1/withdrawals";
 
     /// Route patterns as the portal's router names them.
     pub mod routes {
@@ -361,6 +363,16 @@ impl HistoryAction {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What stays of a case its reporter withdrew: its reference and the day, nothing
+/// else. The case itself is gone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WithdrawalInfo {
+    /// The withdrawn case's reference.
+    pub reference: Reference,
+    /// The day it was withdrawn.
+    pub withdrawn_on: Date,
 }
 
 /// The body of every refusal.

@@ -6,16 +6,19 @@
 //! One file per table or concern: `cases.rs` (cases and messages), `sessions.rs`
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
 //! operations), `members.rs`, `notifications.rs` (members' content-free notifications),
-//! `audit.rs` and `attachments.rs`. This file holds the
+//! `audit.rs`, `attachments.rs` and `withdrawals.rs`; `inventory.rs` lists every column
+//! with its class and privacy-statement entry. This file holds the
 //! connection, the error type and the helpers they share.
 
 mod attachments;
 mod audit;
 mod cases;
+pub mod inventory;
 mod members;
 mod notifications;
 mod sessions;
 mod settings;
+mod withdrawals;
 
 pub use attachments::AttachmentRow;
 pub use audit::{AuditEntry, AuditProblem};
@@ -23,6 +26,7 @@ pub use cases::{CaseRow, CaseSummary, FormNonce, MessageRow, NewCase, NewMessage
 pub use members::MemberRow;
 pub use notifications::NotifyRow;
 pub use settings::InstallationSecrets;
+pub use withdrawals::{Withdrawal, WithdrawalRow};
 
 use std::path::Path;
 use std::time::Duration;
