@@ -7,6 +7,11 @@ use std::path::PathBuf;
 use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 
+mod admin;
+pub use admin::{
+    AuditCommand, BackupArgs, DbArgs, ExportArgs, KeygenArgs, MemberCommand, RestoreArgs,
+};
+
 /// meldpunt: a confidential reporting portal for concerns about professional
 /// secrecy and privacy in social work.
 ///
@@ -45,128 +50,6 @@ pub enum Command {
     /// Internal: the child process that removes metadata from one file.
     #[command(hide = true)]
     CleanFile(crate::attachments::isolate::CleanFileArgs),
-}
-
-/// `meldpunt backup`.
-#[derive(Debug, Clone, Args)]
-pub struct BackupArgs {
-    /// The database to copy.
-    #[command(flatten)]
-    pub db: DbArgs,
-    /// The file to write (must not exist). It holds ciphertext and metadata only.
-    #[arg(long)]
-    pub out: PathBuf,
-}
-
-/// `meldpunt restore`.
-#[derive(Debug, Clone, Args)]
-pub struct RestoreArgs {
-    /// The backup file made by `meldpunt backup`.
-    #[arg(long)]
-    pub from: PathBuf,
-    /// Where to restore it (sqlite://PATH; must not exist yet).
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/meldpunt.db"
-    )]
-    pub database_url: String,
-}
-
-/// The database a command works on.
-#[derive(Debug, Clone, Args)]
-pub struct DbArgs {
-    /// Database of the portal: sqlite://PATH or postgres://USER@HOST/DB.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/meldpunt.db"
-    )]
-    pub database_url: String,
-}
-
-/// `meldpunt member …`.
-#[derive(Debug, Subcommand)]
-pub enum MemberCommand {
-    /// Add a member; new reports are sealed to their recipient from now on.
-    Add {
-        /// The portal's database.
-        #[command(flatten)]
-        db: DbArgs,
-        /// The member's name as colleagues know it.
-        #[arg(long)]
-        name: String,
-        /// The member's public key (age1…), or a file that holds it.
-        #[arg(long)]
-        recipient: String,
-    },
-    /// List members with their id, state and recipient, and the fingerprint of the
-    /// committee roster that members confirm in their desk.
-    List {
-        /// The portal's database.
-        #[command(flatten)]
-        db: DbArgs,
-        /// The portal's recipients file (its keys are part of the roster).
-        #[arg(long, env = "MELDPUNT_RECIPIENTS", default_value = DEFAULT_RECIPIENTS)]
-        recipients: PathBuf,
-    },
-    /// Disable a member (by id, name or recipient): no sign-in, no new reports sealed to them.
-    Disable {
-        /// The portal's database.
-        #[command(flatten)]
-        db: DbArgs,
-        /// The member, by id, name or recipient.
-        member: String,
-    },
-    /// Enable a disabled member again.
-    Enable {
-        /// The portal's database.
-        #[command(flatten)]
-        db: DbArgs,
-        /// The member, by id, name or recipient.
-        member: String,
-    },
-    /// Tell a member once a day, by e-mail, that there is new activity (never what),
-    /// or stop it with --off. The portal sends only with --notify-smtp set.
-    #[command(group(clap::ArgGroup::new("how").required(true).args(["email", "off"])))]
-    Notify {
-        /// The portal's database.
-        #[command(flatten)]
-        db: DbArgs,
-        /// The member, by id, name or recipient.
-        member: String,
-        /// The address to notify.
-        #[arg(long)]
-        email: Option<String>,
-        /// Stop notifying this member and forget the address.
-        #[arg(long)]
-        off: bool,
-    },
-}
-
-/// `meldpunt audit …`.
-#[derive(Debug, Subcommand)]
-pub enum AuditCommand {
-    /// Recompute the hash chain; exits non-zero when an entry was altered, removed or reordered.
-    Verify {
-        /// The portal's database.
-        #[command(flatten)]
-        db: DbArgs,
-    },
-}
-
-/// `meldpunt keygen`.
-#[derive(Debug, Clone, Args)]
-pub struct KeygenArgs {
-    /// Where to write the new identity file (refuses to overwrite).
-    #[arg(long, short)]
-    pub out: PathBuf,
-    /// scrypt work factor (log2 N); 18 takes about a second on a laptop.
-    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u8).range(10..=22))]
-    pub work_factor: u8,
-    /// Read the passphrase from the first line of this file instead of the terminal.
-    #[arg(long)]
-    pub passphrase_file: Option<PathBuf>,
 }
 
 /// The file cleaner's limits, the same flag for the portal and the desk.
@@ -224,26 +107,6 @@ impl DeskArgs {
             None => PathBuf::from("meldpunt-desk-state"),
         }
     }
-}
-
-/// `meldpunt export`.
-#[derive(Debug, Clone, Args)]
-pub struct ExportArgs {
-    /// The portal's base URL.
-    #[arg(long, env = "MELDPUNT_PORTAL", default_value = "http://127.0.0.1:8080")]
-    pub portal: String,
-    /// Your identity file.
-    #[arg(long, env = "MELDPUNT_IDENTITY")]
-    pub identity: PathBuf,
-    /// Read the passphrase from the first line of this file instead of the terminal.
-    #[arg(long)]
-    pub passphrase_file: Option<PathBuf>,
-    /// The case reference (MP-…).
-    #[arg(long)]
-    pub case: String,
-    /// Directory to write the case into (a subdirectory named after the reference).
-    #[arg(long, default_value = "exports")]
-    pub out: PathBuf,
 }
 
 /// `meldpunt serve`, and `meldpunt` without a subcommand.

@@ -1,5 +1,9 @@
 //! Typed texts per language: every page string exists in Dutch and English, and a
 //! missing translation is a missing struct field, so it does not compile.
+//!
+//! This file is long because `Texts` is one struct on purpose: every string a page
+//! shows is a field of it, so a text missing in one language is a compile error; the
+//! privacy statement's and withdrawal's texts live apart in `rights.rs`.
 
 mod en;
 mod filling;

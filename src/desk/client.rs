@@ -28,8 +28,7 @@ use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
     ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
     MemberInfo, MessageKind, NotifySettings, RecipientText, RosterEntry, SignedIn, StatusRequest,
-    WithdrawalInfo,
-    paths,
+    WithdrawalInfo, paths,
 };
 
 /// The largest JSON answer the desk reads (a long case with every message).
