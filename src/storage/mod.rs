@@ -5,12 +5,15 @@
 //!
 //! One file per table or concern: `cases.rs` (cases and messages), `sessions.rs`
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
-//! operations), `members.rs`, `audit.rs` and `attachments.rs`. This file holds the
+//! operations), `counters.rs` (the report ceiling's refusals per day, and the
+//! limits and housekeeping cycles instances share), `members.rs`, `audit.rs` and
+//! `attachments.rs`. This file holds the
 //! connection, the error type and the helpers they share.
 
 mod attachments;
 mod audit;
 mod cases;
+mod counters;
 mod members;
 mod sessions;
 mod settings;

@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
+use super::ceiling;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, bad_request};
@@ -122,6 +123,9 @@ pub async fn submit_report(
     request: Request,
 ) -> Result<Response, WebError> {
     let t = lang.texts();
+    if state.ceiling.is_full(&state.storage, state.now()).await? {
+        return Ok(ceiling::busy(&state.storage, lang, state.now()).await);
+    }
     let upload = match upload::read(&state, request).await {
         Ok(u) => u,
         Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
@@ -157,6 +161,11 @@ pub async fn submit_report(
         forget_on: verified.forget_on,
     };
     let committee = state.committee().await?;
+    // A place under the ceiling is taken before any file is sealed, so a refused
+    // report leaves no attachment rows, and its form token stays unused.
+    let Some(place) = state.ceiling.take(&state.storage, now).await? else {
+        return Ok(ceiling::busy(&state.storage, lang, now).await);
+    };
     // The case id and the code are fixed first: the files are sealed to the
     // reporter's key and wait for this case.
     let code = PickupCode::generate();
@@ -202,8 +211,11 @@ pub async fn submit_report(
             Ok(state.storage.insert_case(&new_case, nonce).await?)
         },
     )
-    .await?;
-    Ok(match stored {
+    .await;
+    if !matches!(stored, Ok(Ok(_))) {
+        state.ceiling.give_back(&state.storage, place).await;
+    }
+    Ok(match stored? {
         Ok(files) => receipt(lang, &code, received_on, &files).into_response(),
         Err(page) => page,
     })

@@ -45,6 +45,8 @@ pub struct AppState {
     pub spool_dir: Option<std::path::PathBuf>,
     /// Largest body of a form without files.
     pub max_body_bytes: usize,
+    /// The ceiling of new reports per hour.
+    pub ceiling: super::ceiling::Ceiling,
 }
 
 /// The state as handlers get it.

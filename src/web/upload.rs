@@ -184,6 +184,7 @@ mod tests {
             },
             spool_dir: None,
             max_body_bytes: 1 << 20,
+            ceiling: crate::web::ceiling::Ceiling::new(10, false),
         });
         (state, dir)
     }

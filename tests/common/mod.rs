@@ -23,6 +23,7 @@ use tokio::net::{TcpListener, TcpStream};
 mod desk;
 mod pages;
 mod postgres;
+pub mod round_robin;
 pub mod tamper;
 
 // Not every test crate uses every part of the harness.

@@ -130,6 +130,7 @@ async fn seal_to(state: &SharedState, case: &CaseRow) -> ApiResult<SealTo> {
 mod auth;
 mod cases;
 mod files;
+mod flood;
 
 pub use auth::{answer, challenge, sign_out};
 pub use cases::{
@@ -137,3 +138,4 @@ pub use cases::{
     set_status,
 };
 pub use files::{download_attachment, upload_attachment};
+pub use flood::flood_days;
