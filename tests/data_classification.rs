@@ -211,6 +211,27 @@ const CLASSIFICATION: &[(&str, &str, Class, &str)] = &[
         Ciphertext,
         "one age STREAM file in 1 MiB rows: row 0 holds the header",
     ),
+    // 0012_flood_and_shared_limits
+    (
+        "flood_days",
+        "day",
+        CoarseDate,
+        "a day on which reports were refused",
+    ),
+    ("flood_days", "refused", Public, "count of refused reports"),
+    ("shared_counters", "name", Public, "fixed names of limits"),
+    (
+        "shared_counters",
+        "mark",
+        Ephemeral,
+        "the global limit's next free millisecond, the ceiling's hour, the next cycle",
+    ),
+    (
+        "shared_counters",
+        "used",
+        Public,
+        "reports in the current hour, housekeeping cycles run",
+    ),
 ];
 
 /// The rows the settings table may hold: a new setting is a new kind of stored value
@@ -694,12 +715,23 @@ async fn content_problems(pool: &sqlx::AnyPool) -> Vec<String> {
 
 on_both_databases!(
     async fn after_a_real_journey_dates_are_days_and_ciphertext_is_age(backend) {
-        let app = TestApp::spawn(backend).await;
+        // The journey's two reports fill the hour; a third is refused and counted.
+        let into_hour = time::OffsetDateTime::now_utc().unix_timestamp().rem_euclid(3600);
+        if into_hour > 3600 - 60 {
+            tokio::time::sleep(std::time::Duration::from_secs(61)).await;
+        }
+        let app = TestApp::spawn_with(
+            backend,
+            common::Options { max_reports_per_hour: 2, ..common::Options::default() },
+        )
+        .await;
         journey(&app).await;
+        assert_eq!(app.submit("", common::full_report("een te veel")).await.status, 503);
         // Every table was written to, so no check below is vacuous.
         for table in [
             "settings", "cases", "messages", "reporter_sessions", "used_form_tokens", "members",
             "sign_in_challenges", "member_sessions", "audit_log", "attachments", "attachment_chunks",
+            "flood_days", "shared_counters",
         ] {
             assert!(app.count(table).await > 0, "the journey left {table} empty");
         }

@@ -41,7 +41,7 @@ on_both_databases!(
         let mut app = TestApp::spawn_with(
             backend,
             Options {
-                extra_args: vec!["--max-reports-per-hour".into(), "2".into()],
+                max_reports_per_hour: 2,
                 ..Options::default()
             },
         )

@@ -36,6 +36,7 @@ async fn two_instances(
     committee: &Committee,
     extra_args: &[&str],
     global_rate_burst: u32,
+    max_reports_per_hour: u32,
 ) -> (ScratchDatabase, TestApp, TestApp) {
     let db = ScratchDatabase::create(admin, "meldpunt_multi").await;
     let opts = || Options {
@@ -43,6 +44,7 @@ async fn two_instances(
         recipients_text: Some(committee.recipients.clone()),
         extra_args: extra_args.iter().map(|a| (*a).to_owned()).collect(),
         global_rate_burst,
+        max_reports_per_hour,
         ..Options::default()
     };
     let backend = Backend::Postgres(admin.to_owned());
@@ -80,7 +82,7 @@ async fn two_instances_started_at_the_same_moment_on_an_empty_database_both_come
         return;
     };
     let committee = Committee::new();
-    let (_db, a, b) = two_instances(&admin, &committee, &[], 10_000).await;
+    let (_db, a, b) = two_instances(&admin, &committee, &[], 10_000, 1_000_000).await;
     for app in [&a, &b] {
         assert_eq!(app.get("/healthz", None).await.status, 200);
     }
@@ -120,7 +122,8 @@ async fn the_reporter_and_the_committee_journeys_work_when_every_request_goes_to
         return;
     };
     let committee = Committee::new();
-    let (_db, a, b) = two_instances(&admin, &committee, &["--shared-limits"], 10_000).await;
+    let (_db, a, b) =
+        two_instances(&admin, &committee, &["--shared-limits"], 10_000, 1_000_000).await;
     let anna = Identity::generate();
     a.add_member("Anna", &anna.to_public().to_string());
     let anna_file = identity_file(a.dir.path(), "anna.txt", &anna);
@@ -215,7 +218,7 @@ async fn a_form_token_used_on_one_instance_is_refused_on_the_other() {
         return;
     };
     let committee = Committee::new();
-    let (_db, a, b) = two_instances(&admin, &committee, &[], 10_000).await;
+    let (_db, a, b) = two_instances(&admin, &committee, &[], 10_000, 1_000_000).await;
     let form = b.get("/report", None).await;
     let mut pairs = vec![("form_token".to_owned(), form_token(&form.html()))];
     pairs.extend(full_report("eenmaal"));
@@ -232,8 +235,14 @@ async fn the_housekeeping_purge_runs_once_per_cycle_across_two_instances() {
         return;
     };
     let committee = Committee::new();
-    let (_db, a, _b) =
-        two_instances(&admin, &committee, &["--housekeeping-secs", "2"], 10_000).await;
+    let (_db, a, _b) = two_instances(
+        &admin,
+        &committee,
+        &["--housekeeping-secs", "2"],
+        10_000,
+        1_000_000,
+    )
+    .await;
     let pool = a.db().await;
     // An expired reporter session for the purge to remove.
     sqlx::query("insert into reporter_sessions (id, sealed_state, expires_at) values ($1, $2, 1)")
@@ -273,13 +282,7 @@ async fn the_global_limit_and_the_report_ceiling_hold_across_two_instances() {
     let committee = Committee::new();
 
     // The report ceiling: three per hour between both instances.
-    let (_db, a, b) = two_instances(
-        &admin,
-        &committee,
-        &["--shared-limits", "--max-reports-per-hour", "3"],
-        10_000,
-    )
-    .await;
+    let (_db, a, b) = two_instances(&admin, &committee, &["--shared-limits"], 10_000, 3).await;
     for (i, app) in [&a, &b, &a].into_iter().enumerate() {
         app.submit_code("", &format!("melding {i}")).await;
     }
@@ -292,7 +295,7 @@ async fn the_global_limit_and_the_report_ceiling_hold_across_two_instances() {
 
     // The global limit: six POSTs between both instances (per-client limits are
     // high); the seventh is refused with Retry-After, whichever instance gets it.
-    let (_db, a, b) = two_instances(&admin, &committee, &["--shared-limits"], 6).await;
+    let (_db, a, b) = two_instances(&admin, &committee, &["--shared-limits"], 6, 1_000_000).await;
     let wrong_code = [(
         "code".to_owned(),
         "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA".to_owned(),

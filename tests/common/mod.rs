@@ -61,6 +61,9 @@ pub struct Options {
     pub extra_args: Vec<String>,
     pub rate_burst: u32,
     pub global_rate_burst: u32,
+    /// New reports per hour (`--max-reports-per-hour`); high unless a test is
+    /// about the ceiling, since many tests submit many reports.
+    pub max_reports_per_hour: u32,
     /// Replaces the generated recipients file content when set.
     pub recipients_text: Option<String>,
     /// A database URL to use instead of a fresh one (the caller owns it).
@@ -75,6 +78,7 @@ impl Default for Options {
             extra_args: Vec::new(),
             rate_burst: 10_000,
             global_rate_burst: 10_000,
+            max_reports_per_hour: 1_000_000,
             recipients_text: None,
             database_url: None,
             panic_route: false,
@@ -139,6 +143,8 @@ impl TestApp {
             opts.global_rate_burst.to_string().into(),
             "--global-rate-period-ms".into(),
             "60000".into(),
+            "--max-reports-per-hour".into(),
+            opts.max_reports_per_hour.to_string().into(),
         ];
         args.extend(opts.extra_args.iter().map(Into::into));
         let child = launch(dir.path(), &args, opts.panic_route);
