@@ -3,11 +3,31 @@
 //! Each shared step is one conditional `update`, so two instances racing for the
 //! last place are serialised by the row lock and only one gets it.
 
+use sqlx::any::AnyQueryResult;
 use time::Date;
 
 use super::{Result, Storage, day, parse_day};
 
+/// A statement on `shared_counters` that every POST or report may run.
+type CounterStep<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
 impl Storage {
+    /// Runs a limiter step in its own transaction. On PostgreSQL the commit does not
+    /// wait for the WAL flush: after a crash the limiter may forget its last few
+    /// steps, which errs towards letting a few more requests through, and every
+    /// POST no longer waits for a disk flush behind the row lock.
+    async fn counter_step(&self, step: CounterStep<'_>) -> Result<AnyQueryResult> {
+        let mut tx = self.pool.begin().await?;
+        if self.postgres {
+            sqlx::query("select set_config('synchronous_commit', 'off', true)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let done = step.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
     /// Counts one report refused by the ceiling on `on`.
     pub async fn count_flood_refusal(&self, on: Date) -> Result<()> {
         sqlx::query(
@@ -50,7 +70,7 @@ impl Storage {
         burst: i64,
     ) -> Result<Option<i64>> {
         let window = period_ms.saturating_mul(burst);
-        let taken = sqlx::query(
+        let step = sqlx::query(
             "update shared_counters \
              set mark = (case when mark > $1 then mark else $1 end) + $2 \
              where name = 'global_rate' \
@@ -58,10 +78,8 @@ impl Storage {
         )
         .bind(now_ms)
         .bind(period_ms)
-        .bind(window)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
+        .bind(window);
+        let taken = self.counter_step(step).await?.rows_affected();
         if taken == 1 {
             return Ok(None);
         }
@@ -77,29 +95,26 @@ impl Storage {
     /// Takes one of the `ceiling` places of clock hour `hour` (Unix hours) for a new
     /// report; `false` when they are all taken.
     pub async fn reserve_report(&self, hour: i64, ceiling: i64) -> Result<bool> {
-        let taken = sqlx::query(
+        let step = sqlx::query(
             "update shared_counters \
              set used = case when mark = $1 then used + 1 else 1 end, mark = $1 \
              where name = 'report_ceiling' and (mark <> $1 or used < $2)",
         )
         .bind(hour)
-        .bind(ceiling)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
+        .bind(ceiling);
+        let taken = self.counter_step(step).await?.rows_affected();
         Ok(taken == 1)
     }
 
     /// Gives back a place taken by [`Storage::reserve_report`] for a report that was
     /// not stored after all.
     pub async fn release_report(&self, hour: i64) -> Result<()> {
-        sqlx::query(
+        let step = sqlx::query(
             "update shared_counters set used = used - 1 \
              where name = 'report_ceiling' and mark = $1 and used > 0",
         )
-        .bind(hour)
-        .execute(&self.pool)
-        .await?;
+        .bind(hour);
+        self.counter_step(step).await?;
         Ok(())
     }
 

@@ -107,6 +107,8 @@ pub enum Outcome {
 #[derive(Clone)]
 pub struct Storage {
     pool: AnyPool,
+    /// PostgreSQL (some statements differ, e.g. per-transaction settings).
+    postgres: bool,
 }
 
 fn day(d: Date) -> String {
@@ -196,7 +198,10 @@ impl Storage {
             })
             .connect(&url)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            postgres: !sqlite,
+        })
     }
 
     /// Whether the database answers; for health checks.
