@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 use meldpunt::case::Envelope;
 use meldpunt::protocol::sign_in::Challenge;
 use meldpunt::protocol::{
-    AnswerRequest, AssignRequest, CaseDetail, CaseInfo, ChallengeRequest, HistoryEntry,
+    AnswerRequest, AssignRequest, CaseDetail, CaseInfo, ChallengeRequest, FloodDay, HistoryEntry,
     MemberInfo, RosterEntry, SignedIn, StatusRequest,
 };
 
@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<Vec<MemberInfo>>(data);
     let _ = serde_json::from_slice::<Vec<RosterEntry>>(data);
     let _ = serde_json::from_slice::<Vec<HistoryEntry>>(data);
+    let _ = serde_json::from_slice::<Vec<FloodDay>>(data);
     let _ = serde_json::from_slice::<SignedIn>(data);
     let _ = Challenge::parse(data);
     let _ = Envelope::from_bytes(data, "case", 1);
