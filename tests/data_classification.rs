@@ -716,10 +716,7 @@ async fn content_problems(pool: &sqlx::AnyPool) -> Vec<String> {
 on_both_databases!(
     async fn after_a_real_journey_dates_are_days_and_ciphertext_is_age(backend) {
         // The journey's two reports fill the hour; a third is refused and counted.
-        let into_hour = time::OffsetDateTime::now_utc().unix_timestamp().rem_euclid(3600);
-        if into_hour > 3600 - 60 {
-            tokio::time::sleep(std::time::Duration::from_secs(61)).await;
-        }
+        common::away_from_the_hour_boundary().await;
         let app = TestApp::spawn_with(
             backend,
             common::Options { max_reports_per_hour: 2, ..common::Options::default() },

@@ -10,20 +10,6 @@ use common::{
 };
 use meldpunt::crypto::Identity;
 
-/// Waits out the last seconds of a clock hour, so that the ceiling's hour cannot
-/// change in the middle of a test.
-pub async fn away_from_the_hour_boundary() {
-    let into_hour = time::OffsetDateTime::now_utc()
-        .unix_timestamp()
-        .rem_euclid(3600);
-    if into_hour > 3600 - 90 {
-        tokio::time::sleep(std::time::Duration::from_secs(
-            u64::try_from(3600 - into_hour + 1).unwrap(),
-        ))
-        .await;
-    }
-}
-
 fn assert_busy(r: &common::Resp, lang: &str, title: &str) {
     common::assert_friendly_page(r, 503, lang, "the busy page");
     assert_eq!(text(&r.html(), "h1"), title);
@@ -37,7 +23,7 @@ fn assert_busy(r: &common::Resp, lang: &str, title: &str) {
 
 on_both_databases!(
     async fn the_report_after_the_ceiling_gets_the_busy_page_in_both_languages_stores_nothing_and_the_desk_shows_the_count(backend) {
-        away_from_the_hour_boundary().await;
+        common::away_from_the_hour_boundary().await;
         let mut app = TestApp::spawn_with(
             backend,
             Options {

@@ -62,19 +62,6 @@ async fn postgres() -> Option<String> {
     }
 }
 
-/// Waits out the last seconds of a clock hour (the report ceiling counts per hour).
-async fn away_from_the_hour_boundary() {
-    let into_hour = time::OffsetDateTime::now_utc()
-        .unix_timestamp()
-        .rem_euclid(3600);
-    if into_hour > 3600 - 90 {
-        tokio::time::sleep(Duration::from_secs(
-            u64::try_from(3600 - into_hour + 1).unwrap(),
-        ))
-        .await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_started_at_the_same_moment_on_an_empty_database_both_come_up_and_migrate_once()
  {
@@ -278,7 +265,7 @@ async fn the_global_limit_and_the_report_ceiling_hold_across_two_instances() {
     let Some(admin) = postgres().await else {
         return;
     };
-    away_from_the_hour_boundary().await;
+    common::away_from_the_hour_boundary().await;
     let committee = Committee::new();
 
     // The report ceiling: three per hour between both instances.

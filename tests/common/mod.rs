@@ -500,6 +500,18 @@ async fn into_resp(r: reqwest::Response) -> Resp {
     }
 }
 
+/// Waits out the last 90 seconds of a clock hour, so that the report ceiling's hour
+/// cannot change in the middle of a test.
+pub async fn away_from_the_hour_boundary() {
+    let into_hour = time::OffsetDateTime::now_utc()
+        .unix_timestamp()
+        .rem_euclid(3600);
+    if into_hour > 3600 - 90 {
+        let left = u64::try_from(3600 - into_hour + 1).unwrap();
+        tokio::time::sleep(Duration::from_secs(left)).await;
+    }
+}
+
 pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
