@@ -332,7 +332,8 @@ pub struct ServeArgs {
 
     /// Keep the global rate limit and the report ceiling in the database instead of
     /// in memory, so that several instances on one PostgreSQL database share them.
-    /// Costs one database write per POST; per-client limits stay per instance.
+    /// Costs one database write per POST (two for a new report); per-client limits
+    /// stay per instance.
     #[arg(long, env = "MELDPUNT_SHARED_LIMITS")]
     pub shared_limits: bool,
 
