@@ -296,6 +296,8 @@ async fn backend(name: &str, url: &str) {
         "1000000",
         "--global-rate-period-ms",
         "1",
+        "--max-reports-per-hour",
+        "4000000000",
     ]);
     for clients in [1, 16, 64] {
         let (rate, p50, p99) = tips(&server.base, clients).await;

@@ -208,6 +208,28 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u8).range(16..=128))]
     pub rate_ipv6_prefix: u8,
 
+    /// New reports accepted per clock hour, all clients together; past it the report
+    /// form answers "busy, try again later" and the refusal is counted per day for
+    /// the committee. Sized for an association: a flood of reports is refused
+    /// before it can bury the real ones.
+    #[arg(long, env = "MELDPUNT_MAX_REPORTS_PER_HOUR", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_reports_per_hour: u32,
+
+    /// Keep the global rate limit and the report ceiling in the database instead of
+    /// in memory, so that several instances on one PostgreSQL database share them.
+    /// Costs one database write per POST (two for a new report); per-client limits
+    /// stay per instance.
+    #[arg(long, env = "MELDPUNT_SHARED_LIMITS")]
+    pub shared_limits: bool,
+
+    /// Seconds between housekeeping cycles (purge of expired sessions, unclaimed
+    /// files and closed cases past retention). With several instances on one
+    /// database one of them runs each cycle.
+    #[arg(long, env = "MELDPUNT_HOUSEKEEPING_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub housekeeping_secs: u64,
+
     /// Seconds a reporter session lives without activity.
     #[arg(
         long,

@@ -391,6 +391,10 @@ pub struct Texts {
     pub too_many_title: &'static str,
     /// Too many attempts: text.
     pub too_many_text: &'static str,
+    /// Title of the page shown when the report ceiling of the hour is reached.
+    pub busy_title: &'static str,
+    /// Its text: nothing was stored, when to try again.
+    pub busy_text: &'static str,
     /// What was sent could not be read (bad characters, a damaged or altered form);
     /// nothing was stored.
     pub bad_request_title: &'static str,

@@ -216,6 +216,7 @@ pub async fn run(
         global_period: Duration::from_millis(args.global_rate_period_ms.max(1)),
         trusted_header,
         ipv6_prefix: args.rate_ipv6_prefix,
+        shared: args.shared_limits,
     })?;
     let state = Arc::new(AppState {
         storage: storage.clone(),
@@ -243,6 +244,7 @@ pub async fn run(
         spool_dir: args.spool_dir.clone(),
         max_body_bytes: args.max_body_bytes,
         site,
+        ceiling: web::ceiling::Ceiling::new(args.max_reports_per_hour, args.shared_limits),
     });
     let app = web::router(
         state.clone(),
@@ -281,7 +283,8 @@ pub async fn run(
         });
     }
 
-    tokio::spawn(housekeeping(state, limits));
+    let every = Duration::from_secs(args.housekeeping_secs);
+    tokio::spawn(housekeeping(state, limits, every));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -309,15 +312,26 @@ fn announce(addr: SocketAddr, source: &KeySource, public_url: Option<&str>) {
     let _ = out.flush();
 }
 
-/// Every minute: forget expired sessions and form nonces, and idle rate-limit
-/// buckets (which hold client addresses in memory).
-async fn housekeeping(state: web::SharedState, limits: ratelimit::Limits) {
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
+/// Every cycle (a minute by default): forget idle rate-limit buckets (which hold
+/// client addresses in memory), and, when this instance claims the cycle in the
+/// database, expired sessions and form nonces, unclaimed files, closed cases past
+/// retention and old refusal counts. The claim makes several instances on one
+/// database run each cycle's purge once between them.
+async fn housekeeping(state: web::SharedState, limits: ratelimit::Limits, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    let every_secs = i64::try_from(every.as_secs()).unwrap_or(i64::MAX);
     loop {
         tick.tick().await;
+        limits.forget_idle();
         let now = state.now();
         let storage = &state.storage;
         let result = async {
+            if !storage
+                .claim_housekeeping(now.unix_timestamp(), every_secs)
+                .await?
+            {
+                return Ok(0);
+            }
             storage
                 .purge_expired(now.unix_timestamp(), now.date())
                 .await?;
@@ -326,13 +340,17 @@ async fn housekeeping(state: web::SharedState, limits: ratelimit::Limits) {
                 .purge_pending_attachments(now.unix_timestamp())
                 .await?;
             storage.purge_withdrawals(now.date()).await?;
+            storage
+                .purge_flood_days(
+                    now.date() - time::Duration::days(crate::protocol::MAX_FLOOD_DAYS as i64),
+                )
+                .await?;
             storage.purge_closed(now.date()).await
         }
         .await;
         if let Err(e) = result {
             tracing::warn!(error = %e, "housekeeping failed; will retry");
         }
-        limits.forget_idle();
     }
 }
 

@@ -561,12 +561,20 @@ async fn content_problems(pool: &sqlx::AnyPool) -> Vec<String> {
 
 on_both_databases!(
     async fn after_a_real_journey_dates_are_days_and_ciphertext_is_age(backend) {
-        let app = TestApp::spawn(backend).await;
+        // The journey's two reports fill the hour; a third is refused and counted.
+        common::away_from_the_hour_boundary().await;
+        let app = TestApp::spawn_with(
+            backend,
+            common::Options { max_reports_per_hour: 2, ..common::Options::default() },
+        )
+        .await;
         journey(&app).await;
+        assert_eq!(app.submit("", common::full_report("een te veel")).await.status, 503);
         // Every table was written to, so no check below is vacuous.
         for table in [
             "settings", "cases", "messages", "reporter_sessions", "used_form_tokens", "members",
             "sign_in_challenges", "member_sessions", "audit_log", "attachments", "attachment_chunks",
+            "flood_days", "shared_counters",
         ] {
             assert!(app.count(table).await > 0, "the journey left {table} empty");
         }

@@ -261,6 +261,7 @@ fn an_absurd_rate_burst_is_refused_by_name_not_with_an_internal_error() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_meldpunt"))
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &db])
         .args(["--rate-burst", "4000000000"])
+        .args(["--max-reports-per-hour", "4000000000"])
         .arg("--data-dir")
         .arg(dir.path().join("data"))
         .env_remove("DATABASE_URL")

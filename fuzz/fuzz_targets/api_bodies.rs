@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 use meldpunt::case::Envelope;
 use meldpunt::protocol::sign_in::Challenge;
 use meldpunt::protocol::{
-    AnswerRequest, AssignRequest, CaseDetail, CaseInfo, ChallengeRequest, HistoryEntry,
+    AnswerRequest, AssignRequest, CaseDetail, CaseInfo, ChallengeRequest, FloodDay, HistoryEntry,
     MemberInfo, NotifySettings, RosterEntry, SignedIn, StatusRequest, WithdrawalInfo,
 };
 use meldpunt::notify::EmailAddress;
@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<Vec<RosterEntry>>(data);
     let _ = serde_json::from_slice::<Vec<HistoryEntry>>(data);
     let _ = serde_json::from_slice::<Vec<WithdrawalInfo>>(data);
+    let _ = serde_json::from_slice::<Vec<FloodDay>>(data);
     let _ = serde_json::from_slice::<SignedIn>(data);
     // Both sides parse the address in it again.
     if let Ok(NotifySettings { email: Some(e) }) = serde_json::from_slice(data) {

@@ -26,9 +26,9 @@ use crate::http::multipart::Incoming;
 use crate::protocol::sign_in::{self, ChallengeError};
 use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
-    ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
-    MemberInfo, MessageKind, NotifySettings, RecipientText, RosterEntry, SignedIn, StatusRequest,
-    WithdrawalInfo, paths,
+    ChallengeResponse, CreatedAttachment, ErrorBody, FloodDay, HistoryEntry, MAX_FLOOD_DAYS,
+    MemberBrief, MemberId, MemberInfo, MessageKind, NotifySettings, RecipientText, RosterEntry,
+    SignedIn, StatusRequest, WithdrawalInfo, paths,
 };
 
 /// The largest JSON answer the desk reads (a long case with every message).
@@ -246,6 +246,17 @@ impl Portal {
                 .await?,
         )
         .await
+    }
+
+    /// The days on which the portal's report ceiling refused reports. The list is
+    /// bounded and each day may appear once, in order; anything else is refused.
+    pub async fn flood_days(&self) -> Result<Vec<FloodDay>, PortalError> {
+        let days: Vec<FloodDay> = self.get(paths::FLOOD_DAYS).await?;
+        let ordered = days.windows(2).all(|w| w[0].day < w[1].day);
+        if days.len() > MAX_FLOOD_DAYS || !ordered {
+            return Err(PortalError::Decode);
+        }
+        Ok(days)
     }
 
     /// The portal's audit entries about a case.

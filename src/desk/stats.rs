@@ -12,7 +12,7 @@ use super::SharedDesk;
 use super::layout::{page, portal_error, require_portal};
 use super::sealing::Opened;
 use crate::case::{self, Body};
-use crate::protocol::CaseInfo;
+use crate::protocol::{CaseInfo, FloodDay};
 
 /// Counts computed here, after decryption.
 #[derive(Default, Debug, PartialEq)]
@@ -42,6 +42,27 @@ pub fn statistics(cases: &[(CaseInfo, Option<case::Report>)]) -> Statistics {
     s
 }
 
+/// The days on which the portal's report ceiling refused reports. The portal is
+/// not trusted: the client has bounded and ordered the list, the day is a parsed
+/// date and the count an integer, and maud escapes what is shown.
+fn flood_table(state: &super::DeskState, days: &[FloodDay]) -> maud::Markup {
+    let (d, lang) = (state.texts(), state.lang);
+    html! {
+        @if days.is_empty() {
+            p id="flood-days" { (d.flood_none) }
+        } @else {
+            table class="stats" id="flood-days" {
+                caption { (d.flood_caption) }
+                tbody {
+                    @for f in days {
+                        tr { th scope="row" { (lang.date(f.day)) } td { (f.refused) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub async fn stats(State(state): State<SharedDesk>) -> Response {
     let (portal, name) = match require_portal(&state).await {
         Ok(p) => p,
@@ -49,6 +70,10 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
     };
     let cases = match portal.cases().await {
         Ok(c) => c,
+        Err(e) => return portal_error(&state, &e),
+    };
+    let flood = match portal.flood_days().await {
+        Ok(f) => f,
         Err(e) => return portal_error(&state, &e),
     };
     let mut opened = Vec::with_capacity(cases.len());
@@ -127,6 +152,7 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
                     tr { th scope="row" { (d.longest_days) } td { (longest) } }
                 }
             }
+            (flood_table(&state, &flood))
         },
     )
 }

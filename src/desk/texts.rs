@@ -171,6 +171,12 @@ pub struct DeskTexts {
     pub average_days: &'static str,
     /// Row of that table: the longest number of days.
     pub longest_days: &'static str,
+    /// Caption of the table of days on which the portal was too busy for reports.
+    pub flood_caption: &'static str,
+    /// Said when there was no such day.
+    pub flood_none: &'static str,
+    /// Header of its count column.
+    pub flood_refused: &'static str,
     /// Title of the page after signing out.
     pub signed_out_title: &'static str,
     /// Text of the page after signing out: the key is locked.
@@ -297,6 +303,9 @@ pub static EN: DeskTexts = DeskTexts {
     cases: "Cases",
     average_days: "Average (days)",
     longest_days: "Longest (days)",
+    flood_caption: "Reports refused because the portal was busy (report ceiling per hour reached)",
+    flood_none: "The portal has not refused any report for being busy in the last 92 days.",
+    flood_refused: "Refused",
     signed_out_title: "Signed out",
     signed_out_text: "You are signed out and the key is locked. You can close this window and stop the desk.",
     forbidden_title: "Not allowed",
@@ -405,6 +414,9 @@ pub static NL: DeskTexts = DeskTexts {
     cases: "Meldingen",
     average_days: "Gemiddeld (dagen)",
     longest_days: "Langst (dagen)",
+    flood_caption: "Meldingen geweigerd omdat het meldpunt te druk was (maximum per uur bereikt)",
+    flood_none: "Het meldpunt heeft de afgelopen 92 dagen geen melding geweigerd omdat het te druk was.",
+    flood_refused: "Geweigerd",
     signed_out_title: "Uitgelogd",
     signed_out_text: "Je bent uitgelogd en de sleutel is vergrendeld. Je kunt dit venster sluiten en het bureau stoppen.",
     forbidden_title: "Niet toegestaan",

@@ -326,6 +326,8 @@ pub static EN: Texts = Texts {
     too_large_text: "What you sent is too large. Nothing was stored. Make your text shorter and try again. Tip: use the back button of your browser. Your text is often still there.",
     too_many_title: "Too many attempts",
     too_many_text: "Too many attempts came in within a short time. Nothing was stored. Wait a few minutes and then try again.",
+    busy_title: "Busy: please try again later",
+    busy_text: "Many reports came in this hour, more than we accept at once. Your report was not stored. Please send it again in an hour.",
     bad_request_title: "We could not read this",
     bad_request_text: "We could not read what you sent. Maybe it contained unusual characters, or the form was damaged or changed. Nothing was stored. Go back and try again.",
     server_error_title: "Something went wrong",

@@ -320,6 +320,8 @@ pub static NL: Texts = Texts {
     too_large_text: "Wat je stuurde, is te groot. Er is niets opgeslagen. Maak je tekst korter en probeer het opnieuw. Tip: ga met de terugknop van je browser terug. Vaak staat je tekst er dan nog.",
     too_many_title: "Te veel pogingen",
     too_many_text: "Er kwamen in korte tijd te veel pogingen binnen. Er is niets opgeslagen. Wacht een paar minuten en probeer het dan opnieuw.",
+    busy_title: "Druk: probeer het later opnieuw",
+    busy_text: "Er kwamen dit uur veel meldingen binnen, meer dan we in één keer aannemen. Je melding is niet opgeslagen. Stuur je melding over een uur opnieuw.",
     bad_request_title: "Dit konden we niet lezen",
     bad_request_text: "Wat je stuurde, konden we niet lezen. Misschien stonden er vreemde tekens in, of is het formulier beschadigd of aangepast. Er is niets opgeslagen. Ga terug en probeer het opnieuw.",
     server_error_title: "Er ging iets mis",

@@ -77,6 +77,8 @@ pub struct StoredTexts {
     pub form_tokens: &'static str,
     /// That a report was withdrawn, and on what day.
     pub withdrawals: &'static str,
+    /// How busy the portal was: refusals per day, the counters of its limits.
+    pub limits: &'static str,
     /// Committee members.
     pub members: &'static str,
     /// The log of members' actions.

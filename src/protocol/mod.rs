@@ -38,6 +38,8 @@ pub mod paths {
     pub const NOTIFICATIONS: &str = "/api/v1/notifications";
     /// The cases reporters withdrew: reference and day only.
     pub const WITHDRAWALS: &str = "/api/v1/withdrawals";
+    /// GET: the days on which the report ceiling refused reports, with counts.
+    pub const FLOOD_DAYS: &str = "/api/v1/flood-days";
 
     /// Route patterns as the portal's router names them.
     pub mod routes {
@@ -374,6 +376,19 @@ pub struct WithdrawalInfo {
     /// The day it was withdrawn.
     pub withdrawn_on: Date,
 }
+
+/// A day on which the portal's report ceiling refused reports, and how many: all the
+/// committee learns of a flood (the portal keeps nothing finer than the day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FloodDay {
+    /// The day.
+    pub day: Date,
+    /// Reports refused that day.
+    pub refused: u32,
+}
+
+/// The most days the portal lists: it forgets older counts.
+pub const MAX_FLOOD_DAYS: usize = 92;
 
 /// The body of every refusal.
 #[derive(Debug, Clone, Serialize, Deserialize)]

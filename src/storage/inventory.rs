@@ -49,6 +49,8 @@ pub enum Statement {
     FormTokens,
     /// That a case was withdrawn, and on what day.
     Withdrawals,
+    /// How busy the portal was: refusals per day and the counters of its limits.
+    Limits,
     /// Committee members, their sign-in and sessions.
     Members,
     /// The log of members' actions.
@@ -84,6 +86,7 @@ impl Statement {
             Statement::Sessions => t.sessions,
             Statement::FormTokens => t.form_tokens,
             Statement::Withdrawals => t.withdrawals,
+            Statement::Limits => t.limits,
             Statement::Members => t.members,
             Statement::Audit => t.audit,
             Statement::Installation => t.installation,
@@ -101,6 +104,7 @@ impl Statement {
             Statement::Sessions => "sessions",
             Statement::FormTokens => "form-tokens",
             Statement::Withdrawals => "withdrawals",
+            Statement::Limits => "limits",
             Statement::Members => "members",
             Statement::Audit => "audit",
             Statement::Installation => "installation",
@@ -438,6 +442,42 @@ pub const COLUMNS: &[Column] = &[
         CoarseDate,
         Withdrawals,
         "day the notice is removed",
+    ),
+    // 0012_flood_and_shared_limits
+    col(
+        "flood_days",
+        "day",
+        CoarseDate,
+        Limits,
+        "a day on which reports were refused",
+    ),
+    col(
+        "flood_days",
+        "refused",
+        Public,
+        Limits,
+        "count of refused reports",
+    ),
+    col(
+        "shared_counters",
+        "name",
+        Public,
+        Limits,
+        "fixed names of limits",
+    ),
+    col(
+        "shared_counters",
+        "mark",
+        Ephemeral,
+        Limits,
+        "the global limit's next free millisecond, the ceiling's hour, the next cycle",
+    ),
+    col(
+        "shared_counters",
+        "used",
+        Public,
+        Limits,
+        "reports in the current hour, housekeeping cycles run",
     ),
     // 0014_member_notifications: a member's opt-in to content-free notifications.
     col(

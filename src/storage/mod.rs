@@ -5,14 +5,17 @@
 //!
 //! One file per table or concern: `cases.rs` (cases and messages), `sessions.rs`
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
-//! operations), `members.rs`, `notifications.rs` (members' content-free notifications),
-//! `audit.rs`, `attachments.rs` and `withdrawals.rs`; `inventory.rs` lists every column
-//! with its class and privacy-statement entry. This file holds the
+//! operations), `counters.rs` (the report ceiling's refusals per day, and the
+//! limits and housekeeping cycles instances share), `members.rs`, `notifications.rs`
+//! (members' content-free notifications), `audit.rs`, `attachments.rs` and
+//! `withdrawals.rs`; `inventory.rs` lists every column with its class and
+//! privacy-statement entry. This file holds the
 //! connection, the error type and the helpers they share.
 
 mod attachments;
 mod audit;
 mod cases;
+mod counters;
 pub mod inventory;
 mod members;
 mod notifications;
@@ -111,6 +114,8 @@ pub enum Outcome {
 #[derive(Clone)]
 pub struct Storage {
     pool: AnyPool,
+    /// PostgreSQL (some statements differ, e.g. per-transaction settings).
+    postgres: bool,
 }
 
 fn day(d: Date) -> String {
@@ -206,7 +211,10 @@ impl Storage {
             })
             .connect(&url)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            postgres: !sqlite,
+        })
     }
 
     /// Whether the database answers; for health checks.

@@ -1,6 +1,7 @@
 //! The public portal: reporter pages, security layers and the router.
 
 pub mod api;
+pub mod ceiling;
 mod cookie;
 mod error;
 mod follow_up;
@@ -28,6 +29,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Router, middleware};
+use tower::util::Either;
 use tower_governor::GovernorLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -105,6 +107,7 @@ fn committee_api() -> Router<SharedState> {
             crate::protocol::paths::WITHDRAWALS,
             get(api::list_withdrawals),
         )
+        .route(crate::protocol::paths::FLOOD_DAYS, get(api::flood_days))
         .route("/api/v1/cases/{id}", get(api::case_detail))
         .route("/api/v1/cases/{id}/messages", post(api::post_message))
         .route("/api/v1/cases/{id}/status", post(api::set_status))
@@ -129,7 +132,13 @@ fn committee_api() -> Router<SharedState> {
 pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSettings) -> Router {
     // The per-client limit is checked first: a request it refuses must not use up
     // the global cap, or one client could lock everyone else out.
-    let global = GovernorLayer::new(limits.global.clone());
+    let global = match limits.shared {
+        None => Either::Left(GovernorLayer::new(limits.global.clone())),
+        Some(rate) => Either::Right(from_fn_with_state(
+            (state.storage.clone(), rate),
+            ratelimit::shared_global,
+        )),
+    };
     let per_client_limited = Router::new()
         .merge(
             reporter_pages(http.max_upload_bytes)

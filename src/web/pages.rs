@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
+use super::ceiling;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, bad_request};
@@ -182,6 +183,10 @@ pub async fn submit_report(
 ) -> Result<Response, WebError> {
     let t = lang.texts();
     let now = state.now();
+    // Over the ceiling, the body is not even read.
+    if state.ceiling.is_full(&state.storage, now).await? {
+        return Ok(ceiling::busy(&state.storage, lang, now).await);
+    }
     let committee = state.committee().await?;
     // The case id and the code are fixed before the body is read: files are sealed
     // to the reporter's key as they arrive and wait for this case.
@@ -224,6 +229,13 @@ pub async fn submit_report(
         nonce: &verified.nonce,
         forget_on: verified.forget_on,
     };
+    // A place under the ceiling is taken before the report is stored; a refused
+    // report removes the files sealed while they arrived, and its form token stays
+    // unused.
+    let Some(place) = state.ceiling.take(&state.storage, now).await? else {
+        upload::discard(&state, &upload.files).await;
+        return Ok(ceiling::busy(&state.storage, lang, now).await);
+    };
     let feedback_due_on = case::feedback_by(received_on, None);
     // Each attempt borrows these and owns its copy of the files and their ids.
     let (state, id, report, derived, nonce) = (&state, &id, &report, &derived, &nonce);
@@ -261,8 +273,11 @@ pub async fn submit_report(
             Ok(state.storage.insert_case(&new_case, nonce).await?)
         },
     )
-    .await?;
-    Ok(match stored {
+    .await;
+    if !matches!(stored, Ok(Ok(_))) {
+        state.ceiling.give_back(&state.storage, place).await;
+    }
+    Ok(match stored? {
         Ok(files) => receipt(lang, &code, received_on, &files).into_response(),
         Err(page) => page,
     })

@@ -2,14 +2,19 @@
 //! global bucket. The client is the peer address, or the address a trusted proxy
 //! puts in a configured header; an IPv6 client is its network (a /64 by default),
 //! since one customer usually holds a whole /64. Buckets live in memory only and
-//! are never logged.
+//! are never logged. With `--shared-limits` the global bucket lives in the
+//! database instead ([`shared_global`]), so several instances keep one global cap;
+//! per-client buckets stay per instance (they would put client addresses in the
+//! database).
 
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderName, Method, Request};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use governor::middleware::NoOpMiddleware;
 use tower_governor::GovernorError;
 use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
@@ -83,6 +88,47 @@ pub struct Limits {
     pub per_client: Arc<GovernorConfig<ClientKey, NoOpMiddleware>>,
     /// All clients together (behind Tor every client is 127.0.0.1).
     pub global: Arc<GovernorConfig<GlobalKeyExtractor, NoOpMiddleware>>,
+    /// Set when the global limit is kept in the database instead of `global`.
+    pub shared: Option<SharedRate>,
+}
+
+/// The global limit as kept in the database for several instances.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedRate {
+    burst: i64,
+    period_ms: i64,
+}
+
+/// Counts a POST against the global limit kept in the database; answers 429 with
+/// Retry-After when it is used up, as the in-memory limiter does.
+pub async fn shared_global(
+    State((storage, rate)): State<(crate::storage::Storage, SharedRate)>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let now_ms = i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
+        .unwrap_or(i64::MAX);
+    match storage
+        .take_shared_rate(now_ms, rate.period_ms, rate.burst)
+        .await
+    {
+        Ok(None) => next.run(request).await,
+        Ok(Some(wait_ms)) => {
+            let mut refused = StatusCode::TOO_MANY_REQUESTS.into_response();
+            refused.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait_ms.div_euclid(1000)),
+            );
+            refused
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the shared global limit cannot be read");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 /// The rate limits as configured.
@@ -99,6 +145,8 @@ pub struct RateSettings {
     pub trusted_header: Option<HeaderName>,
     /// Prefix length of an IPv6 client's bucket.
     pub ipv6_prefix: u8,
+    /// Keep the global bucket in the database, shared by every instance on it.
+    pub shared: bool,
 }
 
 /// A burst and period the limiter cannot represent: it counts burst × period in
@@ -143,9 +191,16 @@ impl Limits {
             .methods(vec![Method::POST])
             .finish()
             .expect("burst and period are positive");
+        let shared = s.shared.then(|| SharedRate {
+            burst: i64::from(s.global_burst.max(1)),
+            period_ms: i64::try_from(s.global_period.as_millis())
+                .unwrap_or(i64::MAX)
+                .max(1),
+        });
         Ok(Self {
             per_client: Arc::new(per_client),
             global: Arc::new(global),
+            shared,
         })
     }
 

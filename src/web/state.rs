@@ -47,6 +47,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Who runs the portal: names, contact route, controller, onion address.
     pub site: crate::site::Site,
+    /// The ceiling of new reports per hour.
+    pub ceiling: super::ceiling::Ceiling,
 }
 
 /// The state as handlers get it.

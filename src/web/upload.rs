@@ -233,6 +233,7 @@ mod tests {
                 crate::site::EXAMPLE,
             )
             .unwrap(),
+            ceiling: crate::web::ceiling::Ceiling::new(10, false),
         });
         (state, dir)
     }

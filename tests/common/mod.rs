@@ -23,6 +23,7 @@ use tokio::net::{TcpListener, TcpStream};
 mod desk;
 mod pages;
 mod postgres;
+pub mod round_robin;
 pub mod tamper;
 
 // Not every test crate uses every part of the harness.
@@ -60,6 +61,9 @@ pub struct Options {
     pub extra_args: Vec<String>,
     pub rate_burst: u32,
     pub global_rate_burst: u32,
+    /// New reports per hour (`--max-reports-per-hour`); high unless a test is
+    /// about the ceiling, since many tests submit many reports.
+    pub max_reports_per_hour: u32,
     /// Replaces the generated recipients file content when set.
     pub recipients_text: Option<String>,
     /// A database URL to use instead of a fresh one (the caller owns it).
@@ -76,6 +80,7 @@ impl Default for Options {
             extra_args: Vec::new(),
             rate_burst: 10_000,
             global_rate_burst: 10_000,
+            max_reports_per_hour: 1_000_000,
             recipients_text: None,
             database_url: None,
             panic_route: false,
@@ -142,6 +147,8 @@ impl TestApp {
             opts.global_rate_burst.to_string().into(),
             "--global-rate-period-ms".into(),
             "60000".into(),
+            "--max-reports-per-hour".into(),
+            opts.max_reports_per_hour.to_string().into(),
         ];
         args.extend(opts.extra_args.iter().map(Into::into));
         let child = launch(dir.path(), &args, opts.panic_route, &opts.env);
@@ -501,6 +508,18 @@ async fn into_resp(r: reqwest::Response) -> Resp {
         status,
         headers,
         body,
+    }
+}
+
+/// Waits out the last 90 seconds of a clock hour, so that the report ceiling's hour
+/// cannot change in the middle of a test.
+pub async fn away_from_the_hour_boundary() {
+    let into_hour = time::OffsetDateTime::now_utc()
+        .unix_timestamp()
+        .rem_euclid(3600);
+    if into_hour > 3600 - 90 {
+        let left = u64::try_from(3600 - into_hour + 1).unwrap();
+        tokio::time::sleep(Duration::from_secs(left)).await;
     }
 }
 

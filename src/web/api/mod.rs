@@ -130,6 +130,7 @@ async fn seal_to(state: &SharedState, case: &CaseRow) -> ApiResult<SealTo> {
 mod auth;
 mod cases;
 mod files;
+mod flood;
 mod notify;
 
 pub use auth::{answer, challenge, sign_out};
@@ -138,4 +139,5 @@ pub use cases::{
     post_message, roster, set_status,
 };
 pub use files::{download_attachment, upload_attachment};
+pub use flood::flood_days;
 pub use notify::{notifications, set_notifications};
