@@ -96,6 +96,15 @@ const CLASSIFICATION: &[(&str, &str, Class, &str)] = &[
         "who wrote a reply or note",
     ),
     ("messages", "committee_read", Public, "0 or 1"),
+    // 0015_member_reads: one row per member and case, the member's read mark.
+    ("member_reads", "member_id", MemberData, "a member id"),
+    ("member_reads", "case_id", Public, "random case id"),
+    (
+        "member_reads",
+        "last_seq",
+        MemberData,
+        "highest sequence number the member has seen",
+    ),
     // 0004_reporter_sessions
     (
         "reporter_sessions",

@@ -9,7 +9,7 @@ use axum::response::Response;
 use maud::html;
 
 use super::SharedDesk;
-use super::layout::{page, portal_error, require_portal};
+use super::layout::{decimal, number, page, portal_error, require_portal};
 use super::sealing::Opened;
 use crate::case::{self, Body};
 use crate::protocol::CaseInfo;
@@ -72,24 +72,25 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
     let d = state.texts();
     let t = state.lang.texts();
     let months = t.months;
+    let lang = state.lang;
     let avg = if s.ack_days.is_empty() {
         "—".to_owned()
     } else {
-        format!(
-            "{:.1}",
-            s.ack_days.iter().sum::<i64>() as f64 / s.ack_days.len() as f64
+        decimal(
+            lang,
+            s.ack_days.iter().sum::<i64>() as f64 / s.ack_days.len() as f64,
         )
     };
     let longest = s
         .ack_days
         .iter()
         .max()
-        .map_or("—".to_owned(), |m| m.to_string());
+        .map_or("—".to_owned(), |m| number(lang, (*m).max(0) as usize));
     let counts = |rows: Vec<(String, usize)>, caption: &str, id: &str| {
         html! {
             table class="stats" id=(id) {
                 caption { (caption) }
-                tbody { @for (label, n) in &rows { tr { th scope="row" { (label) } td { (n) } } } }
+                tbody { @for (label, n) in &rows { tr { th scope="row" { (label) } td { (number(lang, *n)) } } } }
             }
         }
     };
@@ -122,7 +123,7 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
             table class="stats" id="time-to-ack" {
                 caption { (d.time_to_ack) }
                 tbody {
-                    tr { th scope="row" { (d.cases) } td { (s.ack_days.len()) } }
+                    tr { th scope="row" { (d.cases) } td { (number(lang, s.ack_days.len())) } }
                     tr { th scope="row" { (d.average_days) } td { (avg) } }
                     tr { th scope="row" { (d.longest_days) } td { (longest) } }
                 }

@@ -94,6 +94,7 @@ fn committee_api() -> Router<SharedState> {
         .route("/api/v1/members", get(api::members))
         .route(crate::protocol::paths::ROSTER, get(api::roster))
         .route("/api/v1/cases", get(api::list_cases))
+        .route(crate::protocol::paths::REPORTS, post(api::reports))
         .route("/api/v1/cases/{id}", get(api::case_detail))
         .route("/api/v1/cases/{id}/messages", post(api::post_message))
         .route("/api/v1/cases/{id}/status", post(api::set_status))

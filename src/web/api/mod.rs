@@ -133,7 +133,7 @@ mod files;
 
 pub use auth::{answer, challenge, sign_out};
 pub use cases::{
-    assign, case_detail, exported, history, list_cases, mark_read, members, post_message, roster,
-    set_status,
+    assign, case_detail, exported, history, list_cases, mark_read, members, post_message, reports,
+    roster, set_status,
 };
 pub use files::{download_attachment, upload_attachment};
