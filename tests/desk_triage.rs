@@ -206,6 +206,42 @@ async fn a_desk_with_500_cases_searches_filters_sorts_and_opens_a_case_by_its_re
         Some("true")
     );
     assert_eq!(desk.get("/case/MP-000000").await.status, 404);
+
+    // The decrypted columns and the search stay in the desk's memory: no file of the
+    // desk (state, exports, logs) or of the portal (database, WAL, logs) holds the
+    // phrase searched for, a municipality or a first line.
+    let mut files = Vec::new();
+    for dir in [desk.dir.path(), app.dir.path()] {
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for entry in std::fs::read_dir(&d).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    todo.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with("meldpunt.db")),
+        "{files:?}"
+    );
+    for file in &files {
+        for needle in [
+            NEEDLE,
+            "kookclub",
+            "Deventer",
+            "het wijkteam deelde gegevens",
+        ] {
+            assert!(
+                !common::file_contains(file, needle.as_bytes()),
+                "{needle} found in {}",
+                file.display()
+            );
+        }
+    }
 }
 
 on_both_databases!(

@@ -20,7 +20,7 @@ use super::layout::{
 use super::sealing::Opened;
 use crate::case::{AuthorKind, CloseReason, Status};
 use crate::i18n::Lang;
-use crate::protocol::{CaseId, Seq};
+use crate::protocol::CaseId;
 
 /// The case page's query: which action just succeeded (with a counter that makes
 /// every redirect's URL new, so no browser shows a stale copy), an export's folder,
@@ -29,7 +29,7 @@ use crate::protocol::{CaseId, Seq};
 pub struct CaseQuery {
     done: Option<String>,
     exported: Option<String>,
-    template: Option<usize>,
+    template: Option<String>,
 }
 
 /// An action that succeeded, named in the confirmation.
@@ -136,7 +136,7 @@ pub async fn case_page(
         Err(r) => return r,
     };
     let mut draft = Draft::default();
-    if let Some(n) = q.template {
+    if let Some(n) = q.template.as_deref().and_then(|t| t.parse::<usize>().ok()) {
         let templates = super::templates::load(&state.state_dir, state.lang);
         if let Some(t) = templates.get(n) {
             draft.reply = t.text.clone();
@@ -184,9 +184,7 @@ pub async fn render_case(
         let (body, attachments, problem) =
             match portal.open(&detail.case.id, m.seq.get(), &m.ciphertext) {
                 Ok(Opened::Envelope(env)) => {
-                    if m.seq == Seq::new(1).expect("1 is a position")
-                        && env.lang.as_deref() == Some("en")
-                    {
+                    if m.seq.get() == 1 && env.lang.as_deref() == Some("en") {
                         reporter_lang = Lang::En;
                     }
                     (Some(env.body), env.attachments, None)

@@ -124,6 +124,9 @@ fn compare(a: &Row<'_>, b: &Row<'_>, column: Column, today: time::Date) -> Order
 /// (`mp-7k2q9x`, `7K2Q9X`).
 pub async fn go(State(state): State<SharedDesk>, Query(q): Query<GoQuery>) -> Response {
     let typed = q.reference.unwrap_or_default();
+    if typed.trim().is_empty() {
+        return Redirect::to(&state.href("/")).into_response();
+    }
     let (portal, _) = match require_portal(&state).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -251,7 +254,7 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
         form method="get" action=(state.href("/")) class="filters" id="filters" {
             div class="field" {
                 label for="q" { (d.search_label) }
-                input type="search" id="q" name="q" value=(search) aria-describedby="q-hint";
+                input type="search" id="q" name="q" value=(search) autocomplete="off" aria-describedby="q-hint";
                 p class="hint" id="q-hint" { (d.search_hint) }
             }
             div class="field" {

@@ -2,6 +2,7 @@
 //! learns the kinds of concern.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,8 +11,7 @@ use maud::html;
 
 use super::SharedDesk;
 use super::layout::{decimal, number, page, portal_error, require_portal};
-use super::sealing::Opened;
-use crate::case::{self, Body};
+use super::summary::Summary;
 use crate::protocol::CaseInfo;
 
 /// Counts computed here, after decryption.
@@ -23,9 +23,9 @@ pub struct Statistics {
     pub ack_days: Vec<i64>,
 }
 
-pub fn statistics(cases: &[(CaseInfo, Option<case::Report>)]) -> Statistics {
+pub fn statistics(cases: &[(CaseInfo, Option<Arc<Summary>>)]) -> Statistics {
     let mut s = Statistics::default();
-    for (c, report) in cases {
+    for (c, summary) in cases {
         *s.per_status.entry(c.status.index()).or_default() += 1;
         *s.per_month
             .entry((c.received_on.year(), u8::from(c.received_on.month())))
@@ -33,8 +33,8 @@ pub fn statistics(cases: &[(CaseInfo, Option<case::Report>)]) -> Statistics {
         if let Some(a) = c.acknowledged_on {
             s.ack_days.push((a - c.received_on).whole_days());
         }
-        if let Some(r) = report {
-            for k in &r.concerns {
+        if let Some(summary) = summary {
+            for k in &summary.concerns {
                 *s.per_concern.entry(k.index()).or_default() += 1;
             }
         }
@@ -51,23 +51,18 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
         Ok(c) => c,
         Err(e) => return portal_error(&state, &e),
     };
-    let mut opened = Vec::with_capacity(cases.len());
-    for c in cases {
-        let detail = match portal.case(&c.id).await {
-            Ok(d) => d,
-            Err(e) => return portal_error(&state, &e),
-        };
-        let report = detail.messages.first().and_then(|m| {
-            match portal.open(&c.id, m.seq.get(), &m.ciphertext) {
-                Ok(Opened::Envelope(env)) => match env.body {
-                    Body::Report(r) => Some(r),
-                    Body::Text { .. } => None,
-                },
-                _ => None,
-            }
-        });
-        opened.push((c, report));
-    }
+    // The kinds of concern come from the same decrypted summaries as the inbox's.
+    let summaries = match state.summaries.of(&portal, &cases).await {
+        Ok(s) => s,
+        Err(e) => return portal_error(&state, &e),
+    };
+    let opened: Vec<(CaseInfo, Option<Arc<Summary>>)> = cases
+        .into_iter()
+        .map(|c| {
+            let summary = summaries.get(&c.id).cloned();
+            (c, summary)
+        })
+        .collect();
     let s = statistics(&opened);
     let d = state.texts();
     let t = state.lang.texts();
