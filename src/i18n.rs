@@ -397,8 +397,6 @@ pub struct Texts {
     pub err_upload_failed: &'static str,
     /// Heading of a message's list of files.
     pub files_heading: &'static str,
-    /// Link text to download a file.
-    pub file_download: &'static str,
     /// Followed by the list of what was removed.
     pub meta_removed: &'static str,
     /// The file held none of the metadata we remove.
@@ -414,4 +412,21 @@ pub struct Texts {
 
     /// Month names, January first, in the language's usual lower/upper case.
     pub months: [&'static str; 12],
+
+    // ---- forms read in any browser -------------------------------------------
+    /// Before a field's error, so that it reads as an error in linear reading
+    /// (text browsers, screen readers) and not as a hint.
+    pub error_prefix: &'static str,
+    /// The empty first option of a required select: nothing is chosen by default.
+    pub choose_one: &'static str,
+    /// The pre-checked neutral answer of an optional question, so that no browser
+    /// picks a real answer on the reporter's behalf.
+    pub no_answer: &'static str,
+    /// Under the code on the receipt: how digits are told from letters.
+    pub receipt_code_digits: &'static str,
+    /// Short names of the report's answers in the thread, in form order (role,
+    /// topics, what, kind of organisation, municipality, organisation, when, still
+    /// going on, who is affected, reported elsewhere, what you hope for, contact): the
+    /// form's whole questions read poorly as keys.
+    pub summary_keys: [&'static str; 12],
 }

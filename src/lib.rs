@@ -51,12 +51,14 @@
 //!
 //! # How a report flows
 //!
-//! 1. `web::pages::submit_report` reads the form ([`http::multipart`]: every limit
-//!    checked as the bytes arrive, files streamed into encrypted spools), checks its
-//!    single-use form token and parses it into a [`case::Report`].
-//! 2. A [`pickup::PickupCode`] is generated; derived from it with the installation
-//!    salt are the lookup value that finds the case and the reporter's age key.
-//! 3. `web::upload::store_message` cleans and seals each file into chunk rows of a
+//! 1. `web::pages::submit_report` generates a [`pickup::PickupCode`] first; derived
+//!    from it with the installation salt are the lookup value that finds the case and
+//!    the reporter's age key.
+//! 2. It reads the form ([`http::multipart`]: every limit checked as the bytes arrive;
+//!    files with nothing to clean sealed into chunk rows as they arrive, the others
+//!    streamed into encrypted spools), checks its single-use form token and parses it
+//!    into a [`case::Report`].
+//! 3. `web::upload::store_message` cleans and seals each spooled file into chunk rows of a
 //!    pending attachment ([`attachments::store`]). The [`case::Envelope`] (case id,
 //!    sequence number, report, what it says about the files) is padded and sealed
 //!    with [`crypto::seal`] to the committee and the reporter, and
@@ -65,8 +67,8 @@
 //!    the code once; it is stored nowhere.
 //! 4. Coming back, `web::pickup` derives the lookup value again, finds the case and
 //!    starts a session whose row holds the reporter's key, sealed to a key derived
-//!    from the cookie's token. `web::thread` opens each message with that key; a follow-up is stored
-//!    by the same `store_message`.
+//!    from the cookie's token. `web::thread` opens each message with that key; a follow-up
+//!    (`web::follow_up`) is stored by the same `store_message`.
 //! 5. A member's [`desk`] signs in to `web::api` by answering an age challenge of one
 //!    fixed format with a MAC, fetches the ciphertext ([`protocol`]), decrypts it on
 //!    the member's computer, and seals the reply there to the roster the member

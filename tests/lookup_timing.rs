@@ -184,6 +184,10 @@ fn shape(r: &Resp) -> Shape {
     if let Some(token) = attr(&r.html(), "input[name=form_token]", "value") {
         body = body.replace(&token, "");
     }
+    // The typed code is shown back after a refusal; the rest must be identical.
+    if let Some(typed) = attr(&r.html(), "input#code", "value").filter(|v| !v.is_empty()) {
+        body = body.replace(&format!("value=\"{typed}\""), "");
+    }
     Shape {
         status: r.status,
         headers,

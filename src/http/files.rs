@@ -18,7 +18,11 @@ pub fn file_input(t: &Texts, limits: FileLimits, choose_again: bool) -> Markup {
                 @for w in t.files_warning { p { (w) } }
                 p { ((t.files_limits)(limits.max_files, mib(limits.max_file_bytes), mib(limits.max_message_bytes))) }
             }
-            @if choose_again { p class="field-error" id="files-again" { (t.files_choose_again) } }
+            @if choose_again {
+                p class="field-error" id="files-again" {
+                    span class="error-prefix" { (t.error_prefix) } " " (t.files_choose_again)
+                }
+            }
             input type="file" id="files" name="files" multiple
                 aria-describedby={ "files-hint" @if choose_again { " files-again" } };
         }
@@ -92,10 +96,14 @@ pub fn file_list(
                 ul class="file-list" {
                     @for f in files {
                         li class="file" {
-                            span class="file-name" { (f.name) } " (" (human_size(f.size)) ")"
+                            // The name is the link: read once, in every browser (a
+                            // separate "Download" link repeated it in linear reading).
                             @if let Some(link) = link {
-                                " " a href=(link(&f.id)) download { (t.file_download) span class="visually-hidden" { " " (f.name) } }
+                                a class="file-name" href=(link(&f.id)) download { (f.name) }
+                            } @else {
+                                span class="file-name" { (f.name) }
                             }
+                            " (" (human_size(f.size)) ")"
                             p class="hint file-note" { (note_text(t, &f.metadata)) }
                         }
                     }

@@ -146,6 +146,15 @@ pub fn already_sent(lang: Lang) -> Response {
     .into_response()
 }
 
+/// A field's error, marked so that it reads as an error in linear order too.
+pub fn field_error(t: &Texts, id: &str, message: Markup) -> Markup {
+    html! {
+        p class="field-error" id=(id) {
+            span class="error-prefix" { (t.error_prefix) } " " (message)
+        }
+    }
+}
+
 /// The summary of problems above a form, each linked to the field it is about
 /// (`(field id, message)`); nothing when there are none. `autofocus` moves focus to
 /// it without JavaScript so screen readers announce it first.

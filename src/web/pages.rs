@@ -36,10 +36,10 @@ pub async fn landing(Extension(lang): Extension<Lang>) -> Response {
     let body = html! {
         h1 { (t.landing_title) }
         p class="lead" { (t.landing_intro) }
-        p class="actions" {
-            a class="button" href=(lang.path("/report")) { (t.landing_start) }
-            " "
-            a href=(lang.path("/pickup")) { (t.landing_have_code) }
+        // A list, so that linear reading (text browsers) keeps the two apart.
+        ul class="actions" {
+            li { a class="button" href=(lang.path("/report")) { (t.landing_start) } }
+            li { a href=(lang.path("/pickup")) { (t.landing_have_code) } }
         }
         (section(&t.landing_who))
         (section(&t.landing_can))
@@ -240,8 +240,15 @@ fn receipt(
         div class="pickup-code-box" role="group" aria-labelledby="pickup-code-label" {
             p id="pickup-code-label" { (t.receipt_code_label) }
             p class="pickup-code" id="pickup-code" {
-                code { (shown.as_str()) }
+                // Digits are marked so they cannot be taken for look-alike letters
+                // (8 and B, 2 and Z, 5 and S) when the code is copied by hand.
+                code {
+                    @for c in shown.chars() {
+                        @if c.is_ascii_digit() { span class="digit" { (c) } } @else { (c) }
+                    }
+                }
             }
+            p class="hint" id="pickup-code-hint" { (t.receipt_code_digits) }
         }
         p class="warning" { strong { (t.receipt_no_recovery) } }
         (files::file_list(t, files, None, 2))

@@ -17,8 +17,11 @@ use crate::http::urlencoded::{self, MAX_FORM_FIELDS, first};
 use crate::i18n::Lang;
 use crate::pickup::{CodeError, PickupCode};
 
+/// The longest typed code shown back after a refusal: a code with generous spacing.
+const MAX_TYPED_CODE: usize = 64;
+
 pub async fn pickup_form(Extension(lang): Extension<Lang>) -> Page {
-    pickup_page(lang, StatusCode::OK, None, None, "")
+    pickup_page(lang, StatusCode::OK, None, None, "", "")
 }
 
 pub async fn pickup(
@@ -32,6 +35,13 @@ pub async fn pickup(
         return Ok(bad_request(lang));
     };
     let kept = first(&pairs, "kept_text").trim();
+    let typed = first(&pairs, "code").trim();
+    // Only something of a code's size is shown back; a paste of anything else is not.
+    let typed = if typed.chars().count() <= MAX_TYPED_CODE {
+        typed
+    } else {
+        ""
+    };
     let refused = |error: &str| {
         pickup_page(
             lang,
@@ -39,6 +49,7 @@ pub async fn pickup(
             Some(error),
             None,
             kept,
+            typed,
         )
         .into_response()
     };

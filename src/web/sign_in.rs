@@ -6,18 +6,21 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::layout::{Page, error_summary};
+use super::layout::{Page, error_summary, field_error};
 use super::state::SharedState;
 use crate::i18n::Lang;
 
 /// The pickup form. `kept` is a follow-up that was written but not sent; it goes
-/// along with the code so that signing in gives it back.
+/// along with the code so that signing in gives it back. `code` is what was typed
+/// before a refusal, shown again so it can be compared character by character (a
+/// refused code opens nothing, so showing it back reveals nothing).
 pub(super) fn pickup_page(
     lang: Lang,
     status: StatusCode,
     error: Option<&str>,
     notice: Option<&str>,
     kept: &str,
+    code: &str,
 ) -> Page {
     let t = lang.texts();
     let body = html! {
@@ -33,8 +36,8 @@ pub(super) fn pickup_page(
             div class={ "field" @if error.is_some() { " field-invalid" } } {
                 label for="code" { (t.code_label) }
                 p class="hint" id="code-hint" { (t.code_hint) }
-                @if let Some(e) = error { p class="field-error" id="code-error" { (e) } }
-                input type="text" id="code" name="code" class="code-input"
+                @if let Some(e) = error { (field_error(t, "code-error", html! { (e) })) }
+                input type="text" id="code" name="code" class="code-input" value=(code)
                     autocomplete="off" autocapitalize="characters" spellcheck="false"
                     aria-describedby={ "code-hint" @if error.is_some() { " code-error" } }
                     aria-invalid=[error.is_some().then_some("true")];
@@ -62,7 +65,7 @@ pub(super) fn pickup_page(
 pub(super) fn session_ended(state: &SharedState, lang: Lang, kept: &str) -> Response {
     let t = lang.texts();
     let mut response =
-        pickup_page(lang, StatusCode::OK, None, Some(t.session_ended), kept).into_response();
+        pickup_page(lang, StatusCode::OK, None, Some(t.session_ended), kept, "").into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, state.cookie.clear());

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::form_token::{self, Purpose};
-use super::layout::{Page, error_summary, message_page};
+use super::layout::{Page, error_summary, field_error, message_page};
 use super::session::{self, ReporterSession};
 use super::sign_in::session_ended;
 use super::state::SharedState;
@@ -132,7 +132,7 @@ pub(super) async fn render_thread(
                 div class={ "field" @if form.error.is_some() { " field-invalid" } } {
                     label for="followup" { (t.followup_label) }
                     p class="hint" id="followup-hint" { (t.followup_hint) }
-                    @if let Some(e) = &form.error { p class="field-error" id="followup-error" { (e) } }
+                    @if let Some(e) = &form.error { (field_error(t, "followup-error", html! { (e) })) }
                     textarea id="followup" name="text" rows="6" autocomplete="off"
                         aria-describedby={ "followup-hint" @if form.error.is_some() { " followup-error" } }
                         aria-invalid=[form.error.is_some().then_some("true")] { (form.text) }
@@ -143,7 +143,11 @@ pub(super) async fn render_thread(
         }
         (sign_out_form(lang))
     };
-    Ok(Page::new(lang, t.thread_title, Some("/thread"), body)
+    let title = match form.error {
+        Some(_) => format!("{}: {}", t.error_summary_title, t.thread_title),
+        None => t.thread_title.to_owned(),
+    };
+    Ok(Page::new(lang, title, Some("/thread"), body)
         .status(form.status.unwrap_or(StatusCode::OK))
         .into_response())
 }
@@ -152,6 +156,8 @@ fn sign_out_form(lang: Lang) -> Markup {
     let t = lang.texts();
     html! {
         form method="post" action=(lang.path("/sign-out")) class="sign-out" {
+            // A form without fields is sent as a GET by some browsers (lynx).
+            input type="hidden" name="sign_out" value="1";
             p class="hint" { (t.signout_hint) }
             button type="submit" class="button button-secondary" { (t.signout_button) }
         }
@@ -217,31 +223,36 @@ fn or_not_given<'a>(t: &'a Texts, s: &'a str) -> &'a str {
 
 fn report_summary(t: &Texts, r: &Report) -> Markup {
     let concerns: Vec<&str> = r.concerns.iter().map(|c| c.label(t)).collect();
+    let [
+        role,
+        topics,
+        what,
+        org_kind,
+        municipality,
+        org_name,
+        when,
+        ongoing,
+        affected,
+        elsewhere,
+        hope,
+        contact,
+    ] = t.summary_keys;
     let rows: Vec<(&str, String)> = vec![
+        (role, r.role.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (topics, concerns.join("; ")),
+        (what, r.what.clone()),
+        (org_kind, or_not_given(t, &r.org_kind).to_owned()),
+        (municipality, or_not_given(t, &r.municipality).to_owned()),
+        (org_name, or_not_given(t, &r.org_name).to_owned()),
+        (when, or_not_given(t, &r.when).to_owned()),
         (
-            t.role_legend,
-            r.role.map_or(t.not_given, |x| x.label(t)).to_owned(),
-        ),
-        (t.concerns_legend, concerns.join("; ")),
-        (t.what_label, r.what.clone()),
-        (t.org_kind_label, or_not_given(t, &r.org_kind).to_owned()),
-        (
-            t.municipality_label,
-            or_not_given(t, &r.municipality).to_owned(),
-        ),
-        (t.org_name_label, or_not_given(t, &r.org_name).to_owned()),
-        (t.when_label, or_not_given(t, &r.when).to_owned()),
-        (
-            t.ongoing_legend,
+            ongoing,
             r.ongoing.map_or(t.not_given, |x| x.label(t)).to_owned(),
         ),
-        (t.affected_label, or_not_given(t, &r.affected).to_owned()),
-        (t.elsewhere_label, or_not_given(t, &r.elsewhere).to_owned()),
-        (
-            t.hope_legend,
-            r.hope.map_or(t.not_given, |x| x.label(t)).to_owned(),
-        ),
-        (t.contact_label, or_not_given(t, &r.contact).to_owned()),
+        (affected, or_not_given(t, &r.affected).to_owned()),
+        (elsewhere, or_not_given(t, &r.elsewhere).to_owned()),
+        (hope, r.hope.map_or(t.not_given, |x| x.label(t)).to_owned()),
+        (contact, or_not_given(t, &r.contact).to_owned()),
     ];
     html! {
         dl class="report-summary" {

@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use super::{Draft, Field, FieldError};
 use crate::case::{Concern, Hope, Ongoing, Role};
 use crate::i18n::{Lang, Texts};
+use crate::web::layout::field_error;
 
 /// The summary of the report form's problems above it.
 pub fn error_summary(t: &Texts, errors: &[FieldError]) -> Markup {
@@ -57,9 +58,7 @@ fn text_field(t: &Texts, errors: &[FieldError], f: TextField<'_>) -> Markup {
             }
             @if let Some(h) = f.hint { p class="hint" id=(hint_id) { (h) } }
             @if invalid {
-                p class="field-error" id=(error_id) {
-                    @for m in &messages { (m) " " }
-                }
+                (field_error(t, &error_id, html! { @for m in &messages { (m) " " } }))
             }
             @if f.multiline {
                 textarea id=(id) name=(f.name) rows="8" autocomplete="off"
@@ -100,11 +99,19 @@ fn choice_group(t: &Texts, errors: &[FieldError], g: ChoiceGroup<'_>) -> Markup 
                 }
                 @if let Some(h) = g.hint { p class="hint" { (h) } }
                 @if invalid {
-                    p class="field-error" id={ (base) "-error" } {
-                        @for m in &messages { (m) " " }
-                    }
+                    (field_error(t, &format!("{base}-error"), html! { @for m in &messages { (m) " " } }))
                 }
                 div class="choices" {
+                    // An optional question starts on a neutral answer, checked: with
+                    // nothing checked, some browsers (lynx) submit the first option.
+                    @if g.optional && !g.multiple {
+                        @let id = format!("{base}-none");
+                        div class="choice" {
+                            input type="radio" id=(id) name=(g.name) value=""
+                                checked[g.selected.iter().all(|s| s.is_empty())];
+                            label for=(id) { (t.no_answer) }
+                        }
+                    }
                     @for (i, (key, label)) in g.options.iter().enumerate() {
                         @let id = format!("{base}-{i}");
                         div class="choice" {
@@ -113,6 +120,39 @@ fn choice_group(t: &Texts, errors: &[FieldError], g: ChoiceGroup<'_>) -> Markup 
                             label for=(id) { (label) }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+struct Select<'a> {
+    field: Field,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    selected: &'a str,
+}
+
+/// A required single choice: a select whose empty first option is chosen until
+/// the reporter picks, so no browser can answer it by default.
+fn select_field(t: &Texts, errors: &[FieldError], s: Select<'_>) -> Markup {
+    let id = s.field.id();
+    let messages = field_errors(errors, s.field);
+    let invalid = !messages.is_empty();
+    let error_id = format!("{id}-error");
+    html! {
+        div class={ "field" @if invalid { " field-invalid" } } {
+            label for=(id) { (s.label) }
+            @if invalid {
+                (field_error(t, &error_id, html! { @for m in &messages { (m) " " } }))
+            }
+            select id=(id) name=(s.name) required
+                aria-describedby=[invalid.then_some(&error_id)]
+                aria-invalid=[invalid.then_some("true")] {
+                option value="" selected[s.selected.is_empty()] { (t.choose_one) }
+                @for (key, label) in &s.options {
+                    option value=(key) selected[s.selected == *key] { (label) }
                 }
             }
         }
@@ -131,10 +171,10 @@ pub fn render(
     html! {
         form method="post" action=(lang.path("/report")) class="report-form" enctype="multipart/form-data" novalidate {
             input type="hidden" name="form_token" value=(token);
-            (choice_group(t, errors, ChoiceGroup {
-                field: Field::Role, name: "role", legend: t.role_legend, hint: None,
+            (select_field(t, errors, Select {
+                field: Field::Role, name: "role", label: t.role_legend,
                 options: Role::ALL.iter().map(|r| (r.key(), r.label(t))).collect(),
-                selected: vec![draft.role.as_str()], optional: false, multiple: false,
+                selected: draft.role.as_str(),
             }))
             (choice_group(t, errors, ChoiceGroup {
                 field: Field::Concerns, name: "concern", legend: t.concerns_legend,

@@ -52,7 +52,7 @@ impl Field {
     /// The id of the element an error about this field links to.
     pub fn id(self) -> &'static str {
         match self {
-            Field::Role => "role-0",
+            Field::Role => "role",
             Field::Concerns => "concern-0",
             Field::What => "what",
             Field::OrgKind => "org_kind",
