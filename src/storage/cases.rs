@@ -294,18 +294,23 @@ impl Storage {
         Ok(seq.unwrap_or(0))
     }
 
-    /// The first message (the report) of each listed case that has one, as stored.
+    /// The report (first message) of each listed case that has one; 100 ids a query.
     pub async fn reports(&self, case_ids: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
-        let mut out = Vec::with_capacity(case_ids.len());
-        for id in case_ids.iter().filter(|id| is_row_id(id)) {
-            let ct: Option<Vec<u8>> = sqlx::query_scalar(
-                "select ciphertext from messages where case_id = $1 and seq = 1",
-            )
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-            if let Some(ct) = ct {
-                out.push((id.clone(), ct));
+        let ids: Vec<&String> = case_ids.iter().filter(|id| is_row_id(id)).collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for batch in ids.chunks(100) {
+            // Only numbered placeholders are added to the text; every value is bound.
+            let placeholders: Vec<String> = (1..=batch.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "select case_id, ciphertext from messages where seq = 1 and case_id in ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in batch {
+                query = query.bind(id.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                out.push((row.try_get("case_id")?, row.try_get("ciphertext")?));
             }
         }
         Ok(out)
