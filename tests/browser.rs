@@ -667,7 +667,7 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     let big = strict.dir.path().join("scan.pdf");
     std::fs::write(&big, vec![b'x'; 2 * 1024 * 1024]).unwrap();
     s.goto(&url(&strict, lang, "/report")).await;
-    choose_role(&s, "social-worker").await;
+    choose_role(s, "social-worker").await;
     s.click("#concern-0").await;
     s.fill("#what", &what).await;
     s.fill("#files", big.to_str().unwrap()).await;
