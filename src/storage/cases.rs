@@ -258,8 +258,7 @@ impl Storage {
             .collect()
     }
 
-    /// Every case, oldest first, with its count of reporter messages `member_id` has
-    /// not seen (those after the member's read mark).
+    /// Every case, oldest first, with its count of reporter messages `member_id` has not seen.
     pub async fn list_cases(&self, member_id: &str) -> Result<Vec<CaseSummary>> {
         let rows = sqlx::query(concat!(
             "select c.id, c.reference, c.lookup, c.reporter_recipient, c.status, c.close_reason, ",
@@ -348,8 +347,7 @@ impl Storage {
         Ok(updated == 1)
     }
 
-    /// Moves `member_id`'s read mark of a case up to `up_to` (never back, never past
-    /// the case's last message). Only this member's counts change.
+    /// Moves `member_id`'s read mark of a case up to `up_to`, never back nor past the end.
     pub async fn mark_read(&self, member_id: &str, case_id: &str, up_to: i64) -> Result<()> {
         let last = self.next_seq(case_id).await? - 1;
         let up_to = up_to.min(last);
