@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{TestApp, form_token, text};
+use common::{TestApp, form_token};
 use meldpunt::crypto;
 
 fn canary(tag: &str) -> String {
@@ -148,7 +148,7 @@ on_both_databases!(
             .await;
         assert_eq!(receipt.status, 200);
         secrets.extend([ua, xff, lang, real_ip]);
-        let code = text(&receipt.html(), "#pickup-code");
+        let code = common::pickup_code(&receipt.html());
         let cookie = app.sign_in("", &code).await;
         let thread = app.get("/thread", Some(&cookie)).await;
         // Reporter input is shown as text: no element from it, no script at all.

@@ -19,7 +19,7 @@ async fn journey(app: &TestApp, prefix: &str, received: &str, you: &str) {
     assert_eq!(receipt.status, 200, "{}", receipt.body);
     assert_eq!(receipt.header("cache-control"), Some("no-store"));
     let page = receipt.html();
-    let code = text(&page, "#pickup-code");
+    let code = common::pickup_code(&page);
     assert!(
         regex_like_code(&code),
         "the receipt shows a code in five groups of five"

@@ -7,7 +7,7 @@ mod common;
 
 use common::{
     Backend, Options, Resp, TestApp, assert_friendly_page, assert_security_headers, attr,
-    form_token, full_report, text,
+    form_token, full_report,
 };
 use reqwest::Method;
 
@@ -201,7 +201,7 @@ on_both_databases!(
         let receipt = app.submit("", full_report("melding")).await;
         assert_eq!(receipt.status, 200);
         assert_eq!(receipt.header("cache-control"), Some("no-store"));
-        let code = text(&receipt.html(), "#pickup-code");
+        let code = common::pickup_code(&receipt.html());
         let spellings = [
             code.clone(),
             code.replace('-', ""),

@@ -315,7 +315,7 @@ impl TestApp {
     pub async fn submit_code(&self, lang_prefix: &str, what: &str) -> String {
         let receipt = self.submit(lang_prefix, full_report(what)).await;
         assert_eq!(receipt.status, 200, "{}", receipt.body);
-        text(&receipt.html(), "#pickup-code")
+        pickup_code(&receipt.html())
     }
 
     /// Sends the report form in `lang_prefix` with every field filled
@@ -359,7 +359,7 @@ impl TestApp {
     ) -> String {
         let receipt = self.submit_with_files(lang_prefix, what, files).await;
         assert_eq!(receipt.status, 200, "{}", receipt.body);
-        text(&receipt.html(), "#pickup-code")
+        pickup_code(&receipt.html())
     }
 
     /// Signs in with a code; returns the session cookie.

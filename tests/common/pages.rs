@@ -65,6 +65,19 @@ pub fn thread_messages(html: &Html) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The pickup code on a receipt as one word. Its digits are elements of their own
+/// (underlined on screen), so `text` would put spaces inside it.
+pub fn pickup_code(html: &Html) -> String {
+    let sel = Selector::parse("#pickup-code").expect("valid selector");
+    let code: String = html
+        .select(&sel)
+        .next()
+        .expect("the receipt shows a pickup code")
+        .text()
+        .collect();
+    code.trim().to_owned()
+}
+
 pub fn attr(html: &Html, css: &str, name: &str) -> Option<String> {
     let sel = Selector::parse(css).expect("valid selector");
     html.select(&sel)
