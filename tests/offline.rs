@@ -39,7 +39,7 @@ form=$(curl -sf http://127.0.0.1:18931/report)
 token=$(printf '%s' "$form" | grep -o 'name="form_token" value="[0-9a-f]*"' | grep -o '[0-9a-f]\{112\}')
 receipt=$(curl -sf -X POST http://127.0.0.1:18931/report \
     --data "form_token=$token&role=volunteer&concern=other&what=offline")
-code=$(printf '%s' "$receipt" | grep -o '<code>[^<]*</code>' | sed 's/<[^>]*>//g')
+code=$(printf '%s' "$receipt" | tr -d '\n' | grep -o '<code>.*</code>' | sed 's/<[^>]*>//g')
 pickup=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:18931/pickup --data "code=$code")
 echo "interfaces: $(ip -brief link | wc -l)"
 echo "code-length: ${#code}"
