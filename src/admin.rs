@@ -1,4 +1,5 @@
-//! Small administration commands: members, keys, the audit chain.
+//! Small administration commands: members (and their notification addresses),
+//! keys, the audit chain.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -135,8 +136,14 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
             let mut roster: Vec<String> = Vec::new();
             for m in &members {
                 let state = if m.active { "active" } else { "disabled" };
+                // Whether, not where: the address stays off the terminal.
+                let notified = if storage.notify_address(&m.id).await?.is_some() {
+                    "\tnotified by e-mail"
+                } else {
+                    ""
+                };
                 println!(
-                    "{}\t{}\t{}\t{}\tadded {}",
+                    "{}\t{}\t{}\t{}\tadded {}{notified}",
                     m.id, m.name, state, m.recipient, m.added_on
                 );
                 if m.active {
@@ -165,7 +172,56 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
         MemberCommand::Enable { db, member } => {
             set_active(&db.database_url, &member, true, now).await
         }
+        MemberCommand::Notify {
+            db,
+            member,
+            email,
+            off: _,
+        } => set_notify(&db.database_url, &member, email.as_deref(), now).await,
     }
+}
+
+/// `member notify`: stores or forgets the member's notification address. The audit
+/// log records that it changed, not the address.
+async fn set_notify(
+    url: &str,
+    which: &str,
+    email: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(), AdminError> {
+    let email = email
+        .map(|e| {
+            crate::notify::EmailAddress::parse(e)
+                .map_err(|_| AdminError::Usage("--email is not a valid e-mail address".into()))
+        })
+        .transpose()?;
+    let storage = Storage::connect(url).await?;
+    let m = find_member(&storage, which).await?;
+    let action = match &email {
+        Some(address) => {
+            let from = crate::notify::covered_at_opt_in(now.date());
+            storage
+                .set_notify_address(&m.id, address.as_str(), from)
+                .await?;
+            "member notifications on"
+        }
+        None => {
+            storage.clear_notify_address(&m.id).await?;
+            "member notifications off"
+        }
+    };
+    storage
+        .audit(now.unix_timestamp(), Some(&m.id), action, None)
+        .await?;
+    match email {
+        Some(_) => println!(
+            "{} ({}) will get one mail a day when there is new activity (the portal sends \
+             only with --notify-smtp set)",
+            m.name, m.id
+        ),
+        None => println!("{} ({}) gets no notifications", m.name, m.id),
+    }
+    Ok(())
 }
 
 async fn set_active(

@@ -24,7 +24,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the public portal: reporter pages and the committee API.
-    Serve(ServeArgs),
+    // Boxed: its flags (with the notification settings) outweigh every other command's.
+    Serve(Box<ServeArgs>),
     /// Run the committee desk on this computer: unlock your identity, read and answer cases.
     Desk(DeskArgs),
     /// Make a new committee identity, encrypted with a passphrase; prints its public key.
@@ -124,6 +125,22 @@ pub enum MemberCommand {
         db: DbArgs,
         /// The member, by id, name or recipient.
         member: String,
+    },
+    /// Tell a member once a day, by e-mail, that there is new activity (never what),
+    /// or stop it with --off. The portal sends only with --notify-smtp set.
+    #[command(group(clap::ArgGroup::new("how").required(true).args(["email", "off"])))]
+    Notify {
+        /// The portal's database.
+        #[command(flatten)]
+        db: DbArgs,
+        /// The member, by id, name or recipient.
+        member: String,
+        /// The address to notify.
+        #[arg(long)]
+        email: Option<String>,
+        /// Stop notifying this member and forget the address.
+        #[arg(long)]
+        off: bool,
     },
 }
 
@@ -239,6 +256,12 @@ pub struct ServeArgs {
     /// Address to listen on. Use port 0 to pick a free port (printed at start).
     #[arg(long, env = "MELDPUNT_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+
+    /// Site profile (TOML): organisation, committee, contact route, controller,
+    /// onion address. Without it, site.toml in the working directory, or else the
+    /// example profile, which every page then marks as an example.
+    #[arg(long, env = "MELDPUNT_SITE")]
+    pub site: Option<PathBuf>,
 
     /// Database: sqlite://PATH or postgres://USER@HOST/DB. The SQLite file and its
     /// directory are created when missing.
@@ -385,6 +408,10 @@ pub struct ServeArgs {
     /// for ever; long enough for the largest upload on a slow line (Tor).
     #[arg(long, env = "MELDPUNT_REQUEST_TIMEOUT_SECS", default_value_t = 600)]
     pub request_timeout_secs: u64,
+
+    /// Members' content-free notifications by e-mail (off unless an SMTP server is set).
+    #[command(flatten)]
+    pub notify: crate::notify::NotifyArgs,
 }
 
 /// The recipients file read when none is named; only with it may the demo key be made.

@@ -2,7 +2,16 @@
 //! missing translation is a missing struct field, so it does not compile.
 
 mod en;
+mod filling;
 mod nl;
+mod rights;
+
+pub use filling::{Block, Numbers, Section, Who};
+pub use rights::{PrivacyTexts, StoredTexts, WithdrawTexts};
+
+/// Language-neutral path of the privacy statement: `/privacyverklaring` in Dutch,
+/// `/en/privacy` in English (see [`Lang::path`]).
+pub const PRIVACY_PATH: &str = "/privacy";
 
 /// The reporter's language. Dutch is the default; English lives under `/en`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,6 +59,8 @@ impl Lang {
     pub fn path(self, path: &str) -> String {
         match (self, path) {
             (Lang::En, "/") => "/en".to_owned(),
+            // The privacy statement goes by the name people look for in each language.
+            (Lang::Nl, PRIVACY_PATH) => "/privacyverklaring".to_owned(),
             _ => format!("{}{}", self.prefix(), path),
         }
     }
@@ -75,16 +86,6 @@ impl Lang {
     }
 }
 
-/// A heading with paragraphs, for the explanatory parts of the landing page.
-pub struct Section {
-    /// The section's heading.
-    pub heading: &'static str,
-    /// Its paragraphs, before any bullet points.
-    pub paragraphs: &'static [&'static str],
-    /// Bullet points after the paragraphs (may be empty).
-    pub items: &'static [&'static str],
-}
-
 /// Every string shown to a reporter. Plain language (B1). Texts never contain HTML;
 /// the templates add all markup.
 pub struct Texts {
@@ -92,7 +93,7 @@ pub struct Texts {
     /// Name of the service in the header, e.g. "Meldpunt beroepsgeheim en privacy".
     pub site_name: &'static str,
     /// One line under the name: whose committee this is.
-    pub site_tagline: &'static str,
+    pub site_tagline: fn(&Who) -> String,
     /// Skip link text ("Naar de inhoud").
     pub skip_link: &'static str,
     /// Label of the link to the same page in the other language, written in that
@@ -110,6 +111,32 @@ pub struct Texts {
     pub footer_privacy: &'static str,
     /// Appended to the `<title>`: " — Meldpunt".
     pub title_suffix: &'static str,
+    /// Footer link to the privacy statement.
+    pub footer_privacy_link: &'static str,
+    /// On every page while the example profile is in use: this is an example, not
+    /// a real reporting point.
+    pub example_banner: &'static str,
+    /// Heading of the non-anonymous contact route on the landing page.
+    pub contact_heading: &'static str,
+    /// Under it: this route is not anonymous; use the form to stay anonymous.
+    pub contact_intro: &'static str,
+    /// Label: e-mail.
+    pub contact_email: &'static str,
+    /// Label: telephone.
+    pub contact_phone: &'static str,
+    /// Label: postal address.
+    pub contact_post: &'static str,
+    /// The privacy statement.
+    pub privacy: &'static PrivacyTexts,
+    /// Withdrawing a report.
+    pub withdraw: &'static WithdrawTexts,
+
+    // ---- members' notification mail ---------------------------------------------
+    /// Subject of the daily notification mail. The same every time: the mail tells
+    /// a member that there is activity, never what, where or how much.
+    pub notify_subject: &'static str,
+    /// The whole text of the notification mail, the same for one new message or fifty.
+    pub notify_body: &'static str,
 
     // ---- landing page -------------------------------------------------------
     /// The landing page's heading.
@@ -117,9 +144,9 @@ pub struct Texts {
     /// The paragraph under it: what you can report here.
     pub landing_intro: &'static str,
     /// Who the committee is (investigative committee of the professional association).
-    pub landing_who: Section,
+    pub landing_who: fn(&Who) -> Block,
     /// What the committee can do (items).
-    pub landing_can: Section,
+    pub landing_can: fn(&Who) -> Block,
     /// What the committee cannot do (items): no legal protection, no disciplinary
     /// ruling, no emergency help, cannot force organisations, etc.
     pub landing_cannot: Section,
@@ -130,9 +157,9 @@ pub struct Texts {
     pub landing_emergency: Section,
     /// How anonymity works: no account, no e-mail, no IP address kept, the pickup code,
     /// use a private device/network if you can, Tor Browser helps, JavaScript not needed.
-    pub landing_anonymity: Section,
+    pub landing_anonymity: fn(&Numbers) -> Block,
     /// What happens after you report: acknowledgement within 7 days, feedback within 3 months.
-    pub landing_after: Section,
+    pub landing_after: fn(&Numbers) -> Block,
     /// Button/link to the form.
     pub landing_start: &'static str,
     /// Link text for people who already have a code.
@@ -255,7 +282,7 @@ pub struct Texts {
     /// The sign-in page's heading.
     pub pickup_title: &'static str,
     /// The paragraph under it.
-    pub pickup_intro: &'static str,
+    pub pickup_intro: fn(&Numbers) -> String,
     /// Label: your pickup code.
     pub code_label: &'static str,
     /// Hint: 25 characters; spaces, dashes and lower case do not matter.
@@ -268,7 +295,7 @@ pub struct Texts {
     pub err_code_format: &'static str,
     /// No report found for this code (unknown, or removed after closing). Same text for
     /// every well-formed code that opens nothing.
-    pub err_code_unknown: &'static str,
+    pub err_code_unknown: fn(&Numbers) -> String,
 
     // ---- thread -------------------------------------------------------------
     /// The thread's heading.
@@ -312,7 +339,7 @@ pub struct Texts {
     /// Error: a follow-up with neither text nor files.
     pub err_followup_empty: &'static str,
     /// The case is closed: no new messages can be sent.
-    pub thread_closed_note: &'static str,
+    pub thread_closed_note: fn(&Numbers) -> String,
     /// The sign-out button.
     pub signout_button: &'static str,
     /// Hint next to sign-out: sign out when you are done, especially on a shared computer.
@@ -322,7 +349,7 @@ pub struct Texts {
     /// You are signed out; close the browser window on a shared computer.
     pub signed_out_text: &'static str,
     /// Shown on the pickup page when the session ended (idle 15 minutes or signed out).
-    pub session_ended: &'static str,
+    pub session_ended: fn(&Numbers) -> String,
     /// A follow-up that arrived after its session ended is kept on the pickup page.
     /// In the thread, for a message the reporter's key cannot open.
     pub message_unreadable: &'static str,

@@ -16,8 +16,10 @@
 //!   report (`pages.rs`, `report_form/`, `upload.rs`, which stores a message with
 //!   its files for both the report and a follow-up); a reporter's return
 //!   (`pickup.rs`, `sign_in.rs`, `session.rs` with the session extractor,
-//!   `cookie.rs`, `thread.rs`); form tokens and rate limits; and the committee API
-//!   in `web::api`.
+//!   `cookie.rs`, `thread.rs`, `withdraw.rs`); the privacy statement (`privacy.rs`,
+//!   from the data inventory); the page frame (`layout.rs`, drawn by the one layer in
+//!   `security.rs` that knows the site profile and sets `Onion-Location`); form
+//!   tokens and rate limits; and the committee API in `web::api`.
 //! * [`desk`]: the committee's desk, a local app on the member's computer that holds
 //!   their key, fetches ciphertext through the API, decrypts, and seals replies. It
 //!   trusts nothing the portal says (docs/ARCHITECTURE.md, "Trust model"): `client.rs`
@@ -25,6 +27,11 @@
 //!   only to the pinned roster (`pins.rs`, confirmed on `roster_page.rs`) and to the
 //!   reporter key sealed inside the report, `session.rs` guards the desk itself.
 //! * [`admin`]: the `member`, `keygen`, `audit`, `backup` and `restore` commands.
+//! * [`notify`]: members who opted in get one mail a day, at a fixed hour, saying
+//!   that there is new activity, never what; the portal's only outbound connection,
+//!   and only when an SMTP server is configured.
+//! * [`site`]: the site profile (`site.toml`): who runs the portal, in Dutch and
+//!   English; read once at start-up, refused with key and line when malformed.
 //!
 //! What the portal and the desk share, neither depending on the other:
 //!
@@ -41,8 +48,8 @@
 //!   resource-limited child process, `isolate.rs`), sealing with age STREAM into
 //!   chunk rows, and decrypting downloads (`read.rs`).
 //! * [`storage`]: every SQL statement, one file per table (`cases.rs`, `sessions.rs`,
-//!   `settings.rs`, `members.rs`, `audit.rs`, `attachments.rs`), for SQLite and
-//!   PostgreSQL.
+//!   `settings.rs`, `members.rs`, `audit.rs`, `attachments.rs`, `withdrawals.rs`),
+//!   for SQLite and PostgreSQL; `inventory.rs` classifies every column.
 //! * [`i18n`]: every page string in Dutch and English; [`logging`]: a log filter
 //!   that keeps other crates' request data out of the logs.
 //!
@@ -96,6 +103,8 @@ pub mod i18n;
 pub mod identity;
 /// Logging that never lets request data through.
 pub mod logging;
+/// Content-free daily notifications to members by e-mail (opt-in, off by default).
+pub mod notify;
 /// Pickup codes: generate, parse, display, derive.
 pub mod pickup;
 /// The committee API contract: paths, requests and responses, the sign-in
@@ -103,6 +112,8 @@ pub mod pickup;
 pub mod protocol;
 /// Start-up of the portal: keys, database, router, housekeeping.
 pub mod serve;
+/// The site profile: who runs the portal, in Dutch and English.
+pub mod site;
 /// Every SQL statement, one file per table.
 pub mod storage;
 /// The portal's HTTP side: reporter pages, sessions, security layers, committee API.
@@ -140,7 +151,7 @@ pub fn main() -> ExitCode {
     };
     let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         match cli.command {
-            Some(Command::Serve(args)) => Ok(serve::run(args, None).await?),
+            Some(Command::Serve(args)) => Ok(serve::run(*args, None).await?),
             None => demo(ServeArgs::from_env()).await,
             Some(Command::Desk(args)) => Ok(desk::run(args).await?),
             Some(Command::Keygen(args)) => Ok(admin::keygen(args)?),

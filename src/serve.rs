@@ -11,6 +11,7 @@ use axum::http::HeaderName;
 
 use crate::config::{DEFAULT_RECIPIENTS, ServeArgs};
 use crate::crypto::{self, RecipientsError};
+use crate::site::{Site, SiteError};
 use crate::storage::{Storage, StorageError};
 use crate::web::{self, AppState, CookiePolicy, HttpSettings, TextLimits, ratelimit};
 
@@ -50,12 +51,18 @@ pub enum ServeError {
     /// The demo identity file is not an age identity.
     #[error("the demo identity file {0} is not an age identity")]
     DemoUnreadable(PathBuf),
+    /// The site profile is missing or malformed.
+    #[error(transparent)]
+    Site(#[from] SiteError),
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Storage(#[from] StorageError),
     /// A rate limit the limiter cannot represent.
     #[error(transparent)]
     RateLimits(#[from] ratelimit::TooLarge),
+    /// The notification settings are incomplete or unusable.
+    #[error(transparent)]
+    Notify(#[from] crate::notify::NotifyConfigError),
     /// The trusted proxy header is not a valid header name.
     #[error("invalid trusted proxy header name")]
     ProxyHeader,
@@ -185,10 +192,13 @@ pub async fn run(
     started: Option<tokio::sync::oneshot::Sender<Started>>,
 ) -> Result<(), ServeError> {
     crate::attachments::isolate::use_own_executable(args.cleaner.cleaner_memory_mib);
+    // First, so a malformed profile stops the start before anything is touched.
+    let site = Site::load(args.site.as_deref())?;
     let file_recipients = read_recipients_file(&args.recipients)?;
     let storage = Storage::connect(&args.database_url).await?;
     tracing::debug!("database connected and migrated");
     let source = check_committee(&args, &storage, &file_recipients).await?;
+    let notifier = args.notify.notifier()?;
     let secrets = storage.installation_secrets().await?;
     tracing::trace!(
         file_recipients = file_recipients.len(),
@@ -232,6 +242,7 @@ pub async fn run(
         },
         spool_dir: args.spool_dir.clone(),
         max_body_bytes: args.max_body_bytes,
+        site,
     });
     let app = web::router(
         state.clone(),
@@ -252,6 +263,13 @@ pub async fn run(
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     announce(addr, &source, args.public_url.as_deref());
+    if let Some(notifier) = notifier {
+        println!(
+            "member notifications: by e-mail at {:02}:00 UTC, for reporter activity up to the day before",
+            notifier.hour
+        );
+        tokio::spawn(crate::notify::run_daily(storage.clone(), notifier));
+    }
     if let Some(tx) = started {
         let demo_identity = match &source {
             KeySource::Demo(path) => Some(path.clone()),
@@ -307,6 +325,7 @@ async fn housekeeping(state: web::SharedState, limits: ratelimit::Limits) {
             storage
                 .purge_pending_attachments(now.unix_timestamp())
                 .await?;
+            storage.purge_withdrawals(now.date()).await?;
             storage.purge_closed(now.date()).await
         }
         .await;

@@ -272,6 +272,61 @@ async fn reporter_steps(s: &Session, app: &TestApp, lang: Lang) {
         );
         assert_eq!(heading, t.pickup_title);
     }
+
+    // Back in with the code, and the report withdrawn by keyboard: the thread's
+    // link, the page that says what will happen, the box, the button.
+    s.goto(&url(app, lang, "/pickup")).await;
+    s.wait_h1(t.pickup_title).await;
+    s.tab_to("the code field", |f| f.id == "code").await;
+    s.type_text(&code).await;
+    s.press(Key::Enter).await;
+    s.wait_h1(t.thread_title).await;
+    let w = t.withdraw;
+    s.tab_to("the withdraw link", |f| f.id == "withdraw-link")
+        .await;
+    s.press(Key::Enter).await;
+    s.wait_h1(w.confirm_title).await;
+    s.tab_to("the withdraw button", |f| {
+        f.tag == "button" && f.text == w.confirm_button
+    })
+    .await;
+    s.press(Key::Enter).await;
+    s.wait_for("#error-summary").await;
+    assert_eq!(
+        s.focused().await.id,
+        "error-summary",
+        "focus on the problem"
+    );
+    s.tab_to("the confirmation box", |f| f.id == "confirm")
+        .await;
+    s.press(Key::Space).await;
+    s.tab_to("the withdraw button", |f| {
+        f.tag == "button" && f.text == w.confirm_button
+    })
+    .await;
+    s.press(Key::Enter).await;
+    s.wait_h1(w.done_title).await;
+    // The footer leads to the privacy statement; the code no longer opens anything.
+    s.tab_to("the privacy link", |f| f.id == "privacy-link")
+        .await;
+    s.press(Key::Enter).await;
+    s.wait_h1(t.privacy.title).await;
+    s.goto(&url(app, lang, "/pickup")).await;
+    s.tab_to("the code field", |f| f.id == "code").await;
+    s.type_text(&code).await;
+    s.press(Key::Enter).await;
+    s.wait_for("#error-summary").await;
+    assert!(
+        s.text("#code-error")
+            .await
+            .starts_with(&(t.err_code_unknown)(&meldpunt::i18n::Numbers {
+                session_idle_secs: 900,
+                session_max_secs: 7200,
+                retention_days: 183,
+                acknowledge_days: meldpunt::case::ACKNOWLEDGE_DAYS,
+                feedback_months: meldpunt::case::FEEDBACK_MONTHS,
+            }))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -537,6 +592,31 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     s.wait_for(".notice[role=status]").await;
     a.page(s, "thread-followup-sent").await;
 
+    // A second report, withdrawn: the confirmation, its error, done; the desk
+    // below lists it as withdrawn. Then signed in with the first code again.
+    let w = t.withdraw;
+    s.goto(&url(&app, lang, "/report")).await;
+    let second = send_report(s, lang, &report_text(lang, &marker()), None).await;
+    s.goto(&url(&app, lang, "/pickup")).await;
+    s.fill("#code", &second).await;
+    s.click("main form button[type=submit]").await;
+    s.wait_h1(t.thread_title).await;
+    s.click("a#withdraw-link").await;
+    s.wait_h1(w.confirm_title).await;
+    a.page(s, "withdraw-confirm").await;
+    a.focus_walk(s, "withdraw-confirm").await;
+    s.click("main form button[type=submit]").await;
+    s.wait_for("#error-summary").await;
+    a.page(s, "withdraw-not-ticked").await;
+    s.click("#confirm").await;
+    s.click("main form button[type=submit]").await;
+    s.wait_h1(w.done_title).await;
+    a.page(s, "withdrawn").await;
+    s.goto(&url(&app, lang, "/pickup")).await;
+    s.fill("#code", &code).await;
+    s.click("main form button[type=submit]").await;
+    s.wait_h1(t.thread_title).await;
+
     // Desk pages, with a passphrase-protected key.
     let desk = Desk::start(&app.base, &key, lang.code()).await;
     s.goto(&format!("{}/?launch=00", desk.base)).await;
@@ -557,6 +637,10 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     a.focus_walk(s, "desk-roster-first-use").await;
     s.click("#confirm-roster").await;
     s.wait_for("tr.case-row").await;
+    assert!(
+        s.exists("tr.withdrawal-row").await,
+        "the desk lists the withdrawal"
+    );
     a.page(s, "desk-inbox").await;
     a.focus_walk(s, "desk-inbox").await;
     s.goto(&format!("{}/?status=closed", desk.base)).await;
@@ -610,6 +694,16 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     s.goto(&format!("{}/stats", desk.base)).await;
     s.wait_for("#per-status").await;
     a.page(s, "desk-stats").await;
+    s.goto(&format!("{}/notifications", desk.base)).await;
+    s.wait_for("#notify-current").await;
+    a.page(s, "desk-notifications").await;
+    a.focus_walk(s, "desk-notifications").await;
+    s.fill("#email", "lid@example.org").await;
+    s.click("form[action$='/notifications'] button[type=submit]")
+        .await;
+    s.wait_for(".notice[role=status]").await;
+    assert!(s.text("#notify-current").await.contains("lid@example.org"));
+    a.page(s, "desk-notifications-saved").await;
     s.goto(&format!("{}/no-such-page", desk.base)).await;
     a.page(s, "desk-not-found").await;
     s.goto(&format!("{}/", desk.base)).await;
@@ -632,6 +726,10 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     s.goto(&url(&app, lang, "/no-such-page")).await;
     s.wait_h1(t.not_found_title).await;
     a.page(s, "not-found").await;
+    s.goto(&url(&app, lang, meldpunt::i18n::PRIVACY_PATH)).await;
+    s.wait_h1(t.privacy.title).await;
+    a.page(s, "privacy").await;
+    a.focus_walk(s, "privacy").await;
 
     // Too large: a portal that takes text forms of at most 4 KiB, and a long text
     // in the pickup form.

@@ -514,6 +514,42 @@ on_both_databases!(
             }
         });
         assert_eq!(s.desk.get(&s.case_path()).await.status, 502);
+        s.proxy.clear();
+        // A withdrawal notice is parsed like the rest: a hostile reference, a date
+        // that is not a day, or more than a reference and a day is refused.
+        for entry in [
+            json!({ "reference": escape.clone(), "withdrawn_on": "2026-12-01" }),
+            json!({ "reference": "MP-ABCDEF", "withdrawn_on": "<script>" }),
+            json!({ "reference": "MP-ABCDEF", "withdrawn_on": 1_764_547_200 }),
+        ] {
+            let shown = entry.clone();
+            s.proxy.set_rule(move |sent, upstream| {
+                if is_path(sent, "GET", "/api/v1/withdrawals") {
+                    Answer::json(200, &json!([entry.clone()]))
+                } else {
+                    or_empty(upstream)
+                }
+            });
+            let inbox = s.desk.get("/").await;
+            assert_eq!(inbox.status, 502, "{shown}: {}", inbox.body);
+            assert!(!inbox.body.contains("<script>") && !inbox.body.contains("../"));
+            s.proxy.clear();
+        }
+        // A well-formed one is shown as a reference and a day.
+        s.proxy.set_rule(move |sent, upstream| {
+            if is_path(sent, "GET", "/api/v1/withdrawals") {
+                Answer::json(200, &json!([{ "reference": "MP-ABCDEF", "withdrawn_on": "2026-12-01" }]))
+            } else {
+                or_empty(upstream)
+            }
+        });
+        let inbox = s.desk.get("/").await;
+        assert_eq!(inbox.status, 200, "{}", inbox.body);
+        assert_eq!(
+            texts(&inbox.html(), "tr.withdrawal-row td"),
+            ["MP-ABCDEF", "1 December 2026"]
+        );
+        s.proxy.clear();
         assert!(!outside.exists(), "nothing was written outside the export directory");
         let export_dir = s.desk.dir.path().join("exports");
         let written: Vec<_> = std::fs::read_dir(&export_dir)

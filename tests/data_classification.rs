@@ -1,5 +1,7 @@
 //! Checklist #35, the data-classification inventory: every column of the migrated
-//! schema, on SQLite and PostgreSQL, is tagged with exactly one class below, and a
+//! schema, on SQLite and PostgreSQL, is tagged with exactly one class in
+//! `meldpunt::storage::inventory::COLUMNS` (with the privacy-statement entry that
+//! tells reporters about it), and a
 //! column nobody classified (or a classification of a column that is gone) fails the
 //! test. A second test runs a real journey and checks that what the columns hold
 //! matches their class: dates to the day only (#32), age ciphertext only (#1), no
@@ -17,214 +19,11 @@ use meldpunt::crypto::{self, Identity, Recipient};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-/// What a column may hold, and so what a stolen database reveals through it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    /// age ciphertext (`age-encryption.org/v1`), sealed to the committee and/or a key
-    /// derived from a reporter secret.
-    Ciphertext,
-    /// A day, `YYYY-MM-DD`, never a time of day.
-    CoarseDate,
-    /// Workflow metadata that says nothing about who a reporter is: statuses,
-    /// sequence numbers, random ids, kinds, counts, padded sizes.
-    Public,
-    /// A one-way value of a secret (hashes, HKDF lookups and the key derived next to
-    /// them) or an installation secret in the settings table.
-    Secret,
-    /// A precise time that exists only to expire a session, challenge or pending
-    /// upload; the row is deleted (or the value cleared) when it has served.
-    Ephemeral,
-    /// About committee members (name, recipient, who did what, the audit log).
-    MemberData,
-}
-
-use Class::*;
-
-/// Every column of the schema: (table, column, class, why). A new migration adds its
-/// columns here, with a class from the list above, or this test fails.
-const CLASSIFICATION: &[(&str, &str, Class, &str)] = &[
-    // 0001_settings: installation_salt, form_token_key, audit_head (see SETTINGS).
-    ("settings", "name", Public, "fixed setting names"),
-    (
-        "settings",
-        "value",
-        Secret,
-        "salt, form-token key, audit chain head",
-    ),
-    // 0002_cases
-    ("cases", "id", Public, "128 random bits, hex"),
-    ("cases", "reference", Public, "MP- plus 6 random symbols"),
-    ("cases", "lookup", Secret, "HKDF(code, installation salt)"),
-    (
-        "cases",
-        "reporter_recipient",
-        Secret,
-        "X25519 public key of HKDF(code, salt): a one-way value of the code",
-    ),
-    ("cases", "status", Public, "workflow status"),
-    ("cases", "close_reason", Public, "one of a fixed list"),
-    ("cases", "received_on", CoarseDate, "day of receipt"),
-    ("cases", "acknowledged_on", CoarseDate, "day"),
-    ("cases", "feedback_due_on", CoarseDate, "day"),
-    ("cases", "closed_on", CoarseDate, "day"),
-    ("cases", "last_activity_on", CoarseDate, "day"),
-    ("cases", "purge_on", CoarseDate, "day the retention ends"),
-    // 0008_case_workflow
-    ("cases", "assigned_member", MemberData, "a member id"),
-    // 0003_messages
-    ("messages", "case_id", Public, "random case id"),
-    ("messages", "seq", Public, "sequence number within the case"),
-    (
-        "messages",
-        "author_kind",
-        Public,
-        "reporter, committee or note",
-    ),
-    ("messages", "written_on", CoarseDate, "day"),
-    (
-        "messages",
-        "recipients_fp",
-        Public,
-        "SHA-256 prefix of the committee recipient set",
-    ),
-    ("messages", "ciphertext", Ciphertext, "the sealed envelope"),
-    // 0008_case_workflow
-    (
-        "messages",
-        "member_id",
-        MemberData,
-        "who wrote a reply or note",
-    ),
-    ("messages", "committee_read", Public, "0 or 1"),
-    // 0015_member_reads: one row per member and case, the member's read mark.
-    ("member_reads", "member_id", MemberData, "a member id"),
-    ("member_reads", "case_id", Public, "random case id"),
-    (
-        "member_reads",
-        "last_seq",
-        MemberData,
-        "highest sequence number the member has seen",
-    ),
-    // 0004_reporter_sessions
-    (
-        "reporter_sessions",
-        "id",
-        Secret,
-        "hash of the cookie token",
-    ),
-    (
-        "reporter_sessions",
-        "sealed_state",
-        Ciphertext,
-        "case id and reporter key, sealed to a key from the token",
-    ),
-    (
-        "reporter_sessions",
-        "expires_at",
-        Ephemeral,
-        "idle expiry, row deleted on sign-out and expiry",
-    ),
-    // 0005_used_form_tokens
-    ("used_form_tokens", "nonce", Public, "128 random bits"),
-    (
-        "used_form_tokens",
-        "forget_on",
-        CoarseDate,
-        "day after the token expires",
-    ),
-    // 0006_members: a member's row is about the member (added_on is checked as a day).
-    ("members", "id", MemberData, "random member id"),
-    ("members", "name", MemberData, "the member's name"),
-    (
-        "members",
-        "recipient",
-        MemberData,
-        "the member's age recipient",
-    ),
-    ("members", "active", MemberData, "0 or 1"),
-    (
-        "members",
-        "added_on",
-        CoarseDate,
-        "day the member was added",
-    ),
-    // 0007_member_sign_in, 0011_sign_in_challenges
-    ("sign_in_challenges", "id", Public, "random challenge id"),
-    (
-        "sign_in_challenges",
-        "recipient",
-        MemberData,
-        "the public key a challenge was sealed to (a member's, or a stranger's that can never sign in)",
-    ),
-    (
-        "sign_in_challenges",
-        "answer_hash",
-        Secret,
-        "hash of the expected MAC",
-    ),
-    (
-        "sign_in_challenges",
-        "expires_at",
-        Ephemeral,
-        "deleted when answered or expired",
-    ),
-    ("member_sessions", "token_hash", Secret, "hash of the token"),
-    ("member_sessions", "member_id", MemberData, "a member id"),
-    (
-        "member_sessions",
-        "expires_at",
-        Ephemeral,
-        "deleted on sign-out and expiry",
-    ),
-    // 0009_audit_log: member actions, to the second, never content.
-    ("audit_log", "seq", MemberData, "position in the chain"),
-    (
-        "audit_log",
-        "at",
-        MemberData,
-        "Unix seconds of a member action",
-    ),
-    ("audit_log", "member_id", MemberData, "who"),
-    ("audit_log", "action", MemberData, "what"),
-    ("audit_log", "case_ref", MemberData, "case reference"),
-    ("audit_log", "prev_hash", MemberData, "chain link"),
-    ("audit_log", "hash", MemberData, "chain link"),
-    // 0010_attachments
-    ("attachments", "id", Public, "128 random bits, hex"),
-    (
-        "attachments",
-        "case_id",
-        Public,
-        "random case id, set when claimed",
-    ),
-    ("attachments", "seq", Public, "the message that lists it"),
-    ("attachments", "chunk_count", Public, "count"),
-    ("attachments", "stored_bytes", Public, "padded size"),
-    (
-        "attachments",
-        "pending_case",
-        Public,
-        "random case id while pending, cleared when claimed",
-    ),
-    (
-        "attachments",
-        "pending_until",
-        Ephemeral,
-        "cleanup time while pending, cleared when claimed",
-    ),
-    ("attachment_chunks", "attachment_id", Public, "random id"),
-    ("attachment_chunks", "idx", Public, "chunk number"),
-    (
-        "attachment_chunks",
-        "data",
-        Ciphertext,
-        "one age STREAM file in 1 MiB rows: row 0 holds the header",
-    ),
-];
-
-/// The rows the settings table may hold: a new setting is a new kind of stored value
-/// and must be classified too.
-const SETTINGS: &[&str] = &["audit_head", "form_token_key", "installation_salt"];
+// The inventory lives in the library (meldpunt::storage::inventory), because the
+// privacy statement is rendered from the same list: a column needs a class and a
+// statement entry there.
+use meldpunt::storage::inventory::Class::*;
+use meldpunt::storage::inventory::{COLUMNS, SETTINGS};
 
 const AGE_HEADER: &[u8] = b"age-encryption.org/v1\n";
 
@@ -271,7 +70,8 @@ async fn schema_columns(pool: &sqlx::AnyPool, sqlite: bool) -> BTreeSet<(String,
 fn inventory_problems(actual: &BTreeSet<(String, String)>) -> Option<String> {
     let mut classified = BTreeSet::new();
     let mut twice = Vec::new();
-    for (table, column, _, _) in CLASSIFICATION {
+    for c in COLUMNS {
+        let (table, column) = (c.table, c.column);
         if !classified.insert((table.to_string(), column.to_string())) {
             twice.push(format!("{table}.{column}"));
         }
@@ -288,7 +88,7 @@ fn inventory_problems(actual: &BTreeSet<(String, String)>) -> Option<String> {
         return None;
     }
     let mut msg = String::from(
-        "the data-classification inventory (tests/data_classification.rs, CLASSIFICATION) \
+        "the data-classification inventory (src/storage/inventory.rs, COLUMNS) \
          does not match the schema:\n",
     );
     if !unclassified.is_empty() {
@@ -319,7 +119,7 @@ on_both_databases!(
         let sqlite = app.sqlite_path().is_some();
         let pool = app.db().await;
         let actual = schema_columns(&pool, sqlite).await;
-        assert!(actual.len() >= CLASSIFICATION.len() / 2, "found the schema: {actual:?}");
+        assert!(actual.len() >= COLUMNS.len() / 2, "found the schema: {actual:?}");
         if let Some(problems) = inventory_problems(&actual) {
             panic!("{problems}");
         }
@@ -403,7 +203,8 @@ async fn member_sign_in(app: &TestApp, identity: &Identity) -> String {
 
 /// Fills every table: two reports (one with a file over a chunk), a reporter
 /// follow-up and a still-open reporter session; a member who signs in, leaves a
-/// challenge open, acknowledges, replies, assigns, marks read and closes a case.
+/// challenge open, acknowledges, replies, assigns, marks read and closes a case;
+/// a third report that its reporter withdraws.
 async fn journey(app: &TestApp) {
     let anna = Identity::generate();
     let anna_id = app.add_member("Anna", &anna.to_public().to_string());
@@ -508,6 +309,62 @@ async fn journey(app: &TestApp) {
     )
     .await;
     assert_eq!(status, 200, "{body}");
+
+    // A third report, withdrawn by its reporter: what stays is a withdrawal notice.
+    let code = app.submit_code("", "ingetrokken").await;
+    let cookie = app.sign_in("", &code).await;
+    let confirm = app.get("/withdraw", Some(&cookie)).await;
+    let withdrawn = app
+        .post_form(
+            "/withdraw",
+            &[
+                ("form_token".into(), form_token(&confirm.html())),
+                ("confirm".into(), "yes".into()),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.body);
+    assert_eq!(app.count("withdrawals").await, 1);
+
+    // Anna asks to be notified; tomorrow's daily check claims the day and tries to
+    // mail (no SMTP server listens there, so it fails and is kept for the next day).
+    let out = app.member_cli(&["member", "notify", "Anna", "--email", "anna@example.org"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let notifier = meldpunt::notify::Notifier {
+        mailer: meldpunt::notify::Mailer::new(
+            &meldpunt::notify::SmtpServer::PlainLoopback {
+                ip: std::net::Ipv4Addr::LOCALHOST.into(),
+                port,
+            },
+            meldpunt::notify::EmailAddress::parse("meldpunt@example.org").unwrap(),
+            None,
+        )
+        .unwrap(),
+        hour: 8,
+    };
+    let tomorrow = time::OffsetDateTime::now_utc().date().next_day().unwrap();
+    let storage = meldpunt::storage::Storage::connect(&app.database_url)
+        .await
+        .unwrap();
+    let run = meldpunt::notify::run_due(
+        &storage,
+        &notifier,
+        tomorrow.with_hms(8, 0, 0).unwrap().assume_utc(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(run.failed, 1);
+    storage.close().await;
 }
 
 /// Whether a text is exactly a day, `YYYY-MM-DD`, and a real one.
@@ -577,7 +434,8 @@ async fn column_values(pool: &sqlx::AnyPool, table: &str, column: &str) -> Vec<S
 /// Every problem with what the columns hold, one line each.
 async fn content_problems(pool: &sqlx::AnyPool) -> Vec<String> {
     let mut problems = Vec::new();
-    for (table, column, class, _) in CLASSIFICATION {
+    for c in COLUMNS {
+        let (table, column, class) = (&c.table, &c.column, &c.class);
         let at = format!("{table}.{column}");
         let values = column_values(pool, table, column).await;
         let filled = values.iter().filter(|v| !matches!(v, Stored::Null)).count();

@@ -1,6 +1,7 @@
 //! The W3C Nu HTML checker over every page and state a reporter or a committee
 //! member meets, in Dutch and in English: the portal's pages (landing, form and its
-//! error states, receipts, pickup, thread, sign-out, the error pages) and the desk's
+//! error states, receipts, pickup, thread, withdrawal, privacy statement, sign-out,
+//! the error pages) and the desk's
 //! (unlock, roster first use, change and confirmation, inbox, case page and its
 //! states, statistics, not found, forbidden, signed out). The pages come from the
 //! real portal and desk processes; the checker (`vnu-jar` from npm, pinned in
@@ -285,6 +286,20 @@ async fn collect(pages: &mut Pages, lang: Lang) {
     pages.add(&format!("{l}-desk-inbox-searched-and-sorted"), &r, 200);
     let r = desk.get("/go?reference=MP-000000").await;
     pages.add(&format!("{l}-desk-inbox-unknown-reference"), &r, 404);
+    let notify = desk.get("/notifications").await;
+    pages.add(&format!("{l}-desk-notifications"), &notify, 200);
+    let r = desk
+        .post("/notifications", &notify.html(), &[("email", "geen adres")])
+        .await;
+    pages.add(&format!("{l}-desk-notifications-error"), &r, 422);
+    let r = desk
+        .post(
+            "/notifications",
+            &notify.html(),
+            &[("email", "lid@example.org")],
+        )
+        .await;
+    pages.add(&format!("{l}-desk-notifications-saved"), &r, 200);
     // The case with the reporter's file: the one whose reporter is signed in.
     let mut link = None;
     for candidate in inbox_links(&inbox) {
@@ -442,6 +457,33 @@ async fn collect(pages: &mut Pages, lang: Lang) {
         .await;
     pages.add(&format!("{l}-thread-kept-text-back"), &r, 200);
     assert!(r.body.contains("written after the end"));
+
+    // Withdrawing the report: the confirmation, without the box ticked, and done.
+    let cookie = r.session_cookie().expect("signed in again");
+    let confirm = app.get(&p("/withdraw"), Some(&cookie)).await;
+    pages.add(&format!("{l}-withdraw-confirm"), &confirm, 200);
+    let token = form_token(&confirm.html());
+    let r = app
+        .post_form(
+            &p("/withdraw"),
+            &pairs(&[("form_token", &token)]),
+            Some(&cookie),
+        )
+        .await;
+    pages.add(&format!("{l}-withdraw-not-ticked"), &r, 422);
+    let token = form_token(&r.html());
+    let r = app
+        .post_form(
+            &p("/withdraw"),
+            &pairs(&[("form_token", &token), ("confirm", "yes")]),
+            Some(&cookie),
+        )
+        .await;
+    pages.add(&format!("{l}-withdrawn"), &r, 200);
+
+    // The privacy statement.
+    let r = app.get(&p(meldpunt::i18n::PRIVACY_PATH), None).await;
+    pages.add(&format!("{l}-privacy"), &r, 200);
 
     // Error pages.
     let r = app.get(&p("/no-such-page"), None).await;

@@ -392,7 +392,15 @@ on_both_databases!(
         assert_eq!(not_found.status, 422);
         assert!(not_found.headers.iter().all(|(name, _)| name != "set-cookie"));
         let page = scraper::Html::parse_document(&not_found.body);
-        assert_eq!(text(&page, ".field-error"), texts.err_code_unknown);
+        // The portal runs with the default session and retention settings.
+        let numbers = meldpunt::i18n::Numbers {
+            session_idle_secs: 900,
+            session_max_secs: 7200,
+            retention_days: 183,
+            acknowledge_days: meldpunt::case::ACKNOWLEDGE_DAYS,
+            feedback_months: meldpunt::case::FEEDBACK_MONTHS,
+        };
+        assert_eq!(text(&page, ".field-error"), (texts.err_code_unknown)(&numbers));
         assert_eq!(attr(&page, "input#code", "value"), None, "the code is not echoed");
         let typo = refs.typo.as_ref().expect("typos were sent");
         assert_eq!(typo.status, 422);

@@ -2,7 +2,8 @@
 //! loopback interface, the portal starts, serves the form, stores a report and lets
 //! its reporter back in — nothing it does needs to reach another host. Under strace
 //! it makes no network call of its own on SQLite, and only its database connections
-//! on PostgreSQL.
+//! on PostgreSQL. That holds with a member waiting for a notification mail, as long
+//! as no SMTP server is configured; with one, the trace shows that connection.
 
 use std::process::Command;
 
@@ -96,8 +97,9 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Runs `serve` under strace for a short journey and returns the trace.
-fn traced_journey(database_url: &str, dir: &std::path::Path) -> String {
+/// Runs `serve` under strace for a short journey and returns the trace; `extra`
+/// are more arguments for `serve`.
+fn traced_journey(database_url: &str, dir: &std::path::Path, extra: &[String]) -> String {
     let committee = meldpunt::crypto::Identity::generate();
     let recipients = dir.join("committee.txt");
     std::fs::write(&recipients, format!("{}\n", committee.to_public())).unwrap();
@@ -111,6 +113,7 @@ fn traced_journey(database_url: &str, dir: &std::path::Path) -> String {
         .args(["--database-url", database_url])
         .arg("--recipients")
         .arg(&recipients)
+        .args(extra)
         .env("MELDPUNT_DATA_DIR", dir)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -202,9 +205,108 @@ fn the_portal_on_sqlite_opens_no_network_connection_of_its_own() {
     }
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/db.sqlite", dir.path().display());
-    let trace = traced_journey(&url, dir.path());
+    // A notification is due in this hour, but no SMTP server is configured.
+    let hour = notification_due(&url);
+    let trace = traced_journey(&url, dir.path(), &["--notify-hour".into(), hour]);
     let calls = network_calls(&trace);
     assert!(calls.is_empty(), "outbound network calls: {calls:#?}");
+}
+
+/// Prepares the database at `url` so that a notification mail is due now: a member
+/// who opted in two days ago and a reporter message from yesterday. Returns the
+/// current UTC hour (after waiting out an hour's last two minutes), for `--notify-hour`.
+fn notification_due(url: &str) -> String {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
+            .args(args)
+            .args(["--database-url", url])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let member = meldpunt::crypto::Identity::generate()
+        .to_public()
+        .to_string();
+    run(&["member", "add", "--name", "Lid", "--recipient", &member]);
+    run(&["member", "notify", "Lid", "--email", "lid@example.org"]);
+    let now = time::OffsetDateTime::now_utc();
+    if now.minute() >= 58 {
+        let left = (60 - u64::from(now.minute())) * 60 - u64::from(now.second());
+        std::thread::sleep(std::time::Duration::from_secs(left + 1));
+    }
+    let now = time::OffsetDateTime::now_utc();
+    let yesterday = now.date().previous_day().unwrap().to_string();
+    let before = (now.date() - time::Duration::days(2)).to_string();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.unwrap();
+        sqlx::query(
+            "insert into cases (id, reference, lookup, reporter_recipient, status, \
+             received_on, feedback_due_on, last_activity_on) \
+             values ($1, 'MP-OFFLN1', $2, 'age1unused', 'received', $3, $3, $3)",
+        )
+        .bind("0123456789abcdef0123456789abcdef")
+        .bind(vec![1u8; 32])
+        .bind(&yesterday)
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "insert into messages (case_id, seq, author_kind, written_on, recipients_fp, ciphertext) \
+             values ($1, 1, 'reporter', $2, 'unused', $3)",
+        )
+        .bind("0123456789abcdef0123456789abcdef")
+        .bind(&yesterday)
+        .bind(vec![0u8; 16])
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query("update member_notifications set covered_through = $1")
+            .bind(&before)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    now.hour().to_string()
+}
+
+/// The control for the test above: the same due notification with an SMTP server
+/// configured (where nothing listens) shows up in the trace as a connection to it,
+/// and as nothing else.
+#[test]
+fn with_an_smtp_server_configured_the_portal_connects_to_it_and_nowhere_else() {
+    if !strace_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/db.sqlite", dir.path().display());
+    let hour = notification_due(&url);
+    let port = free_port();
+    let trace = traced_journey(
+        &url,
+        dir.path(),
+        &[
+            "--notify-hour".into(),
+            hour,
+            "--notify-smtp".into(),
+            format!("smtp+plain://127.0.0.1:{port}"),
+            "--notify-from".into(),
+            "meldpunt@example.org".into(),
+        ],
+    );
+    let calls = network_calls(&trace);
+    assert!(!calls.is_empty(), "the mail attempt is seen");
+    let target = format!("sin_port=htons({port})");
+    let elsewhere: Vec<&String> = calls.iter().filter(|l| !l.contains(&target)).collect();
+    assert!(
+        elsewhere.is_empty(),
+        "connections other than the SMTP server: {elsewhere:#?}"
+    );
 }
 
 #[test]
@@ -253,6 +355,7 @@ fn the_portal_on_postgresql_connects_only_to_its_database() {
     let trace = traced_journey(
         &format!("postgres://postgres@127.0.0.1:5432/{name}"),
         dir.path(),
+        &[],
     );
     psql(&format!("drop database {name} with (force)"));
     let calls = network_calls(&trace);

@@ -17,7 +17,7 @@ async fn journey(app: &TestApp, prefix: &str, received: &str, you: &str) {
         )
         .await;
     assert_eq!(receipt.status, 200, "{}", receipt.body);
-    assert_eq!(receipt.header("cache-control"), Some("no-store"));
+    assert_eq!(receipt.header("cache-control"), Some("no-store, no-cache"));
     let page = receipt.html();
     let code = common::pickup_code(&page);
     assert!(
@@ -32,7 +32,7 @@ async fn journey(app: &TestApp, prefix: &str, received: &str, you: &str) {
     let cookie = app.sign_in(prefix, &typed).await;
     let thread = app.get(&format!("{prefix}/thread"), Some(&cookie)).await;
     assert_eq!(thread.status, 200);
-    assert_eq!(thread.header("cache-control"), Some("no-store"));
+    assert_eq!(thread.header("cache-control"), Some("no-store, no-cache"));
     let page = thread.html();
     assert_eq!(text(&page, "#status"), received);
     assert!(

@@ -73,7 +73,11 @@ async fn redirects_carry_the_same_security_headers_as_pages() {
         assert!((300..400).contains(&r.status), "{what}: {}", r.status);
         assert_security_headers(r, what);
         assert_isolation_headers(r, what);
-        assert_eq!(r.header("cache-control"), Some("no-store"), "{what}");
+        assert_eq!(
+            r.header("cache-control"),
+            Some("no-store, no-cache"),
+            "{what}"
+        );
     }
 }
 
@@ -200,7 +204,7 @@ on_both_databases!(
         let app = TestApp::spawn(backend).await;
         let receipt = app.submit("", full_report("melding")).await;
         assert_eq!(receipt.status, 200);
-        assert_eq!(receipt.header("cache-control"), Some("no-store"));
+        assert_eq!(receipt.header("cache-control"), Some("no-store, no-cache"));
         let code = common::pickup_code(&receipt.html());
         let spellings = [
             code.clone(),

@@ -6,8 +6,9 @@ use meldpunt::case::Envelope;
 use meldpunt::protocol::sign_in::Challenge;
 use meldpunt::protocol::{
     AnswerRequest, AssignRequest, CaseDetail, CaseInfo, ChallengeRequest, HistoryEntry,
-    MemberInfo, RosterEntry, SignedIn, StatusRequest,
+    MemberInfo, NotifySettings, RosterEntry, SignedIn, StatusRequest, WithdrawalInfo,
 };
+use meldpunt::notify::EmailAddress;
 
 fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<ChallengeRequest>(data);
@@ -19,7 +20,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<Vec<MemberInfo>>(data);
     let _ = serde_json::from_slice::<Vec<RosterEntry>>(data);
     let _ = serde_json::from_slice::<Vec<HistoryEntry>>(data);
+    let _ = serde_json::from_slice::<Vec<WithdrawalInfo>>(data);
     let _ = serde_json::from_slice::<SignedIn>(data);
+    // Both sides parse the address in it again.
+    if let Ok(NotifySettings { email: Some(e) }) = serde_json::from_slice(data) {
+        let _ = EmailAddress::parse(&e);
+    }
     let _ = Challenge::parse(data);
     let _ = Envelope::from_bytes(data, "case", 1);
 });

@@ -327,7 +327,9 @@ pub async fn store(
 }
 
 /// Writes the ciphertext chunks that arrive on `rx` as chunk rows of attachment
-/// `id`, a batch per transaction, until the sealing side closes the channel.
+/// `id`, a batch per transaction, until the sealing side closes the channel. One
+/// batch is committed while the next one fills, so sealing does not wait for the
+/// database; commits stay in order because each waits for the one before.
 async fn write_chunks(
     storage: Storage,
     id: String,
@@ -335,18 +337,26 @@ async fn write_chunks(
 ) -> Result<(), AttachError> {
     let mut idx = 0;
     let mut batch = Vec::with_capacity(CHUNKS_PER_COMMIT);
+    let mut committing: Option<tokio::task::JoinHandle<Result<(), StorageError>>> = None;
     loop {
         let next = rx.recv().await;
         let done = next.is_none();
         batch.extend(next);
         if batch.len() == CHUNKS_PER_COMMIT || (done && !batch.is_empty()) {
+            if let Some(previous) = committing.take() {
+                previous.await.map_err(|_| AttachError::Task)??;
+            }
             let n = batch.len() as i64;
-            storage
-                .add_chunks(&id, idx, std::mem::take(&mut batch))
-                .await?;
+            let (storage, id, chunks) = (storage.clone(), id.clone(), std::mem::take(&mut batch));
+            committing = Some(tokio::spawn(async move {
+                storage.add_chunks(&id, idx, chunks).await
+            }));
             idx += n;
         }
         if done {
+            if let Some(last) = committing {
+                last.await.map_err(|_| AttachError::Task)??;
+            }
             return Ok(());
         }
     }

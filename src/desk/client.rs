@@ -27,8 +27,8 @@ use crate::protocol::sign_in::{self, ChallengeError};
 use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
     ChallengeResponse, CreatedAttachment, ErrorBody, HistoryEntry, MemberBrief, MemberId,
-    MemberInfo, MessageKind, RecipientText, ReportsRequest, RosterEntry, SealedReport, Seq,
-    SignedIn, StatusRequest, paths,
+    MemberInfo, MessageKind, NotifySettings, RecipientText, ReportsRequest, RosterEntry,
+    SealedReport, Seq, SignedIn, StatusRequest, WithdrawalInfo, paths,
 };
 
 /// The largest JSON answer the desk reads (a long case with every message).
@@ -209,6 +209,11 @@ impl Portal {
         Ok(detail)
     }
 
+    /// The cases reporters withdrew: reference and day only.
+    pub async fn withdrawals(&self) -> Result<Vec<WithdrawalInfo>, PortalError> {
+        self.get(paths::WITHDRAWALS).await
+    }
+
     /// The committee's members, active and disabled, for names and assignment.
     pub async fn members(&self) -> Result<Vec<MemberInfo>, PortalError> {
         self.get(paths::MEMBERS).await
@@ -221,6 +226,26 @@ impl Portal {
             return Err(PortalError::Decode);
         }
         Ok(roster)
+    }
+
+    /// Where the portal notifies this member that there is new activity, if anywhere.
+    pub async fn notifications(&self) -> Result<NotifySettings, PortalError> {
+        let settings: NotifySettings = self.get(paths::NOTIFICATIONS).await?;
+        // Shown on a page: only what parses as an address.
+        match &settings.email {
+            Some(e) if crate::notify::EmailAddress::parse(e).is_err() => Err(PortalError::Decode),
+            _ => Ok(settings),
+        }
+    }
+
+    /// Asks the portal to notify this member at `email`, or (with `None`) no longer.
+    pub async fn set_notifications(&self, email: Option<String>) -> Result<(), PortalError> {
+        let body = NotifySettings { email };
+        expect_ok(
+            self.send(|c, b| c.post(format!("{b}{}", paths::NOTIFICATIONS)).json(&body))
+                .await?,
+        )
+        .await
     }
 
     /// The portal's audit entries about a case.

@@ -185,7 +185,8 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
         Ok(p) => p,
         Err(r) => return r,
     };
-    let (cases, members) = match tokio::try_join!(portal.cases(), portal.members()) {
+    let fetched = tokio::try_join!(portal.cases(), portal.members(), portal.withdrawals());
+    let (cases, members, withdrawals) = match fetched {
         Ok(x) => x,
         Err(e) => return portal_error(state, &e),
     };
@@ -312,6 +313,28 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
                     } }
                     tbody {
                         @for r in &rows { (row(state, r, today)) }
+                    }
+                }
+            }
+        }
+        @if !withdrawals.is_empty() {
+            section aria-labelledby="withdrawn-heading" {
+                h2 id="withdrawn-heading" { (d.withdrawn_heading) }
+                p { (d.withdrawn_intro) }
+                div class="table-wrap" {
+                    table class="withdrawals" {
+                        thead { tr {
+                            th scope="col" { (d.col_reference) }
+                            th scope="col" { (d.col_withdrawn_on) }
+                        } }
+                        tbody {
+                            @for w in &withdrawals {
+                                tr class="withdrawal-row" data-reference=(w.reference) {
+                                    td { (w.reference) }
+                                    td { (state.lang.date(w.withdrawn_on)) }
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -47,6 +47,7 @@ pub fn page(
                                 ul {
                                     li { a href=(state.href("/")) { (d.nav_inbox) } }
                                     li { a href=(state.href("/stats")) { (d.nav_stats) } }
+                                    li { a href=(state.href("/notifications")) { (d.nav_notify) } }
                                     li { a href=(state.href("/roster")) { (state.trust_texts().nav_roster) } }
                                     li {
                                         form method="post" action=(state.href("/sign-out")) class="inline-form" {

@@ -11,6 +11,7 @@ mod export;
 mod history;
 mod inbox;
 mod layout;
+mod notify_page;
 mod pages;
 pub mod pins;
 mod roster_page;
@@ -267,6 +268,10 @@ pub fn router(state: SharedDesk) -> Router {
             get(case_actions::download),
         )
         .route(&p("/stats"), get(stats::stats))
+        .route(
+            &p("/notifications"),
+            get(notify_page::notify_page).post(notify_page::set_notify),
+        )
         .route(&p("/sign-out"), post(pages::sign_out))
         .route(
             &p("/static/style.css"),

@@ -63,6 +63,13 @@ pub struct DeskTexts {
     pub due_this_week: &'static str,
     /// Shown instead of the list when no case matches the filters.
     pub no_cases: &'static str,
+    /// Heading of the list of withdrawn cases.
+    pub withdrawn_heading: &'static str,
+    /// Under it: the reporter withdrew these; they were deleted with everything in
+    /// them, only the reference and the day are left.
+    pub withdrawn_intro: &'static str,
+    /// Column: the day a case was withdrawn.
+    pub col_withdrawn_on: &'static str,
     /// "Acknowledge by" before the deadline of a case not yet acknowledged.
     pub ack_by: &'static str,
     /// "Feedback by" before the deadline for feedback to the reporter.
@@ -273,6 +280,28 @@ pub struct DeskTexts {
     pub act_other: &'static str,
     /// Under the fingerprint: what to compare it with.
     pub fingerprint_hint: &'static str,
+    /// Navigation link to the notification setting.
+    pub nav_notify: &'static str,
+    /// Title of the notification page.
+    pub notify_title: &'static str,
+    /// What a notification says and does not say, and that the address is stored.
+    pub notify_intro: &'static str,
+    /// Before the address notifications go to now.
+    pub notify_current: &'static str,
+    /// Said when there is no address.
+    pub notify_none: &'static str,
+    /// Label of the address field.
+    pub notify_email_label: &'static str,
+    /// Button that saves the address.
+    pub notify_save: &'static str,
+    /// Button that stops notifications.
+    pub notify_stop: &'static str,
+    /// Shown after saving.
+    pub notify_saved: &'static str,
+    /// Shown after stopping.
+    pub notify_stopped: &'static str,
+    /// Error for an address that is not one.
+    pub notify_bad_email: &'static str,
 }
 
 pub static EN: DeskTexts = DeskTexts {
@@ -312,6 +341,9 @@ pub static EN: DeskTexts = DeskTexts {
     no_cases: "No cases match.",
     ack_by: "Acknowledge by",
     feedback_by: "Feedback by",
+    withdrawn_heading: "Withdrawn reports",
+    withdrawn_intro: "The reporter withdrew these reports. They were deleted with their messages and files; only the reference and the day are left.",
+    col_withdrawn_on: "Withdrawn on",
     case_title: "Case",
     received_on: "Received on",
     acknowledged_on: "Acknowledged on",
@@ -414,6 +446,17 @@ pub static EN: DeskTexts = DeskTexts {
     act_export: "Exported",
     act_other: "Other action:",
     fingerprint_hint: "Compare this fingerprint with the one your administrator gave you (they see it with “meldpunt member list”). If they differ, send nothing and contact the administrator.",
+    nav_notify: "Notifications",
+    notify_title: "E-mail about new activity",
+    notify_intro: "The portal can send you one e-mail a day after reporters have written something new. It only says that there is new activity: never which case, how much or when. It comes at a fixed hour, the day after. Your address is stored on the portal.",
+    notify_current: "Notifications go to",
+    notify_none: "You get no notifications.",
+    notify_email_label: "E-mail address",
+    notify_save: "Save",
+    notify_stop: "Stop notifications",
+    notify_saved: "Saved. The portal sends e-mail only when its administrator has set that up.",
+    notify_stopped: "Stopped. The portal has removed your address.",
+    notify_bad_email: "That is not a valid e-mail address.",
 };
 
 pub static NL: DeskTexts = DeskTexts {
@@ -453,6 +496,9 @@ pub static NL: DeskTexts = DeskTexts {
     no_cases: "Geen meldingen gevonden.",
     ack_by: "Bevestigen uiterlijk",
     feedback_by: "Terugkoppelen uiterlijk",
+    withdrawn_heading: "Ingetrokken meldingen",
+    withdrawn_intro: "De melder heeft deze meldingen ingetrokken. Ze zijn gewist met hun berichten en bestanden; alleen het kenmerk en de dag zijn over.",
+    col_withdrawn_on: "Ingetrokken op",
     case_title: "Melding",
     received_on: "Ontvangen op",
     acknowledged_on: "Bevestigd op",
@@ -555,4 +601,15 @@ pub static NL: DeskTexts = DeskTexts {
     act_export: "Geëxporteerd",
     act_other: "Andere actie:",
     fingerprint_hint: "Vergelijk deze vingerafdruk met de vingerafdruk die je van de beheerder kreeg (de beheerder ziet hem met “meldpunt member list”). Zijn ze verschillend? Verstuur dan niets en neem contact op met de beheerder.",
+    nav_notify: "E-mailbericht",
+    notify_title: "E-mail bij nieuwe activiteit",
+    notify_intro: "Het meldpunt kan je één e-mail per dag sturen als melders iets nieuws hebben geschreven. Daarin staat alleen dát er iets nieuws is: nooit welke melding, hoeveel of wanneer. De e-mail komt op een vast uur, de dag erna. Je adres wordt bewaard op het meldpunt.",
+    notify_current: "Berichten gaan naar",
+    notify_none: "Je krijgt geen berichten.",
+    notify_email_label: "E-mailadres",
+    notify_save: "Opslaan",
+    notify_stop: "Geen berichten meer",
+    notify_saved: "Opgeslagen. Het meldpunt stuurt alleen e-mail als de beheerder dat heeft ingesteld.",
+    notify_stopped: "Gestopt. Het meldpunt heeft je adres gewist.",
+    notify_bad_email: "Dat is geen geldig e-mailadres.",
 };

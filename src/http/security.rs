@@ -28,8 +28,8 @@ const FIXED: &[(&str, &str)] = &[
     ("cross-origin-embedder-policy", "require-corp"),
 ];
 
-/// Sets the fixed headers; `no-store` unless a handler chose its own caching
-/// (static files), no indexing except where a page allows it, the sandboxing policy
+/// Sets the fixed headers; `no-store, no-cache` unless a handler chose its own
+/// caching (static files), no indexing except where a page allows it, the sandboxing policy
 /// on downloads, and no header that names the server software.
 pub fn set_headers(response: &mut Response) {
     let h = response.headers_mut();
@@ -40,7 +40,12 @@ pub fn set_headers(response: &mut Response) {
         );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        // `no-store` alone is not enough: lynx ignores it and shows a signed-out
+        // reporter's thread again from its memory cache; it does refetch `no-cache`.
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store, no-cache"),
+        );
     }
     if !h.contains_key("x-robots-tag") {
         h.insert(

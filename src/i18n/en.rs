@@ -1,9 +1,37 @@
-use super::{Section, Texts};
+use super::{Block, Numbers, Section, Texts};
+
+mod rights;
+
+/// A configured length of time as people say it: "15 minutes", "2 hours".
+fn duration(secs: i64) -> String {
+    match secs {
+        3600 => "1 hour".to_owned(),
+        s if s >= 3600 && s % 3600 == 0 => format!("{} hours", s / 3600),
+        60 => "1 minute".to_owned(),
+        s if s % 60 == 0 => format!("{} minutes", s / 60),
+        1 => "1 second".to_owned(),
+        s => format!("{s} seconds"),
+    }
+}
+
+/// "That session ends ...": the same sentence wherever the session's limits are named.
+fn session_rule(n: &Numbers) -> String {
+    format!(
+        "That session ends when you sign out, when you do nothing for {}, and after {} in any case.",
+        duration(n.session_idle_secs),
+        duration(n.session_max_secs)
+    )
+}
 
 pub static EN: Texts = Texts {
     // ---- layout -------------------------------------------------------------
     site_name: "Reporting point for professional secrecy and privacy",
-    site_tagline: "From the investigative committee of the professional association of social workers",
+    site_tagline: |w| {
+        format!(
+            "A reporting point of the {}, {}",
+            w.committee, w.organisation
+        )
+    },
     skip_link: "Skip to content",
     other_language: "Nederlands",
     nav_label: "Main menu",
@@ -12,28 +40,49 @@ pub static EN: Texts = Texts {
     nav_pickup: "Use your code",
     footer_privacy: "No cookies, unless you sign in with your code. We do not keep IP addresses.",
     title_suffix: " — Reporting point for professional secrecy and privacy",
+    footer_privacy_link: "Privacy statement",
+    example_banner: "This is an example. The names and details on these pages come from the example profile (site.example.toml). Do not make a real report here.",
+    contact_heading: "Prefer personal contact?",
+    contact_intro: "You can also reach the committee directly. Note: you are then not anonymous. Do you want to stay anonymous? Then use the form.",
+    contact_email: "E-mail",
+    contact_phone: "Telephone",
+    contact_post: "Post",
+    privacy: &rights::PRIVACY,
+    withdraw: &rights::WITHDRAW,
+
+    // ---- members' notification mail ---------------------------------------------
+    notify_subject: "New activity on the reporting point",
+    notify_body: "There is new activity on the reporting point. Open the desk to read it.",
 
     // ---- landing page -------------------------------------------------------
     landing_title: "Worried about professional secrecy or privacy in social work?",
     landing_intro: "Here you can report concerns about professional secrecy and the privacy of clients. For example, when a neighbourhood team shares client files with volunteers. Or when someone at the municipality without a care role asks for client data. You stay anonymous.",
-    landing_who: Section {
+    landing_who: |w| Block {
         heading: "Who are we?",
-        paragraphs: &[
-            "This reporting point belongs to the investigative committee (onderzoekscommissie) of the professional association of social workers. The committee collects and looks into concerns about professional secrecy and privacy in social work.",
-            "Anyone can report here: social workers, other professionals, volunteers, interns, informal carers, clients and residents. You do not need to be a member of the association.",
+        paragraphs: vec![
+            format!(
+                "This reporting point belongs to the {} of the {} ({}). The committee collects and looks into concerns about professional secrecy and privacy in social work.",
+                w.committee, w.organisation, w.organisation_short
+            ),
+            format!(
+                "Anyone can report here: social workers, other professionals, volunteers, interns, informal carers, clients and residents. You do not need to be a member of the {}.",
+                w.organisation_short
+            ),
         ],
-        items: &[],
+        items: vec![],
     },
-    landing_can: Section {
+    landing_can: |w| {
+        Block {
         heading: "What the committee can do",
-        paragraphs: &["The committee reads every report. It can:"],
-        items: &[
-            "listen to your story;",
-            "give you advice about what you can do;",
-            "look into the matter and ask you questions;",
-            "talk to an organisation or the professional association when it sees a pattern;",
-            "publish findings and recommendations, without names and without anyone being recognisable.",
+        paragraphs: vec!["The committee reads every report. It can:".to_owned()],
+        items: vec![
+            "listen to your story;".to_owned(),
+            "give you advice about what you can do;".to_owned(),
+            "look into the matter and ask you questions;".to_owned(),
+            format!("talk to an organisation or to the {} when it sees a pattern;", w.organisation_short),
+            "publish findings and recommendations, without names and without anyone being recognisable.".to_owned(),
         ],
+    }
     },
     landing_cannot: Section {
         heading: "What the committee cannot do",
@@ -67,28 +116,33 @@ pub static EN: Texts = Texts {
             "Are you worried about domestic violence or child abuse? Call Veilig Thuis: 0800 2000. It is free, day and night.",
         ],
     },
-    landing_anonymity: Section {
+    landing_anonymity: |n| {
+        Block {
         heading: "How you stay anonymous",
-        paragraphs: &[
-            "You do not need an account or an e-mail address. We do not keep IP addresses. Your report is stored encrypted. Only the committee can read it, and you with your code.",
-            "After you send your report, you get a pickup code of 25 characters. With this code you come back later to read questions and answers. Have you lost the code? Then nobody can get it back.",
+        paragraphs: vec![
+            "You do not need an account or an e-mail address. We do not keep IP addresses. Your report is stored encrypted. Only the committee can read it, and you with your code.".to_owned(),
+            "After you send your report, you get a pickup code of 25 characters. With this code you come back later to read questions and answers. Have you lost the code? Then nobody can get it back.".to_owned(),
         ],
-        items: &[
-            "If you can, use your own device and your own network. So not the computer or wifi at work.",
-            "Tor Browser helps to hide who you are and where you are.",
-            "JavaScript is not needed. You can switch it off.",
-            "We only use a cookie when you sign in with your code. That session ends when you sign out, when you do nothing for 15 minutes, and after 2 hours in any case.",
-            "Be careful what you write. Details in your story can show who you are.",
+        items: vec![
+            "If you can, use your own device and your own network. So not the computer or wifi at work.".to_owned(),
+            "Tor Browser helps to hide who you are and where you are.".to_owned(),
+            "JavaScript is not needed. You can switch it off.".to_owned(),
+            format!("We only use a cookie when you sign in with your code. {}", session_rule(n)),
+            "Be careful what you write. Details in your story can show who you are.".to_owned(),
         ],
+    }
     },
-    landing_after: Section {
+    landing_after: |n| {
+        Block {
         heading: "What happens after you report?",
-        paragraphs: &[
-            "Within 7 days, the committee confirms that it has received your report.",
-            "Within 3 months after that, you get feedback. You then hear what the committee has done or will do with your report.",
-            "The committee may ask you questions in between. You read them with your pickup code. The reporting point does not send you e-mails, so check now and then yourself.",
+        paragraphs: vec![
+            format!("Within {} days, the committee confirms that it has received your report.", n.acknowledge_days),
+            format!("Within {} months after that, you get feedback. You then hear what the committee has done or will do with your report.", n.feedback_months),
+            "The committee may ask you questions in between. You read them with your pickup code. The reporting point does not send you e-mails, so check now and then yourself.".to_owned(),
+            format!("When your report is closed, we keep it for {} more days. Then we delete everything. You can also withdraw your report yourself before then.", n.retention_days),
         ],
-        items: &[],
+        items: vec![],
+    }
     },
     landing_start: "Make a report",
     landing_have_code: "I already have a pickup code",
@@ -185,13 +239,23 @@ pub static EN: Texts = Texts {
 
     // ---- pickup -------------------------------------------------------------
     pickup_title: "Open your report with your code",
-    pickup_intro: "Did you make a report before? Then enter your pickup code. You can read the committee's questions and answers, and send a message yourself. After you sign in, we use one cookie. That session ends when you sign out, when you do nothing for 15 minutes, and after 2 hours in any case.",
+    pickup_intro: |n| {
+        format!(
+            "Did you make a report before? Then enter your pickup code. You can read the committee's questions and answers, and send a message yourself. After you sign in, we use one cookie. {}",
+            session_rule(n)
+        )
+    },
     code_label: "Pickup code",
     code_hint: "The code has 25 characters. Spaces, dashes, capital letters and small letters do not matter.",
     pickup_button: "Open report",
     err_code_typo: "There is probably a typing mistake in the code. Compare the code character by character with what you wrote down.",
     err_code_format: "This is not a valid code. A code has 25 characters. Check that you copied everything correctly.",
-    err_code_unknown: "We cannot find a report for this code. Please check the code again. Was your report closed some time ago? Then it may have been removed.",
+    err_code_unknown: |n| {
+        format!(
+            "We cannot find a report for this code. Please check the code again. A report is deleted {} days after it is closed, and at once when it is withdrawn. The code then no longer works.",
+            n.retention_days
+        )
+    },
 
     // ---- thread -------------------------------------------------------------
     thread_title: "Your report and messages",
@@ -226,12 +290,23 @@ pub static EN: Texts = Texts {
     followup_button: "Send message",
     followup_sent: "Your message has been sent and stored encrypted.",
     err_followup_empty: "Your message is empty. Please write something first.",
-    thread_closed_note: "This report is closed. You can no longer send new messages. Do you want to report something new? Then make a new report.",
+    thread_closed_note: |n| {
+        format!(
+            "This report is closed. You can no longer send new messages. We delete the report {} days after it was closed. Do you want to report something new? Then make a new report.",
+            n.retention_days
+        )
+    },
     signout_button: "Sign out",
     signout_hint: "Sign out when you are done. Especially on a computer you share with others.",
     signed_out_title: "You are signed out",
     signed_out_text: "You are signed out. Are you using a computer you share with others? Then also close the browser window.",
-    session_ended: "Your session has ended. This happens when you sign out, when you do nothing for 15 minutes, and after 2 hours. Enter your code again to continue.",
+    session_ended: |n| {
+        format!(
+            "Your session has ended. This happens when you sign out, when you do nothing for {}, and after {}. Enter your code again to continue.",
+            duration(n.session_idle_secs),
+            duration(n.session_max_secs)
+        )
+    },
     message_unreadable: "This message cannot be shown. Ask the committee in a new message to send it again.",
     kept_text_label: "Your message that has not been sent",
     kept_text_hint: "This is what you wrote. It has not been sent. Enter your code: your message will then be back in the message box and you can send it. Had you chosen files? Then choose them again.",

@@ -1,9 +1,31 @@
-use super::{Section, Texts};
+use super::{Block, Numbers, Section, Texts};
+
+mod rights;
+
+/// A configured length of time as people say it: "15 minuten", "2 uur".
+fn duration(secs: i64) -> String {
+    match secs {
+        s if s >= 3600 && s % 3600 == 0 => format!("{} uur", s / 3600),
+        60 => "1 minuut".to_owned(),
+        s if s % 60 == 0 => format!("{} minuten", s / 60),
+        1 => "1 seconde".to_owned(),
+        s => format!("{s} seconden"),
+    }
+}
+
+/// "Je sessie stopt ...": the same sentence wherever the session's limits are named.
+fn session_rule(n: &Numbers) -> String {
+    format!(
+        "Die sessie stopt als je uitlogt, als je {} niets doet, en in elk geval na {}.",
+        duration(n.session_idle_secs),
+        duration(n.session_max_secs)
+    )
+}
 
 pub static NL: Texts = Texts {
     // ---- layout -------------------------------------------------------------
     site_name: "Meldpunt beroepsgeheim en privacy",
-    site_tagline: "Van de onderzoekscommissie van de beroepsvereniging van sociaal werkers",
+    site_tagline: |w| format!("Een meldpunt van de {}, {}", w.committee, w.organisation),
     skip_link: "Naar de inhoud",
     other_language: "English",
     nav_label: "Hoofdmenu",
@@ -12,28 +34,49 @@ pub static NL: Texts = Texts {
     nav_pickup: "Ophalen met code",
     footer_privacy: "Geen cookies, behalve als je inlogt met je code. We bewaren geen IP-adressen.",
     title_suffix: " — Meldpunt beroepsgeheim en privacy",
+    footer_privacy_link: "Privacyverklaring",
+    example_banner: "Dit is een voorbeeld. De namen en gegevens op deze pagina's komen uit het voorbeeldprofiel (site.example.toml). Doe hier geen echte melding.",
+    contact_heading: "Liever persoonlijk contact?",
+    contact_intro: "Je kunt de commissie ook rechtstreeks bereiken. Let op: dan ben je niet anoniem. Wil je anoniem blijven? Gebruik dan het formulier.",
+    contact_email: "E-mail",
+    contact_phone: "Telefoon",
+    contact_post: "Post",
+    privacy: &rights::PRIVACY,
+    withdraw: &rights::WITHDRAW,
+
+    // ---- members' notification mail ---------------------------------------------
+    notify_subject: "Nieuwe activiteit op het meldpunt",
+    notify_body: "Er is nieuwe activiteit op het meldpunt. Open de desk om te lezen wat er is.",
 
     // ---- landing page -------------------------------------------------------
     landing_title: "Zorgen over beroepsgeheim of privacy in het sociaal werk?",
     landing_intro: "Hier meld je zorgen over het beroepsgeheim en de privacy van cliënten. Bijvoorbeeld als een wijkteam dossiers deelt met vrijwilligers. Of als iemand van de gemeente zonder zorgtaak om gegevens van cliënten vraagt. Je blijft anoniem.",
-    landing_who: Section {
+    landing_who: |w| Block {
         heading: "Wie zijn wij?",
-        paragraphs: &[
-            "Dit meldpunt is van de onderzoekscommissie van de beroepsvereniging van sociaal werkers. De commissie verzamelt en onderzoekt zorgen over beroepsgeheim en privacy in het sociaal werk.",
-            "Iedereen kan hier melden: sociaal werkers, andere professionals, vrijwilligers, stagiairs, mantelzorgers, cliënten en bewoners. Je hoeft geen lid te zijn van de vereniging.",
+        paragraphs: vec![
+            format!(
+                "Dit meldpunt is van de {} van de {} ({}). De commissie verzamelt en onderzoekt zorgen over beroepsgeheim en privacy in het sociaal werk.",
+                w.committee, w.organisation, w.organisation_short
+            ),
+            format!(
+                "Iedereen kan hier melden: sociaal werkers, andere professionals, vrijwilligers, stagiairs, mantelzorgers, cliënten en bewoners. Je hoeft geen lid te zijn van de {}.",
+                w.organisation_short
+            ),
         ],
-        items: &[],
+        items: vec![],
     },
-    landing_can: Section {
+    landing_can: |w| {
+        Block {
         heading: "Wat de commissie kan doen",
-        paragraphs: &["De commissie leest elke melding. Ze kan:"],
-        items: &[
-            "naar je verhaal luisteren;",
-            "je advies geven over wat je kunt doen;",
-            "onderzoek doen en je vragen stellen;",
-            "met een organisatie of de beroepsvereniging praten als ze een patroon ziet;",
-            "bevindingen en aanbevelingen openbaar maken, zonder namen en zonder dat iemand herkenbaar is.",
+        paragraphs: vec!["De commissie leest elke melding. Ze kan:".to_owned()],
+        items: vec![
+            "naar je verhaal luisteren;".to_owned(),
+            "je advies geven over wat je kunt doen;".to_owned(),
+            "onderzoek doen en je vragen stellen;".to_owned(),
+            format!("met een organisatie of met de {} praten als ze een patroon ziet;", w.organisation_short),
+            "bevindingen en aanbevelingen openbaar maken, zonder namen en zonder dat iemand herkenbaar is.".to_owned(),
         ],
+    }
     },
     landing_cannot: Section {
         heading: "Wat de commissie niet kan doen",
@@ -67,28 +110,33 @@ pub static NL: Texts = Texts {
             "Maak je je zorgen over huiselijk geweld of kindermishandeling? Bel Veilig Thuis: 0800 2000. Dat is gratis en kan dag en nacht.",
         ],
     },
-    landing_anonymity: Section {
+    landing_anonymity: |n| {
+        Block {
         heading: "Zo blijf je anoniem",
-        paragraphs: &[
-            "Je hebt geen account en geen e-mailadres nodig. We bewaren geen IP-adressen. Je melding wordt versleuteld opgeslagen. Alleen de commissie kan hem lezen, en jij met je code.",
-            "Na het versturen krijg je een ophaalcode van 25 tekens. Met die code kom je later terug om de vragen en antwoorden te lezen. Ben je de code kwijt? Dan kan niemand hem terughalen.",
+        paragraphs: vec![
+            "Je hebt geen account en geen e-mailadres nodig. We bewaren geen IP-adressen. Je melding wordt versleuteld opgeslagen. Alleen de commissie kan hem lezen, en jij met je code.".to_owned(),
+            "Na het versturen krijg je een ophaalcode van 25 tekens. Met die code kom je later terug om de vragen en antwoorden te lezen. Ben je de code kwijt? Dan kan niemand hem terughalen.".to_owned(),
         ],
-        items: &[
-            "Gebruik als het kan een eigen apparaat en een eigen netwerk. Dus niet de computer of de wifi van je werk.",
-            "Tor Browser helpt om te verbergen wie je bent en waar je bent.",
-            "JavaScript is niet nodig. Je mag het uitzetten.",
-            "We gebruiken alleen een cookie als je inlogt met je code. Die sessie stopt als je uitlogt, als je 15 minuten niets doet, en in elk geval na 2 uur.",
-            "Let op wat je schrijft. Details in je verhaal kunnen laten zien wie je bent.",
+        items: vec![
+            "Gebruik als het kan een eigen apparaat en een eigen netwerk. Dus niet de computer of de wifi van je werk.".to_owned(),
+            "Tor Browser helpt om te verbergen wie je bent en waar je bent.".to_owned(),
+            "JavaScript is niet nodig. Je mag het uitzetten.".to_owned(),
+            format!("We gebruiken alleen een cookie als je inlogt met je code. {}", session_rule(n)),
+            "Let op wat je schrijft. Details in je verhaal kunnen laten zien wie je bent.".to_owned(),
         ],
+    }
     },
-    landing_after: Section {
+    landing_after: |n| {
+        Block {
         heading: "Wat gebeurt er na je melding?",
-        paragraphs: &[
-            "Binnen 7 dagen bevestigt de commissie dat ze je melding heeft ontvangen.",
-            "Binnen 3 maanden daarna krijg je een terugkoppeling. Je hoort dan wat de commissie met je melding heeft gedaan of nog gaat doen.",
-            "De commissie kan je tussendoor vragen stellen. Die lees je met je ophaalcode. Het meldpunt stuurt je geen e-mail, dus kijk af en toe zelf.",
+        paragraphs: vec![
+            format!("Binnen {} dagen bevestigt de commissie dat ze je melding heeft ontvangen.", n.acknowledge_days),
+            format!("Binnen {} maanden daarna krijg je een terugkoppeling. Je hoort dan wat de commissie met je melding heeft gedaan of nog gaat doen.", n.feedback_months),
+            "De commissie kan je tussendoor vragen stellen. Die lees je met je ophaalcode. Het meldpunt stuurt je geen e-mail, dus kijk af en toe zelf.".to_owned(),
+            format!("Als je melding is afgesloten, bewaren we hem nog {} dagen. Daarna wissen we alles. Je kunt je melding ook zelf eerder intrekken.", n.retention_days),
         ],
-        items: &[],
+        items: vec![],
+    }
     },
     landing_start: "Een melding doen",
     landing_have_code: "Ik heb al een ophaalcode",
@@ -185,13 +233,23 @@ pub static NL: Texts = Texts {
 
     // ---- pickup -------------------------------------------------------------
     pickup_title: "Je melding ophalen met je code",
-    pickup_intro: "Heb je eerder een melding gedaan? Vul dan je ophaalcode in. Je leest de vragen en antwoorden van de commissie, en je kunt zelf een bericht sturen. Na het inloggen gebruiken we één cookie. Die sessie stopt als je uitlogt, als je 15 minuten niets doet, en in elk geval na 2 uur.",
+    pickup_intro: |n| {
+        format!(
+            "Heb je eerder een melding gedaan? Vul dan je ophaalcode in. Je leest de vragen en antwoorden van de commissie, en je kunt zelf een bericht sturen. Na het inloggen gebruiken we één cookie. {}",
+            session_rule(n)
+        )
+    },
     code_label: "Ophaalcode",
     code_hint: "De code heeft 25 tekens. Spaties, streepjes, hoofdletters en kleine letters maken niet uit.",
     pickup_button: "Melding openen",
     err_code_typo: "Er zit waarschijnlijk een typefout in de code. Vergelijk de code teken voor teken met wat je hebt opgeschreven.",
     err_code_format: "Dit is geen geldige code. Een code heeft 25 tekens. Kijk of je alles goed hebt overgenomen.",
-    err_code_unknown: "We vinden geen melding bij deze code. Kijk de code nog eens na. Is je melding al een tijd geleden afgesloten? Dan is hij misschien verwijderd.",
+    err_code_unknown: |n| {
+        format!(
+            "We vinden geen melding bij deze code. Kijk de code nog eens na. Een melding wordt {} dagen na het afsluiten gewist, en meteen als hij is ingetrokken. Dan werkt de code niet meer.",
+            n.retention_days
+        )
+    },
 
     // ---- thread -------------------------------------------------------------
     thread_title: "Je melding en berichten",
@@ -226,12 +284,23 @@ pub static NL: Texts = Texts {
     followup_button: "Bericht versturen",
     followup_sent: "Je bericht is verstuurd en versleuteld opgeslagen.",
     err_followup_empty: "Je bericht is leeg. Schrijf eerst iets.",
-    thread_closed_note: "Deze melding is afgesloten. Je kunt geen nieuwe berichten meer sturen. Wil je iets nieuws melden? Doe dan een nieuwe melding.",
+    thread_closed_note: |n| {
+        format!(
+            "Deze melding is afgesloten. Je kunt geen nieuwe berichten meer sturen. We wissen de melding {} dagen na het afsluiten. Wil je iets nieuws melden? Doe dan een nieuwe melding.",
+            n.retention_days
+        )
+    },
     signout_button: "Uitloggen",
     signout_hint: "Log uit als je klaar bent. Zeker op een computer die je met anderen deelt.",
     signed_out_title: "Je bent uitgelogd",
     signed_out_text: "Je bent uitgelogd. Zit je op een computer die je met anderen deelt? Sluit dan ook het browservenster.",
-    session_ended: "Je sessie is gestopt. Dat gebeurt als je uitlogt, als je 15 minuten niets doet, en na 2 uur. Vul je code opnieuw in om verder te gaan.",
+    session_ended: |n| {
+        format!(
+            "Je sessie is gestopt. Dat gebeurt als je uitlogt, als je {} niets doet, en na {}. Vul je code opnieuw in om verder te gaan.",
+            duration(n.session_idle_secs),
+            duration(n.session_max_secs)
+        )
+    },
     message_unreadable: "Dit bericht kan niet worden getoond. Vraag de commissie in een nieuw bericht om het opnieuw te sturen.",
     kept_text_label: "Je bericht dat nog niet is verstuurd",
     kept_text_hint: "Dit had je geschreven. Het is nog niet verstuurd. Vul je code in: daarna staat het weer in het berichtvak en kun je het versturen. Had je bestanden gekozen? Kies die dan opnieuw.",

@@ -36,6 +36,10 @@ pub mod paths {
     pub const CASES: &str = "/api/v1/cases";
     /// POST: the sealed reports of listed cases.
     pub const REPORTS: &str = "/api/v1/reports";
+    /// GET the signed-in member's notification address; POST to set or clear it.
+    pub const NOTIFICATIONS: &str = "/api/v1/notifications";
+    /// The cases reporters withdrew: reference and day only.
+    pub const WITHDRAWALS: &str = "/api/v1/withdrawals";
 
     /// Route patterns as the portal's router names them.
     pub mod routes {
@@ -304,6 +308,14 @@ pub struct StatusRequest {
     pub reason: Option<CloseReason>,
 }
 
+/// `GET` and `POST /api/v1/notifications`: where the signed-in member is told that
+/// there is new activity, or `None` for not at all. The portal checks the address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifySettings {
+    /// The e-mail address, at most 254 characters.
+    pub email: Option<String>,
+}
+
 /// `POST /api/v1/cases/{id}/assign`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssignRequest {
@@ -382,6 +394,16 @@ impl HistoryAction {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What stays of a case its reporter withdrew: its reference and the day, nothing
+/// else. The case itself is gone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WithdrawalInfo {
+    /// The withdrawn case's reference.
+    pub reference: Reference,
+    /// The day it was withdrawn.
+    pub withdrawn_on: Date,
 }
 
 /// The body of every refusal.

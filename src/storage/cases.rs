@@ -370,14 +370,31 @@ impl Storage {
 
     /// Deletes closed cases whose retention has ended; their codes stop working.
     pub async fn purge_closed(&self, today: Date) -> Result<u64> {
-        Ok(
+        let mut conn = self.pool.acquire().await?;
+        delete_cases(&mut conn, Purge::RetentionEnded(today)).await
+    }
+}
+
+/// Which cases to delete.
+pub(super) enum Purge<'a> {
+    /// Closed cases whose purge day has passed.
+    RetentionEnded(Date),
+    /// One case its reporter withdrew.
+    Withdrawn(&'a str),
+}
+
+/// The one place cases are deleted, for retention and withdrawal alike: messages,
+/// attachments and their chunks go with the case (`on delete cascade`), and the
+/// database's own deletion settings (SQLite's `secure_delete`) apply to all of it.
+pub(super) async fn delete_cases(conn: &mut sqlx::AnyConnection, which: Purge<'_>) -> Result<u64> {
+    let query = match which {
+        Purge::RetentionEnded(today) => {
             sqlx::query("delete from cases where purge_on is not null and purge_on < $1")
                 .bind(day(today))
-                .execute(&self.pool)
-                .await?
-                .rows_affected(),
-        )
-    }
+        }
+        Purge::Withdrawn(id) => sqlx::query("delete from cases where id = $1").bind(id.to_owned()),
+    };
+    Ok(query.execute(conn).await?.rows_affected())
 }
 
 fn case_from_row(r: &sqlx::any::AnyRow) -> Result<CaseRow> {
@@ -408,7 +425,7 @@ impl FromStr for CloseReason {
 }
 
 /// Inserts the nonce; false when it was there already (the form was sent before).
-async fn consume_form_nonce(
+pub(super) async fn consume_form_nonce(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     form: &FormNonce<'_>,
 ) -> Result<bool> {

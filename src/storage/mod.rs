@@ -5,21 +5,28 @@
 //!
 //! One file per table or concern: `cases.rs` (cases and messages), `sessions.rs`
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
-//! operations), `members.rs`, `audit.rs` and `attachments.rs`. This file holds the
+//! operations), `members.rs`, `notifications.rs` (members' content-free notifications),
+//! `audit.rs`, `attachments.rs` and `withdrawals.rs`; `inventory.rs` lists every column
+//! with its class and privacy-statement entry. This file holds the
 //! connection, the error type and the helpers they share.
 
 mod attachments;
 mod audit;
 mod cases;
+pub mod inventory;
 mod members;
+mod notifications;
 mod sessions;
 mod settings;
+mod withdrawals;
 
 pub use attachments::AttachmentRow;
 pub use audit::{AuditEntry, AuditProblem};
 pub use cases::{CaseRow, CaseSummary, FormNonce, MessageRow, NewCase, NewMessage};
 pub use members::MemberRow;
+pub use notifications::NotifyRow;
 pub use settings::InstallationSecrets;
+pub use withdrawals::{Withdrawal, WithdrawalRow};
 
 use std::path::Path;
 use std::time::Duration;
@@ -181,8 +188,14 @@ impl Storage {
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     if conn.backend_name() == "SQLite" {
+                        // The page size counts only for a new, empty database (first,
+                        // before WAL mode): 32 KiB pages write the chunk rows of large
+                        // files about twice as fast as 4 KiB ones with the same
+                        // fsyncs, and small commits are no slower. An existing
+                        // database keeps its page size.
                         conn.execute(
-                            "pragma journal_mode = wal; pragma synchronous = full; \
+                            "pragma page_size = 32768; \
+                             pragma journal_mode = wal; pragma synchronous = full; \
                              pragma busy_timeout = 5000; pragma foreign_keys = on; \
                              pragma secure_delete = on;",
                         )
@@ -217,5 +230,21 @@ mod tests {
         // The message names it, so it is not also given as the source (a log that
         // follows the chain would print it twice).
         assert!(std::error::Error::source(&e).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_new_sqlite_database_gets_32_kib_pages_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        let storage = Storage::connect(&url).await.unwrap();
+        let page: i64 = sqlx::query_scalar("pragma page_size")
+            .fetch_one(&storage.pool)
+            .await
+            .unwrap();
+        let mode: String = sqlx::query_scalar("pragma journal_mode")
+            .fetch_one(&storage.pool)
+            .await
+            .unwrap();
+        assert_eq!((page, mode.as_str()), (32768, "wal"));
     }
 }

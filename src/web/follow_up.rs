@@ -119,7 +119,11 @@ async fn store(
         return Ok(session_ended(state, lang, &text));
     };
     if case.status == Status::Closed {
-        let form = again(text, t.thread_closed_note.to_owned(), StatusCode::CONFLICT);
+        let form = again(
+            text,
+            (t.thread_closed_note)(&state.numbers()),
+            StatusCode::CONFLICT,
+        );
         return render_thread(state, lang, &session, form, None).await;
     }
     let reporter =

@@ -17,6 +17,8 @@ pub enum Purpose {
     Report,
     /// The follow-up form of a session.
     FollowUp,
+    /// The confirmation that withdraws a session's report.
+    Withdraw,
 }
 
 impl Purpose {
@@ -24,6 +26,7 @@ impl Purpose {
         match self {
             Purpose::Report => b"meldpunt v1 form report",
             Purpose::FollowUp => b"meldpunt v1 form follow-up",
+            Purpose::Withdraw => b"meldpunt v1 form withdraw",
         }
     }
 }

@@ -1,11 +1,18 @@
 //! The page frame every reporter page shares: language, skip link, header with the
-//! language switch, main landmark, footer. No scripts, no external resources.
+//! language switch and the names from the site profile, main landmark, footer with
+//! the privacy statement. No scripts, no external resources.
+//!
+//! A handler answers with a [`Page`]; the frame around it is drawn by
+//! `security::frame`, the one layer that knows the site profile, so no handler can
+//! forget it and the error pages made by the layers get the same frame. That layer
+//! also adds `Onion-Location`, which belongs on HTML pages only.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-use crate::i18n::{Lang, Texts};
+use crate::i18n::{Lang, PRIVACY_PATH, Texts};
+use crate::site::Site;
 
 /// Marks a response whose body is already a finished page, so the error-page layer
 /// leaves it alone.
@@ -14,6 +21,7 @@ pub struct Rendered;
 
 /// A complete page: status, language, and where the language switch leads (`None`
 /// hides it, e.g. on the receipt, where leaving would lose the code).
+#[derive(Clone)]
 pub struct Page {
     pub status: StatusCode,
     pub lang: Lang,
@@ -44,9 +52,10 @@ impl Page {
         self
     }
 
-    pub fn render(&self) -> Markup {
+    pub fn render(&self, site: &Site) -> Markup {
         let t = self.lang.texts();
         let lang = self.lang;
+        let who = site.who(lang);
         html! {
             (DOCTYPE)
             html lang=(lang.code()) {
@@ -60,10 +69,13 @@ impl Page {
                 }
                 body {
                     a class="skip-link" href="#main" { (t.skip_link) }
+                    @if site.example {
+                        p class="example-banner" id="example-banner" { (t.example_banner) }
+                    }
                     header class="site-header" {
                         div class="site-header-inner" {
                             p class="site-name" { a href=(lang.path("/")) { (t.site_name) } }
-                            p class="site-tagline" { (t.site_tagline) }
+                            p class="site-tagline" { ((t.site_tagline)(&who)) }
                             nav aria-label=(t.nav_label) {
                                 ul {
                                     li { a href=(lang.path("/")) { (t.nav_home) } }
@@ -86,6 +98,7 @@ impl Page {
                     }
                     footer class="site-footer" {
                         p { (t.footer_privacy) }
+                        p { a href=(lang.path(PRIVACY_PATH)) id="privacy-link" { (t.footer_privacy_link) } }
                     }
                 }
             }
@@ -93,16 +106,26 @@ impl Page {
     }
 }
 
+/// A page waiting for its frame: [`frame`] draws it.
+#[derive(Clone)]
+struct Unframed(Page);
+
 impl IntoResponse for Page {
     fn into_response(self) -> Response {
-        let mut response = (self.status, self.render()).into_response();
+        let mut response = self.status.into_response();
         response.extensions_mut().insert(Rendered);
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
+        response.extensions_mut().insert(Unframed(self));
         response
     }
+}
+
+/// The page a handler answered with, taken out of its response to be drawn in its
+/// frame (see `security::frame`).
+pub(super) fn take_page(response: &mut Response) -> Option<Page> {
+    response
+        .extensions_mut()
+        .remove::<Unframed>()
+        .map(|Unframed(page)| page)
 }
 
 /// A simple page with a title, one paragraph and a link home; used for errors and

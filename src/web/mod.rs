@@ -8,6 +8,7 @@ pub mod form_token;
 mod layout;
 mod pages;
 mod pickup;
+mod privacy;
 pub mod ratelimit;
 pub mod report_form;
 pub mod security;
@@ -17,6 +18,7 @@ mod state;
 pub mod static_files;
 mod thread;
 pub mod upload;
+mod withdraw;
 
 use std::time::Duration;
 
@@ -68,6 +70,7 @@ fn reporter_pages(upload_limit: usize) -> Router<SharedState> {
         )
         .route("/thread/files/{id}", get(thread::download))
         .route("/sign-out", post(thread::sign_out))
+        .route("/withdraw", get(withdraw::confirm).post(withdraw::withdraw))
 }
 
 /// Debug builds only, and only when asked: a route that panics, so the tests can
@@ -93,8 +96,16 @@ fn committee_api() -> Router<SharedState> {
         .route("/api/v1/sign-out", post(api::sign_out))
         .route("/api/v1/members", get(api::members))
         .route(crate::protocol::paths::ROSTER, get(api::roster))
+        .route(
+            crate::protocol::paths::NOTIFICATIONS,
+            get(api::notifications).post(api::set_notifications),
+        )
         .route("/api/v1/cases", get(api::list_cases))
         .route(crate::protocol::paths::REPORTS, post(api::reports))
+        .route(
+            crate::protocol::paths::WITHDRAWALS,
+            get(api::list_withdrawals),
+        )
         .route("/api/v1/cases/{id}", get(api::case_detail))
         .route("/api/v1/cases/{id}/messages", post(api::post_message))
         .route("/api/v1/cases/{id}/status", post(api::set_status))
@@ -121,10 +132,16 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
     // the global cap, or one client could lock everyone else out.
     let global = GovernorLayer::new(limits.global.clone());
     let per_client_limited = Router::new()
-        .merge(reporter_pages(http.max_upload_bytes).layer(Extension(Lang::Nl)))
+        .merge(
+            reporter_pages(http.max_upload_bytes)
+                .route("/privacyverklaring", get(privacy::show))
+                .layer(Extension(Lang::Nl)),
+        )
         .nest(
             "/en",
-            reporter_pages(http.max_upload_bytes).layer(Extension(Lang::En)),
+            reporter_pages(http.max_upload_bytes)
+                .route(crate::i18n::PRIVACY_PATH, get(privacy::show))
+                .layer(Extension(Lang::En)),
         )
         .route("/api/v1/sign-in/challenge", post(api::challenge))
         .route("/api/v1/sign-in/answer", post(api::answer))
@@ -156,6 +173,7 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
             |_: Box<dyn std::any::Any + Send>| StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         ))
         .layer(middleware::from_fn(security::error_pages))
+        .layer(from_fn_with_state(state.clone(), security::frame))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .with_state(state)
 }

@@ -15,24 +15,79 @@ use crate::case::{self, AttachmentInfo, Body, Envelope};
 use crate::crypto;
 use crate::http::files;
 use crate::http::urlencoded::{Pairs, first};
-use crate::i18n::{Lang, Section};
+use crate::i18n::{Block, Lang, Section};
 use crate::pickup::PickupCode;
+use crate::site::Site;
 use crate::storage::{FormNonce, NewCase, NewMessage};
 
-fn section(s: &Section) -> Markup {
+fn section<'a>(
+    heading: &str,
+    paragraphs: impl IntoIterator<Item = &'a str>,
+    items: impl IntoIterator<Item = &'a str>,
+) -> Markup {
+    let items: Vec<&str> = items.into_iter().collect();
     html! {
         section {
-            h2 { (s.heading) }
-            @for p in s.paragraphs { p { (p) } }
-            @if !s.items.is_empty() {
-                ul { @for i in s.items { li { (i) } } }
+            h2 { (heading) }
+            @for p in paragraphs { p { (p) } }
+            @if !items.is_empty() {
+                ul { @for i in &items { li { (i) } } }
             }
         }
     }
 }
 
-pub async fn landing(Extension(lang): Extension<Lang>) -> Response {
+fn fixed(s: &Section) -> Markup {
+    section(
+        s.heading,
+        s.paragraphs.iter().copied(),
+        s.items.iter().copied(),
+    )
+}
+
+fn filled(b: &Block) -> Markup {
+    section(
+        b.heading,
+        b.paragraphs.iter().map(String::as_str),
+        b.items.iter().map(String::as_str),
+    )
+}
+
+/// The profile's non-anonymous route to the committee, when it offers one.
+fn contact(lang: Lang, site: &Site) -> Markup {
     let t = lang.texts();
+    let c = &site.contact;
+    html! {
+        @if !c.is_empty() {
+            section id="contact" {
+                h2 { (t.contact_heading) }
+                p { (t.contact_intro) }
+                dl class="contact" {
+                    @if let Some(email) = &c.email {
+                        dt { (t.contact_email) }
+                        dd { a href={ "mailto:" (email) } { (email) } }
+                    }
+                    @if let Some(phone) = &c.phone {
+                        dt { (t.contact_phone) }
+                        dd { (phone) }
+                    }
+                    @if let Some(post) = &c.postal_address {
+                        dt { (t.contact_post) }
+                        dd { (post) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn landing(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+) -> Response {
+    let t = lang.texts();
+    let who = state.site.who(lang);
+    let numbers = state.numbers();
     let body = html! {
         h1 { (t.landing_title) }
         p class="lead" { (t.landing_intro) }
@@ -41,13 +96,17 @@ pub async fn landing(Extension(lang): Extension<Lang>) -> Response {
             li { a class="button" href=(lang.path("/report")) { (t.landing_start) } }
             li { a href=(lang.path("/pickup")) { (t.landing_have_code) } }
         }
-        (section(&t.landing_who))
-        (section(&t.landing_can))
-        (section(&t.landing_cannot))
-        div class="notice" { (section(&t.landing_not_whistleblower)) }
-        div class="notice notice-urgent" { (section(&t.landing_emergency)) }
-        (section(&t.landing_anonymity))
-        (section(&t.landing_after))
+        (filled(&(t.landing_who)(&who)))
+        @for p in &state.site.names(lang).landing_paragraphs {
+            p class="site-paragraph" { (p) }
+        }
+        (filled(&(t.landing_can)(&who)))
+        (fixed(&t.landing_cannot))
+        div class="notice" { (fixed(&t.landing_not_whistleblower)) }
+        div class="notice notice-urgent" { (fixed(&t.landing_emergency)) }
+        (filled(&(t.landing_anonymity)(&numbers)))
+        (filled(&(t.landing_after)(&numbers)))
+        (contact(lang, &state.site))
         p class="actions" {
             a class="button" href=(lang.path("/report")) { (t.landing_start) }
         }

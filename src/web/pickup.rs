@@ -20,8 +20,11 @@ use crate::pickup::{CodeError, PickupCode};
 /// The longest typed code shown back after a refusal: a code with generous spacing.
 const MAX_TYPED_CODE: usize = 64;
 
-pub async fn pickup_form(Extension(lang): Extension<Lang>) -> Page {
-    pickup_page(lang, StatusCode::OK, None, None, "", "")
+pub async fn pickup_form(
+    State(state): State<SharedState>,
+    Extension(lang): Extension<Lang>,
+) -> Page {
+    pickup_page(&state, lang, StatusCode::OK, None, None, "", "")
 }
 
 pub async fn pickup(
@@ -44,6 +47,7 @@ pub async fn pickup(
     };
     let refused = |error: &str| {
         pickup_page(
+            &state,
             lang,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(error),
@@ -62,7 +66,7 @@ pub async fn pickup(
     };
     let derived = code.derive(&state.secrets.salt);
     let Some(case) = state.storage.case_by_lookup(&derived.lookup).await? else {
-        return Ok(refused(t.err_code_unknown));
+        return Ok(refused(&(t.err_code_unknown)(&state.numbers())));
     };
     // A new sign-in always gets a new token; an older session of this browser ends.
     if let Some(old) = state.cookie.read(&headers) {

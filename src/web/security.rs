@@ -1,13 +1,14 @@
-//! Headers on every response, the cross-site check on POSTs, and the friendly error
+//! Headers on every response, the cross-site check on POSTs, the friendly error
 //! pages that replace whatever an inner layer (router, body limit, rate limiter,
-//! timeout, handler error) answered with.
+//! timeout, handler error) answered with, and the page frame with the site
+//! profile's names and `Onion-Location`.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::layout::{Rendered, message_page};
+use super::layout::{Rendered, message_page, take_page};
 use super::state::SharedState;
 use crate::i18n::Lang;
 
@@ -127,4 +128,42 @@ fn carry_over(from: &HeaderMap, to: &mut HeaderMap) {
             .map(|secs| HeaderValue::from(secs.saturating_add(1)));
         to.insert(header::RETRY_AFTER, rounded_up.unwrap_or_else(|| v.clone()));
     }
+}
+
+/// Draws every page in its frame with the site profile's names, and points Tor
+/// Browser at the same page on the onion service when the profile names one and
+/// the request did not already come that way.
+pub async fn frame(State(state): State<SharedState>, request: Request, next: Next) -> Response {
+    let onion_location = state
+        .site
+        .onion
+        .as_ref()
+        .filter(|_| !came_over_onion(request.headers()))
+        .and_then(|onion| {
+            HeaderValue::try_from(format!("http://{onion}{}", request.uri().path())).ok()
+        });
+    let mut response = next.run(request).await;
+    let Some(page) = take_page(&mut response) else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if let Some(location) = onion_location {
+        parts
+            .headers
+            .insert(header::HeaderName::from_static("onion-location"), location);
+    }
+    Response::from_parts(parts, page.render(&state.site).0.into())
+}
+
+fn came_over_onion(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h))
+        .is_some_and(|h| h.to_ascii_lowercase().ends_with(".onion"))
 }

@@ -15,6 +15,7 @@ use crate::i18n::Lang;
 /// before a refusal, shown again so it can be compared character by character (a
 /// refused code opens nothing, so showing it back reveals nothing).
 pub(super) fn pickup_page(
+    state: &SharedState,
     lang: Lang,
     status: StatusCode,
     error: Option<&str>,
@@ -31,7 +32,7 @@ pub(super) fn pickup_page(
         @if let Some(n) = notice {
             div class="notice" role="status" { p { (n) } }
         }
-        p class="lead" { (t.pickup_intro) }
+        p class="lead" { ((t.pickup_intro)(&state.numbers())) }
         form method="post" action=(lang.path("/pickup")) novalidate {
             div class={ "field" @if error.is_some() { " field-invalid" } } {
                 label for="code" { (t.code_label) }
@@ -64,8 +65,16 @@ pub(super) fn pickup_page(
 /// The pickup page for a request whose session has ended, clearing the cookie.
 pub(super) fn session_ended(state: &SharedState, lang: Lang, kept: &str) -> Response {
     let t = lang.texts();
-    let mut response =
-        pickup_page(lang, StatusCode::OK, None, Some(t.session_ended), kept, "").into_response();
+    let mut response = pickup_page(
+        state,
+        lang,
+        StatusCode::OK,
+        None,
+        Some(&(t.session_ended)(&state.numbers())),
+        kept,
+        "",
+    )
+    .into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, state.cookie.clear());

@@ -45,6 +45,8 @@ pub struct AppState {
     pub spool_dir: Option<std::path::PathBuf>,
     /// Largest body of a form without files.
     pub max_body_bytes: usize,
+    /// Who runs the portal: names, contact route, controller, onion address.
+    pub site: crate::site::Site,
 }
 
 /// The state as handlers get it.
@@ -94,6 +96,17 @@ impl AppState {
             }
         }
         Ok(roster)
+    }
+
+    /// The configured numbers the reporter texts state.
+    pub fn numbers(&self) -> crate::i18n::Numbers {
+        crate::i18n::Numbers {
+            session_idle_secs: self.session_idle_secs,
+            session_max_secs: self.session_max_secs,
+            retention_days: self.retention_days,
+            acknowledge_days: crate::case::ACKNOWLEDGE_DAYS,
+            feedback_months: crate::case::FEEDBACK_MONTHS,
+        }
     }
 
     /// The current time (UTC).

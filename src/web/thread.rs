@@ -12,6 +12,7 @@ use super::layout::{Page, error_summary, field_error, message_page};
 use super::session::{self, ReporterSession};
 use super::sign_in::session_ended;
 use super::state::SharedState;
+use super::withdraw;
 use crate::case::{self, AttachmentInfo, AuthorKind, Body, Envelope, Report, Status};
 use crate::crypto;
 use crate::http::{download, files};
@@ -124,7 +125,7 @@ pub(super) async fn render_thread(
             @for m in &shown { li { (message(lang, m)) } }
         }
         @if closed {
-            p class="notice" { (t.thread_closed_note) }
+            p class="notice" { ((t.thread_closed_note)(&state.numbers())) }
         } @else {
             h2 { (t.followup_heading) }
             form method="post" action=(lang.path("/thread")) enctype="multipart/form-data" novalidate {
@@ -141,6 +142,7 @@ pub(super) async fn render_thread(
                 button type="submit" class="button" { (t.followup_button) }
             }
         }
+        (withdraw::thread_section(lang))
         (sign_out_form(lang))
     };
     let title = match form.error {

@@ -228,6 +228,11 @@ mod tests {
             },
             spool_dir: None,
             max_body_bytes: 1 << 20,
+            site: crate::site::Site::parse(
+                std::path::Path::new("site.example.toml"),
+                crate::site::EXAMPLE,
+            )
+            .unwrap(),
         });
         (state, dir)
     }

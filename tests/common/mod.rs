@@ -66,6 +66,8 @@ pub struct Options {
     pub database_url: Option<String>,
     /// Adds the debug build's `/test/panic` route (MELDPUNT_TEST_PANIC_ROUTE).
     pub panic_route: bool,
+    /// Extra environment variables for the server (e.g. SMTP credentials).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -77,6 +79,7 @@ impl Default for Options {
             recipients_text: None,
             database_url: None,
             panic_route: false,
+            env: Vec::new(),
         }
     }
 }
@@ -92,6 +95,7 @@ pub struct TestApp {
     child: Child,
     args: Vec<std::ffi::OsString>,
     panic_route: bool,
+    env: Vec<(String, String)>,
     pub client: reqwest::Client,
 }
 
@@ -140,10 +144,11 @@ impl TestApp {
             "60000".into(),
         ];
         args.extend(opts.extra_args.iter().map(Into::into));
-        let child = launch(dir.path(), &args, opts.panic_route);
+        let child = launch(dir.path(), &args, opts.panic_route, &opts.env);
         let mut app = TestApp {
             args,
             panic_route: opts.panic_route,
+            env: opts.env.clone(),
             base: String::new(),
             committee,
             database_url,
@@ -164,7 +169,7 @@ impl TestApp {
     /// database and files; the new process listens on a new port.
     pub async fn restart(&mut self) {
         self.stop();
-        self.child = launch(self.dir.path(), &self.args, self.panic_route);
+        self.child = launch(self.dir.path(), &self.args, self.panic_route, &self.env);
         self.base = self.wait_for_address().await;
     }
 
@@ -456,7 +461,12 @@ impl Drop for TestApp {
 
 /// Starts `meldpunt` with `args` in `dir`; its output is appended to the log files
 /// there, so logs of restarts accumulate and can be scanned.
-fn launch(dir: &Path, args: &[std::ffi::OsString], panic_route: bool) -> Child {
+fn launch(
+    dir: &Path,
+    args: &[std::ffi::OsString],
+    panic_route: bool,
+    env: &[(String, String)],
+) -> Child {
     let log = |name: &str| {
         std::fs::OpenOptions::new()
             .create(true)
@@ -472,6 +482,7 @@ fn launch(dir: &Path, args: &[std::ffi::OsString], panic_route: bool) -> Child {
     }
     command
         .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .env("RUST_LOG", "trace")
         .env_remove("DATABASE_URL")
         .current_dir(dir)

@@ -168,7 +168,11 @@ pub fn assert_security_headers(r: &Resp, what: &str) {
 pub fn assert_friendly_page(r: &Resp, status: u16, lang: &str, what: &str) {
     assert_eq!(r.status, status, "{what}: {}", r.body);
     assert_security_headers(r, what);
-    assert_eq!(r.header("cache-control"), Some("no-store"), "{what}");
+    assert_eq!(
+        r.header("cache-control"),
+        Some("no-store, no-cache"),
+        "{what}"
+    );
     assert!(
         r.header("content-type")
             .is_some_and(|c| c.starts_with("text/html")),

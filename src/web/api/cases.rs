@@ -15,7 +15,7 @@ use crate::protocol::{
     AssignRequest, AttachmentId, AttachmentRef, CaseDetail, CaseId, CaseInfo, HistoryAction,
     HistoryEntry, MemberId, MemberInfo, MemberName, MessageInfo, MessageKind, PostMessageQuery,
     PostedMessage, ReadQuery, Reference, ReportsRequest, RosterEntry, SealedReport, Seq,
-    StatusRequest,
+    StatusRequest, WithdrawalInfo,
 };
 use crate::storage::{CaseRow, NewMessage, Outcome};
 use crate::web::SharedState;
@@ -85,6 +85,26 @@ pub async fn list_cases(
     let list = cases
         .iter()
         .map(|s| case_info(&s.case, s.unread))
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json(list))
+}
+
+/// `GET /api/v1/withdrawals`: the cases reporters withdrew, by reference and day
+/// (audited as `list withdrawals`).
+pub async fn list_withdrawals(
+    State(state): State<SharedState>,
+    Member(member): Member,
+) -> ApiResult<Json<Vec<WithdrawalInfo>>> {
+    let rows = state.storage.withdrawals().await?;
+    audit(&state, &member, "list withdrawals", None).await?;
+    let list = rows
+        .iter()
+        .map(|w| {
+            Ok(WithdrawalInfo {
+                reference: Reference::parse(&w.reference).map_err(|_| corrupt())?,
+                withdrawn_on: w.withdrawn_on,
+            })
+        })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Json(list))
 }

@@ -130,10 +130,12 @@ async fn seal_to(state: &SharedState, case: &CaseRow) -> ApiResult<SealTo> {
 mod auth;
 mod cases;
 mod files;
+mod notify;
 
 pub use auth::{answer, challenge, sign_out};
 pub use cases::{
-    assign, case_detail, exported, history, list_cases, mark_read, members, post_message, reports,
-    roster, set_status,
+    assign, case_detail, exported, history, list_cases, list_withdrawals, mark_read, members,
+    post_message, reports, roster, set_status,
 };
 pub use files::{download_attachment, upload_attachment};
+pub use notify::{notifications, set_notifications};

@@ -29,14 +29,15 @@ impl Gen<'_> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let pool = match purpose {
             Purpose::Report => Pool::ReportTokens,
-            Purpose::FollowUp => Pool::FollowUpTokens,
+            // No pool of its own: withdrawal tokens are minted, never harvested.
+            Purpose::FollowUp | Purpose::Withdraw => Pool::FollowUpTokens,
         };
         let t: &Target = self.t;
         // A follow-up form is bound to its session (the session row's id); mostly to
         // the session this request's cookie is likely to carry.
         let binding: Vec<u8> = match purpose {
             Purpose::Report => Vec::new(),
-            Purpose::FollowUp => match (self.below(10), self.session.clone()) {
+            Purpose::FollowUp | Purpose::Withdraw => match (self.below(10), self.session.clone()) {
                 (0..8, Some(s)) => session_binding(&s),
                 (8, _) => Vec::new(),
                 _ => self.bytes(32),
