@@ -84,6 +84,10 @@ pub struct DeskArgs {
     /// (default: $XDG_STATE_HOME/meldpunt or ~/.local/state/meldpunt).
     #[arg(long, env = "MELDPUNT_DESK_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
+    /// Time zone of the times the desk shows, e.g. Europe/Amsterdam (default: this
+    /// computer's, from TZ or /etc/localtime; UTC when neither can be read).
+    #[arg(long, env = "MELDPUNT_DESK_TIME_ZONE")]
+    pub time_zone: Option<String>,
     /// Limits of the child process that cleans files.
     #[command(flatten)]
     pub cleaner: CleanerArgs,

@@ -190,6 +190,7 @@ async fn demo(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             lang: "nl".to_owned(),
             cleaner,
             state_dir: Some(data_dir.join("desk")),
+            time_zone: None,
             lock_after_secs: 900,
         };
         let (listener, state) = desk::prepare(&desk_args).await?;

@@ -450,7 +450,7 @@ async fn committee_steps(s: &Session, app: &TestApp, lang: Lang) {
     let file_name = file.file_name().unwrap().to_str().unwrap().to_owned();
     s.fill("#reply", &reply).await;
     s.fill("#files", file.to_str().unwrap()).await;
-    s.click("form[action$='/reply'] button[type=submit]").await;
+    s.click("form[action$='/reply'] #send-button").await;
     s.wait_contains("#thread", &reply).await;
     assert_eq!(
         s.texts("#thread .message-text")
@@ -653,13 +653,16 @@ async fn audit_steps(s: &Session, a: &mut Audit, lang: Lang) {
     s.click("#acknowledge").await;
     s.wait_for(".notice[role=status]").await;
     a.page(s, "desk-case-saved").await;
-    s.click("form[action$='/reply'] button[type=submit]").await;
+    s.click("form[action$='/reply'] #send-button").await;
     s.wait_for("#error-summary").await;
     a.page(s, "desk-case-error").await;
     s.fill("#reply", "Welke vrijwilligers? / Which volunteers?")
         .await;
+    s.click("form[action$='/reply'] #preview-button").await;
+    s.wait_for("#preview").await;
+    a.page(s, "desk-case-reply-preview").await;
     s.fill("#files", file.to_str().unwrap()).await;
-    s.click("form[action$='/reply'] button[type=submit]").await;
+    s.click("form[action$='/reply'] #send-button").await;
     s.wait_contains("#thread", "Which volunteers?").await;
     assert!(s.exists("#thread .file a[download]").await);
     a.page(s, "desk-case-replied-with-file").await;

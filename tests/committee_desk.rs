@@ -277,7 +277,7 @@ on_both_databases!(
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(out_dir.join(&reference).join("001-reporter.age").exists());
         let history = desk.get(&link).await.html();
-        assert!(texts(&history, "ul.history li").iter().filter(|h| h.ends_with(": export")).count() >= 2);
+        assert!(texts(&history, "ul.history li").iter().filter(|h| h.ends_with(": Geëxporteerd")).count() >= 2);
     }
 );
 

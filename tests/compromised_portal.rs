@@ -395,7 +395,8 @@ async fn seal_list_tampered(backend: common::Backend, how: ListChange) {
             .await;
         assert_eq!(refused.status, 422, "{}", refused.body);
         assert!(
-            text(&refused.html(), "#error-summary").contains("differs from the one you confirmed"),
+            text(&refused.html(), "#error-summary")
+                .contains("other than the committee you confirmed"),
             "{}",
             refused.body
         );
@@ -443,7 +444,7 @@ on_both_databases!(
             .post(&format!("{}/reply", s.case_path()), &html, &[("text", "A question")])
             .await;
         assert_eq!(reply.status, 422, "{}", reply.body);
-        assert!(text(&reply.html(), "#error-summary").contains("another reporter key"));
+        assert!(text(&reply.html(), "#error-summary").contains("a reporter key other than the one sealed in the report"));
         assert!(s.proxy.uploads().is_empty());
         // A note does not reach the reporter, so it is still sealed — to the
         // committee only, which the attacker is not part of.

@@ -280,6 +280,12 @@ async fn collect(pages: &mut Pages, lang: Lang) {
     pages.add(&format!("{l}-desk-inbox"), &inbox, 200);
     let r = desk.get("/?status=closed").await;
     pages.add(&format!("{l}-desk-inbox-empty"), &r, 200);
+    let r = desk
+        .get("/?q=%22volunteers%22&sort=municipality&dir=desc")
+        .await;
+    pages.add(&format!("{l}-desk-inbox-searched-and-sorted"), &r, 200);
+    let r = desk.get("/go?reference=MP-000000").await;
+    pages.add(&format!("{l}-desk-inbox-unknown-reference"), &r, 404);
     let notify = desk.get("/notifications").await;
     pages.add(&format!("{l}-desk-notifications"), &notify, 200);
     let r = desk
@@ -314,6 +320,22 @@ async fn collect(pages: &mut Pages, lang: Lang) {
         .await;
     pages.add(&format!("{l}-desk-case-error"), &r, 422);
     assert!(r.body.contains("error-summary"));
+    let r = desk
+        .post(
+            &format!("{link}/reply"),
+            &saved.html(),
+            &[("text", "Een voorbeeld / A preview"), ("action", "preview")],
+        )
+        .await;
+    pages.add(&format!("{l}-desk-case-reply-preview"), &r, 200);
+    let r = desk
+        .post(
+            &format!("{link}/status"),
+            &saved.html(),
+            &[("status", "closed")],
+        )
+        .await;
+    pages.add(&format!("{l}-desk-case-status-error"), &r, 422);
     let csrf = attr(&saved.html(), "input[name=csrf]", "value").unwrap();
     let reply = Form::new()
         .text("csrf", csrf)

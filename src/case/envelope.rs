@@ -96,6 +96,11 @@ pub struct Envelope {
     /// Files sent with the message: their names, types, sizes and hashes exist only here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<AttachmentInfo>,
+    /// The language the reporter wrote the report in (`nl` or `en`), sealed in so
+    /// the desk can show it and preview a reply as the reporter will see it; the
+    /// portal keeps no plaintext record of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// Why a decrypted message was refused.
@@ -131,7 +136,14 @@ impl Envelope {
             body,
             reporter: None,
             attachments: Vec::new(),
+            lang: None,
         }
+    }
+
+    /// Seals the reporter's language into the envelope (the report carries it).
+    pub fn with_lang(mut self, lang: crate::i18n::Lang) -> Self {
+        self.lang = Some(lang.code().to_owned());
+        self
     }
 
     /// Seals the reporter's recipient into the envelope (the report carries it).

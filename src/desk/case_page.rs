@@ -1,81 +1,160 @@
-//! One case: the decrypted thread, internal notes apart, and the forms that act on
-//! it (acknowledge, reply, note, status, assignment, export).
-//! This file is long because one page carries the thread and all six forms.
+//! One case: the decrypted thread, internal notes apart, the forms that act on it
+//! (acknowledge, reply with templates and a preview, note, status, assignment,
+//! export), its history, and who new messages are sealed to. The form handlers are
+//! in `case_actions.rs`; how single parts look is in `case_view.rs`.
 #![allow(clippy::result_large_err)]
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::SharedDesk;
-use super::client::{DESK_FILE_LIMITS, Portal, PortalError};
-use super::inbox::member_name;
-use super::layout::{form, page, pinned_recipients, portal_error, require_portal};
-use super::sealing::{Opened, ReporterKey};
-use crate::case::{self, AttachmentInfo, AuthorKind, Body, CloseReason, Status};
-use crate::http::urlencoded::{self, first};
-use crate::http::{download, files, multipart};
-use crate::i18n::Texts;
-use crate::protocol::{
-    AttachmentId, CaseDetail, CaseId, HistoryEntry, MemberId, MemberInfo, MessageKind,
+use super::case_view::{CaseView, Shown, preview, sealing, shown_message};
+use super::inbox::{case_of_reference, member_name, parse_reference};
+use super::layout::{
+    FieldError, error_message, error_summary, field_error, invalid, page, pinned_recipients,
+    portal_error, require_portal,
 };
+use super::sealing::Opened;
+use crate::case::{AuthorKind, CloseReason, Status};
+use crate::i18n::Lang;
+use crate::protocol::CaseId;
 
+/// The case page's query: which action just succeeded (with a counter that makes
+/// every redirect's URL new, so no browser shows a stale copy), an export's folder,
+/// or the template to put in the reply field.
 #[derive(Deserialize, Default)]
 pub struct CaseQuery {
     done: Option<String>,
     exported: Option<String>,
+    template: Option<String>,
 }
 
-struct Shown {
-    attachments: Vec<AttachmentInfo>,
-    seq: i64,
-    author: String,
-    written_on: time::Date,
-    body: Option<Body>,
-    /// Why the message could not be opened (altered, misplaced, not age), shown in
-    /// its place so the rest of the case stays readable.
-    problem: Option<String>,
+/// An action that succeeded, named in the confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// Receipt acknowledged.
+    Acknowledged,
+    /// A reply sent.
+    Reply,
+    /// A note added.
+    Note,
+    /// The status changed to this one.
+    Status(Status),
+    /// The assignment changed.
+    Assigned,
 }
 
-/// A case id from the desk's own URL; anything else is the not-found page.
-async fn case_id(state: &SharedDesk, raw: &str) -> Result<CaseId, Response> {
+impl Done {
+    /// The value of `done=` in the redirect.
+    pub fn key(&self) -> String {
+        match self {
+            Done::Acknowledged => "acknowledged".to_owned(),
+            Done::Reply => "reply".to_owned(),
+            Done::Note => "note".to_owned(),
+            Done::Status(s) => format!("status-{}", s.key()),
+            Done::Assigned => "assigned".to_owned(),
+        }
+    }
+
+    fn parse(key: &str) -> Option<Done> {
+        Some(match key {
+            "acknowledged" => Done::Acknowledged,
+            "reply" => Done::Reply,
+            "note" => Done::Note,
+            "assigned" => Done::Assigned,
+            other => Done::Status(Status::from_key(other.strip_prefix("status-")?)?),
+        })
+    }
+}
+
+/// What a form sent back keeps on the page: the typed texts, the choices, the
+/// problems per field, and whether to show the reply's preview.
+#[derive(Default)]
+pub struct Draft {
+    /// The reply field's text.
+    pub reply: String,
+    /// The note field's text.
+    pub note: String,
+    /// The status chosen in the status form.
+    pub status: Option<Status>,
+    /// The reason chosen in the status form.
+    pub reason: Option<CloseReason>,
+    /// Problems, each linked to its field.
+    pub errors: Vec<FieldError>,
+    /// Show the reply as the reporter will see it.
+    pub preview: bool,
+    /// Files were chosen but not kept (a preview, or an error).
+    pub files_dropped: bool,
+}
+
+impl Draft {
+    /// A draft with one problem at one field.
+    pub fn error(field: &'static str, message: &str) -> Self {
+        Self {
+            errors: vec![FieldError::new(field, message)],
+            ..Self::default()
+        }
+    }
+}
+
+/// A case from the desk's own URL: its id, or its reference (`MP-…`, as typed);
+/// anything else is the not-found page.
+async fn resolve(state: &SharedDesk, raw: &str) -> Result<CaseId, Response> {
+    if let Ok(id) = CaseId::parse(raw) {
+        return Ok(id);
+    }
+    if let Some(reference) = parse_reference(raw) {
+        let (portal, _) = require_portal(state).await?;
+        match case_of_reference(&portal, &reference).await {
+            Ok(Some(id)) => return Ok(id),
+            Ok(None) => {}
+            Err(e) => return Err(portal_error(state, &e)),
+        }
+    }
+    Err(super::layout::not_found(State(state.clone())).await)
+}
+
+/// A case id from a form's URL (the forms always carry the id).
+pub async fn case_id(state: &SharedDesk, raw: &str) -> Result<CaseId, Response> {
     match CaseId::parse(raw) {
         Ok(id) => Ok(id),
         Err(_) => Err(super::layout::not_found(State(state.clone())).await),
     }
 }
 
+/// `GET /case/{id or reference}`.
 pub async fn case_page(
     State(state): State<SharedDesk>,
-    Path(id): Path<String>,
+    Path(raw): Path<String>,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    let id = match case_id(&state, &id).await {
+    let id = match resolve(&state, &raw).await {
         Ok(id) => id,
         Err(r) => return r,
     };
-    let notice = q
-        .done
-        .as_ref()
-        .map(|_| state.texts().saved.to_owned())
-        .or_else(|| {
-            q.exported
-                .as_ref()
-                .map(|p| format!("{} {}", state.texts().exported_to, p))
-        });
-    render_case(&state, &id, notice.as_deref(), None).await
+    let mut draft = Draft::default();
+    if let Some(n) = q.template.as_deref().and_then(|t| t.parse::<usize>().ok()) {
+        let templates = super::templates::load(&state.state_dir, state.lang);
+        if let Some(t) = templates.get(n) {
+            draft.reply = t.text.clone();
+        }
+    }
+    let done = q.done.as_deref().and_then(Done::parse);
+    let exported = q.exported.as_deref();
+    render_case(&state, &id, done, exported, draft).await
 }
 
-async fn render_case(
+/// Fetches, opens and renders a case; `done` and `exported` name what just
+/// happened, `draft` what a form sent back.
+pub async fn render_case(
     state: &SharedDesk,
     id: &CaseId,
-    notice: Option<&str>,
-    error: Option<&str>,
+    done: Option<Done>,
+    exported: Option<&str>,
+    draft: Draft,
 ) -> Response {
     let (portal, name) = match require_portal(state).await {
         Ok(p) => p,
@@ -89,22 +168,30 @@ async fn render_case(
         Ok(x) => x,
         Err(e) => return portal_error(state, &e),
     };
+    // Up to the last message shown here: one that arrives meanwhile stays unread.
     if detail.case.unread > 0
-        && let Err(e) = portal.mark_read(id).await
+        && let Some(last) = detail.messages.iter().map(|m| m.seq).max()
+        && let Err(e) = portal.mark_read(id, last).await
     {
         return portal_error(state, &e);
     }
     let reporter = super::sealing::reporter_key(&detail, portal.identity());
+    let d = state.texts();
     let mut thread = Vec::new();
     let mut notes = Vec::new();
+    let mut reporter_lang = Lang::Nl;
     for m in &detail.messages {
         let (body, attachments, problem) =
             match portal.open(&detail.case.id, m.seq.get(), &m.ciphertext) {
-                Ok(Opened::Envelope(env)) => (Some(env.body), env.attachments, None),
+                Ok(Opened::Envelope(env)) => {
+                    if m.seq.get() == 1 && env.lang.as_deref() == Some("en") {
+                        reporter_lang = Lang::En;
+                    }
+                    (Some(env.body), env.attachments, None)
+                }
                 Ok(Opened::NotForMe) => (None, Vec::new(), None),
                 Err(e) => (None, Vec::new(), Some(e.to_string())),
             };
-        let d = state.texts();
         let author = match m.author_kind {
             AuthorKind::Reporter => d.author_reporter.to_owned(),
             _ => member_name(&members, m.member_id.as_ref())
@@ -125,10 +212,25 @@ async fn render_case(
             thread.push(shown)
         }
     }
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
+    let status = if draft.errors.is_empty() {
         StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let notice = match (&done, exported) {
+        (_, Some(dir)) => Some(format!("{} {dir}", d.exported_to)),
+        (Some(Done::Acknowledged), _) => Some(d.done_acknowledged.to_owned()),
+        (Some(Done::Reply), _) => Some(d.done_reply.to_owned()),
+        (Some(Done::Note), _) => Some(d.done_note.to_owned()),
+        (Some(Done::Status(Status::Closed)), _) => Some(d.done_closed.to_owned()),
+        (Some(Done::Status(s)), _) => Some(format!("{} {}", d.done_status, d.statuses[s.index()])),
+        (Some(Done::Assigned), _) => Some(
+            match member_name(&members, detail.case.assigned_member.as_ref()) {
+                Some(m) => format!("{} {m}.", d.done_assigned),
+                None => d.done_unassigned.to_owned(),
+            },
+        ),
+        (None, None) => None,
     };
     let view = CaseView {
         detail: &detail,
@@ -138,28 +240,18 @@ async fn render_case(
         history: &history,
         reporter: &reporter,
         pinned: &pinned_recipients(state),
+        reporter_lang,
     };
-    let body = case_body(state, &view, notice, error);
-    let title = format!("{} {}", state.texts().case_title, detail.case.reference);
+    let body = case_body(state, &view, notice.as_deref(), &draft);
+    let title = format!("{} {}", d.case_title, detail.case.reference);
     page(state, status, &title, Some(&name), body)
-}
-
-/// Everything the case page shows, fetched and opened.
-struct CaseView<'a> {
-    detail: &'a CaseDetail,
-    members: &'a [MemberInfo],
-    thread: &'a [Shown],
-    notes: &'a [Shown],
-    history: &'a [HistoryEntry],
-    reporter: &'a Result<ReporterKey, PortalError>,
-    pinned: &'a [crate::protocol::RecipientText],
 }
 
 fn case_body(
     state: &SharedDesk,
     view: &CaseView<'_>,
     notice: Option<&str>,
-    error: Option<&str>,
+    draft: &Draft,
 ) -> Markup {
     let CaseView {
         detail,
@@ -175,13 +267,27 @@ fn case_body(
     let c = &detail.case;
     let csrf = state.csrf();
     let action = |what: &str| state.href(&format!("/case/{}/{what}", c.id));
+    let templates = super::templates::load(&state.state_dir, state.lang);
+    let templates_path = super::templates::path(&state.state_dir)
+        .display()
+        .to_string();
+    let chosen_status = draft.status.unwrap_or(c.status);
+    let chosen_reason = draft.reason.or(c.close_reason);
+    let (reply_invalid, reply_described, reply_error) =
+        invalid(&draft.errors, "reply", Some("reply-hint"));
+    let (files_invalid, files_described, files_error) = invalid(&draft.errors, "files", None);
+    let (note_invalid, note_described, note_error) =
+        invalid(&draft.errors, "note", Some("note-hint"));
+    let (status_invalid, status_described, status_error) =
+        invalid(&draft.errors, "new-status", None);
+    let (reason_invalid, reason_described, reason_error) = invalid(&draft.errors, "reason", None);
+    let (member_invalid, member_described, member_error) = invalid(&draft.errors, "member", None);
+    let export_error = field_error(&draft.errors, "export");
     html! {
         h1 { (d.case_title) " " (c.reference) }
-        @if let Some(e) = error {
-            div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus { p { (e) } }
-        }
+        (error_summary(state, &draft.errors))
         @if let Some(n) = notice {
-            div class="notice" role="status" { p { (n) } }
+            div class="notice" role="status" id="notice" { p { (n) } }
         }
         dl class="dates" id="case-status" {
             dt { (d.col_status) } dd id="status" { (d.statuses[c.status.index()]) }
@@ -195,6 +301,7 @@ fn case_body(
             @if let Some(closed) = c.closed_on { dt { (d.closed_on) } dd { (lang.date(closed)) } }
             @if let Some(r) = c.close_reason { dt { (d.close_reason) } dd { (r.label(t)) } }
             dt { (d.assigned) } dd { (member_name(members, c.assigned_member.as_ref()).unwrap_or("—")) }
+            dt { (d.col_language) } dd id="reporter-lang" { @match view.reporter_lang { Lang::Nl => (d.lang_nl), Lang::En => (d.lang_en) } }
         }
         @if c.status == Status::Received {
             form method="post" action=(action("acknowledge")) {
@@ -211,18 +318,39 @@ fn case_body(
             @if c.status == Status::Closed {
                 p { (d.closed_no_reply) }
             } @else {
-                form method="post" action=(action("reply")) enctype="multipart/form-data" {
+                @if !templates.is_empty() {
+                    form method="get" action=(state.href(&format!("/case/{}", c.id))) class="filters" id="template-form" {
+                        div class="field" {
+                            label for="template" { (d.template_label) }
+                            select id="template" name="template" aria-describedby="template-hint" {
+                                @for (i, tpl) in templates.iter().enumerate() { option value=(i) { (tpl.name) } }
+                            }
+                            p class="hint" id="template-hint" { (d.template_hint.replace("{path}", &templates_path)) }
+                        }
+                        button type="submit" class="button button-secondary" { (d.template_button) }
+                    }
+                }
+                @if draft.preview && !draft.reply.trim().is_empty() {
+                    (preview(state, view.reporter_lang, draft.reply.trim(), draft.files_dropped))
+                }
+                form method="post" action=(action("reply")) enctype="multipart/form-data" id="reply-form" {
                     input type="hidden" name="csrf" value=(csrf);
                     div class="field" {
                         label for="reply" { (d.reply_label) }
                         p class="hint" id="reply-hint" { (d.reply_hint) }
-                        textarea id="reply" name="text" rows="6" aria-describedby="reply-hint" {}
+                        (error_message(reply_error))
+                        textarea id="reply" name="text" rows="6" aria-describedby=[reply_described] aria-invalid=[reply_invalid] { (draft.reply) }
                     }
                     div class="field" {
                         label for="files" { (t.files_label) " " span class="optional" { (t.optional) } }
-                        input type="file" id="files" name="files" multiple;
+                        (error_message(files_error))
+                        input type="file" id="files" name="files" multiple aria-describedby=[files_described] aria-invalid=[files_invalid];
                     }
-                    button type="submit" class="button" { (d.reply_button) }
+                    div class="actions" {
+                        button type="submit" name="action" value="preview" class="button button-secondary" id="preview-button" { (d.preview_button) }
+                        " "
+                        button type="submit" name="action" value="send" class="button" id="send-button" { (d.reply_button) }
+                    }
                 }
             }
         }
@@ -235,7 +363,8 @@ fn case_body(
                 div class="field" {
                     label for="note" { (d.note_label) }
                     p class="hint" id="note-hint" { (d.note_hint) }
-                    textarea id="note" name="text" rows="4" aria-describedby="note-hint" {}
+                    (error_message(note_error))
+                    textarea id="note" name="text" rows="4" aria-describedby=[note_described] aria-invalid=[note_invalid] { (draft.note) }
                 }
                 button type="submit" class="button button-secondary" { (d.note_button) }
             }
@@ -246,18 +375,20 @@ fn case_body(
                 input type="hidden" name="csrf" value=(csrf);
                 div class="field" {
                     label for="new-status" { (d.status_label) }
-                    select id="new-status" name="status" {
+                    (error_message(status_error))
+                    select id="new-status" name="status" aria-describedby=[status_described] aria-invalid=[status_invalid] {
                         @for s in Status::ALL.iter().filter(|s| **s != Status::Received) {
-                            option value=(s.key()) selected[*s == c.status] { (d.statuses[s.index()]) }
+                            option value=(s.key()) selected[*s == chosen_status] { (d.statuses[s.index()]) }
                         }
                     }
                 }
                 div class="field" {
                     label for="reason" { (d.reason_label) }
-                    select id="reason" name="reason" {
+                    (error_message(reason_error))
+                    select id="reason" name="reason" aria-describedby=[reason_described] aria-invalid=[reason_invalid] {
                         option value="" { (d.reason_none) }
                         @for r in CloseReason::ALL {
-                            option value=(r.key()) selected[c.close_reason == Some(*r)] { (r.label(t)) }
+                            option value=(r.key()) selected[chosen_reason == Some(*r)] { (r.label(t)) }
                         }
                     }
                 }
@@ -270,7 +401,8 @@ fn case_body(
                 input type="hidden" name="csrf" value=(csrf);
                 div class="field" {
                     label for="member" { (d.assign_label) }
-                    select id="member" name="member" {
+                    (error_message(member_error))
+                    select id="member" name="member" aria-describedby=[member_described] aria-invalid=[member_invalid] {
                         option value="" { (d.nobody) }
                         @for m in members.iter().filter(|m| m.active) {
                             option value=(m.id) selected[c.assigned_member.as_ref() == Some(&m.id)] { (m.name) }
@@ -283,378 +415,13 @@ fn case_body(
         section aria-labelledby="export-heading" {
             h2 id="export-heading" { (d.export_heading) }
             p class="hint" { (d.export_hint) }
+            (error_message(export_error))
             form method="post" action=(action("export")) {
                 input type="hidden" name="csrf" value=(csrf);
-                button type="submit" class="button button-secondary" { (d.export_button) }
+                button type="submit" class="button button-secondary" id="export" { (d.export_button) }
             }
         }
-        section aria-labelledby="history-heading" {
-            h2 id="history-heading" { (d.history_heading) }
-            ul class="history" {
-                @for h in history {
-                    li {
-                        (format_time(h.at)) " — " (h.member.as_ref().map_or("—", |m| m.as_str())) ": " (h.action.as_str())
-                    }
-                }
-            }
-        }
+        (super::history::section(state, history))
         (sealing(state, view))
     }
-}
-
-/// Who new messages of this case are sealed to, as the desk will do it: the pinned
-/// roster (with the desk's own fingerprint) and the reporter's key and where it
-/// came from. A portal list that differs is named as a refusal.
-fn sealing(state: &SharedDesk, view: &CaseView<'_>) -> Markup {
-    let tt = state.trust_texts();
-    // The same check the desk makes before it seals anything.
-    let mismatch = super::sealing::sealing_set(view.detail, view.pinned).is_err();
-    let fp = crate::protocol::roster::fingerprint(view.pinned.iter().map(|r| r.as_str()));
-    html! {
-        section aria-labelledby="sealed-heading" {
-            h2 id="sealed-heading" { (tt.sealed_heading) }
-            @if mismatch {
-                p class="field-error" id="roster-mismatch" { (tt.roster_mismatch) }
-            }
-            p class="hint" { (tt.fingerprint) " " code id="pinned-fingerprint" { (fp) } " — " a href=(state.href("/roster")) { (tt.nav_roster) } }
-            @match view.reporter {
-                Ok(ReporterKey::Verified(_)) => { p class="hint" id="reporter-key" { (tt.reporter_verified) } }
-                Ok(ReporterKey::Unverified(_)) => { p class="notice" id="reporter-key-unverified" { (tt.reporter_unverified) } }
-                Err(PortalError::ReporterMismatch) => { p class="field-error" id="reporter-key-mismatch" { (tt.reporter_mismatch) } }
-                Err(e) => { p class="field-error" id="reporter-key-unknown" { (e.to_string()) } }
-            }
-        }
-    }
-}
-
-fn format_time(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default()
-}
-
-fn shown_message(
-    state: &SharedDesk,
-    t: &Texts,
-    m: &Shown,
-    class: &str,
-    case_id: &CaseId,
-) -> Markup {
-    let d = state.texts();
-    let class = if m.author == d.author_reporter {
-        "message message-reporter"
-    } else {
-        class
-    };
-    html! {
-        article class={ "message " (class) } id={ "message-" (m.seq) } {
-            header {
-                p class="message-author" { (m.author) }
-                p class="message-date" { (state.lang.date(m.written_on)) }
-            }
-            @match &m.body {
-                Some(Body::Report(r)) => { (report(t, r)) }
-                Some(Body::Text { text }) => { div class="message-text" { (text) } }
-                None => {
-                    @if let Some(problem) = &m.problem {
-                        p class="field-error message-unreadable" { (d.message_unreadable) " (" (problem) ")" }
-                    } @else {
-                        p class="hint" { (d.not_for_me) }
-                    }
-                }
-            }
-            (files::file_list(t, &m.attachments, Some(&|a: &str| state.href(&format!("/case/{case_id}/files/{a}"))), 3))
-        }
-    }
-}
-
-pub fn report(t: &Texts, r: &case::Report) -> Markup {
-    let or_dash = |s: &str| {
-        if s.is_empty() {
-            "—".to_owned()
-        } else {
-            s.to_owned()
-        }
-    };
-    let concerns: Vec<&str> = r.concerns.iter().map(|c| c.label(t)).collect();
-    let rows = [
-        (
-            t.role_legend,
-            r.role.map_or("—".into(), |x| x.label(t).to_owned()),
-        ),
-        (t.concerns_legend, concerns.join("; ")),
-        (t.what_label, r.what.clone()),
-        (t.org_kind_label, or_dash(&r.org_kind)),
-        (t.municipality_label, or_dash(&r.municipality)),
-        (t.org_name_label, or_dash(&r.org_name)),
-        (t.when_label, or_dash(&r.when)),
-        (
-            t.ongoing_legend,
-            r.ongoing.map_or("—".into(), |x| x.label(t).to_owned()),
-        ),
-        (t.affected_label, or_dash(&r.affected)),
-        (t.elsewhere_label, or_dash(&r.elsewhere)),
-        (
-            t.hope_legend,
-            r.hope.map_or("—".into(), |x| x.label(t).to_owned()),
-        ),
-        (t.contact_label, or_dash(&r.contact)),
-    ];
-    html! {
-        dl class="report-summary" {
-            @for (label, value) in &rows { dt { (label) } dd class="message-text" { (value) } }
-        }
-    }
-}
-
-/// Runs an action against the portal; back to the case page on success, the case
-/// page with the portal's refusal otherwise.
-async fn act<F, Fut>(state: SharedDesk, id: CaseId, body: Bytes, f: F) -> Response
-where
-    F: FnOnce(Arc<Portal>, urlencoded::Pairs) -> Fut,
-    Fut: std::future::Future<Output = Result<Result<(), &'static str>, PortalError>>,
-{
-    let pairs = match form(&state, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    act_on(state, id, pairs, f).await
-}
-
-/// Runs an action whose form was already read and checked.
-async fn act_on<F, Fut>(state: SharedDesk, id: CaseId, pairs: urlencoded::Pairs, f: F) -> Response
-where
-    F: FnOnce(Arc<Portal>, urlencoded::Pairs) -> Fut,
-    Fut: std::future::Future<Output = Result<Result<(), &'static str>, PortalError>>,
-{
-    let (portal, _) = match require_portal(&state).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let d = state.texts();
-    match f(portal, pairs).await {
-        Ok(Ok(())) => Redirect::to(&state.href(&format!("/case/{id}?done=1"))).into_response(),
-        Ok(Err(problem)) => render_case(&state, &id, None, Some(problem)).await,
-        Err(PortalError::Refused { status, message }) if status != 404 => {
-            let text = format!("{}: {message}", d.err_action);
-            render_case(&state, &id, None, Some(&text)).await
-        }
-        Err(
-            e @ (PortalError::RosterMismatch
-            | PortalError::ReporterMismatch
-            | PortalError::NoReport),
-        ) => render_case(&state, &id, None, Some(&e.to_string())).await,
-        Err(e) => portal_error(&state, &e),
-    }
-}
-
-pub async fn acknowledge(
-    State(state): State<SharedDesk>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let id = match case_id(&state, &id).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let case_id = id.clone();
-    act(state, id, body, |p, _| async move {
-        p.set_status(&case_id, Status::Acknowledged, None)
-            .await
-            .map(Ok)
-    })
-    .await
-}
-
-pub async fn change_status(
-    State(state): State<SharedDesk>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let id = match case_id(&state, &id).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let case_id = id.clone();
-    let invalid = state.texts().err_action;
-    act(state, id, body, |p, pairs| async move {
-        let Some(status) = Status::from_key(first(&pairs, "status")) else {
-            return Ok(Err(invalid));
-        };
-        let reason = match first(&pairs, "reason") {
-            "" => None,
-            key => match CloseReason::from_key(key) {
-                Some(r) => Some(r),
-                None => return Ok(Err(invalid)),
-            },
-        };
-        let reason = reason.filter(|_| status == Status::Closed);
-        p.set_status(&case_id, status, reason).await.map(Ok)
-    })
-    .await
-}
-
-pub async fn assign(
-    State(state): State<SharedDesk>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let id = match case_id(&state, &id).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let case_id = id.clone();
-    let invalid = state.texts().err_action;
-    act(state, id, body, |p, pairs| async move {
-        let member = match first(&pairs, "member") {
-            "" => None,
-            raw => match MemberId::parse(raw) {
-                Ok(m) => Some(m),
-                Err(_) => return Ok(Err(invalid)),
-            },
-        };
-        p.assign(&case_id, member).await.map(Ok)
-    })
-    .await
-}
-
-async fn write(state: SharedDesk, id: String, request: Request, kind: MessageKind) -> Response {
-    let id = match case_id(&state, &id).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let empty = state.texts().err_empty;
-    let case_id = id.clone();
-    let upload = match multipart::read(request, DESK_FILE_LIMITS, None, 1 << 20).await {
-        Ok(u) => u,
-        Err(e) => {
-            let (status, title, text) = e.describe(state.lang.texts(), DESK_FILE_LIMITS);
-            return super::layout::message(&state, status, title, &text);
-        }
-    };
-    let sent = first(&upload.pairs, "csrf");
-    if !crate::crypto::ct_eq(sent.as_bytes(), state.csrf().as_bytes()) {
-        return super::layout::forbidden(&state);
-    }
-    let files = match kind {
-        MessageKind::Note => Vec::new(),
-        MessageKind::Reply => upload.files,
-    };
-    let pinned = pinned_recipients(&state);
-    act_on(state, id, upload.pairs, move |p, pairs| async move {
-        let text = first(&pairs, "text").trim().to_owned();
-        if text.is_empty() && files.is_empty() {
-            return Ok(Err(empty));
-        }
-        p.write(&case_id, &text, kind, files, &pinned)
-            .await
-            .map(|_| Ok(()))
-    })
-    .await
-}
-
-pub async fn reply(
-    State(state): State<SharedDesk>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    write(state, id, request, MessageKind::Reply).await
-}
-
-pub async fn note(
-    State(state): State<SharedDesk>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    write(state, id, request, MessageKind::Note).await
-}
-
-pub async fn export(
-    State(state): State<SharedDesk>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let id = match case_id(&state, &id).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    if let Err(r) = form(&state, &body) {
-        return r;
-    }
-    let (portal, _) = match require_portal(&state).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    match super::export_case(&portal, &id, &state.export_dir).await {
-        Ok(dir) => {
-            let shown: String = dir.display().to_string();
-            let query: String = url_component(&shown);
-            Redirect::to(&state.href(&format!("/case/{id}?exported={query}"))).into_response()
-        }
-        Err(super::ExportError::Portal(e)) => portal_error(&state, &e),
-        Err(e) => render_case(&state, &id, None, Some(&e.to_string())).await,
-    }
-}
-
-fn url_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// A file of a case: the ciphertext comes from the portal and is decrypted here,
-/// on the member's computer, as it streams to the browser.
-pub async fn download(
-    State(state): State<SharedDesk>,
-    Path((id, attachment)): Path<(String, String)>,
-) -> Response {
-    let id = match case_id(&state, &id).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let Ok(attachment) = AttachmentId::parse(&attachment) else {
-        return super::layout::not_found(State(state)).await;
-    };
-    let (portal, _) = match require_portal(&state).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let detail = match portal.case(&id).await {
-        Ok(d) => d,
-        Err(e) => return portal_error(&state, &e),
-    };
-    let Some(seq) = detail
-        .attachments
-        .iter()
-        .find(|a| a.id == attachment)
-        .map(|a| a.seq.get())
-    else {
-        return super::layout::not_found(State(state)).await;
-    };
-    let info = detail
-        .messages
-        .iter()
-        .filter(|m| m.seq.get() == seq)
-        .find_map(|m| match portal.open(&detail.case.id, seq, &m.ciphertext) {
-            Ok(Opened::Envelope(env)) => env
-                .attachments
-                .into_iter()
-                .find(|a| a.id == attachment.as_str()),
-            _ => None,
-        });
-    let Some(info) = info else {
-        return super::layout::not_found(State(state)).await;
-    };
-    let bound = super::sealing::sealed_size_bound(info.size);
-    let stream = match portal.attachment_ciphertext(&id, &attachment, bound).await {
-        Ok(s) => s,
-        Err(e) => return portal_error(&state, &e),
-    };
-    let plain = crate::attachments::decrypt(stream, portal.identity().clone(), info.size);
-    download::response(&info.name, axum::body::Body::from_stream(plain))
 }

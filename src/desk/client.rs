@@ -27,8 +27,8 @@ use crate::protocol::sign_in::{self, ChallengeError};
 use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
     ChallengeResponse, CreatedAttachment, ErrorBody, FloodDay, HistoryEntry, MAX_FLOOD_DAYS,
-    MemberBrief, MemberId, MemberInfo, MessageKind, NotifySettings, RecipientText, RosterEntry,
-    SignedIn, StatusRequest, WithdrawalInfo, paths,
+    MemberBrief, MemberId, MemberInfo, MessageKind, NotifySettings, RecipientText, ReportsRequest,
+    RosterEntry, SealedReport, Seq, SignedIn, StatusRequest, WithdrawalInfo, paths,
 };
 
 /// The largest JSON answer the desk reads (a long case with every message).
@@ -291,10 +291,33 @@ impl Portal {
         .await
     }
 
-    /// Marks the reporter's messages of a case as read by the committee.
-    pub async fn mark_read(&self, id: &CaseId) -> Result<(), PortalError> {
-        let path = paths::case(id, "/read");
+    /// Moves this member's read mark of a case up to message `up_to`, the last one
+    /// the desk showed (so a message that arrives meanwhile stays unread).
+    pub async fn mark_read(&self, id: &CaseId, up_to: Seq) -> Result<(), PortalError> {
+        let path = format!("{}?up_to={}", paths::case(id, "/read"), up_to.get());
         expect_ok(self.send(|c, b| c.post(format!("{b}{path}"))).await?).await
+    }
+
+    /// The sealed reports of these cases, in batches the portal accepts; a case
+    /// the portal does not return is simply missing from the answer.
+    pub async fn reports(&self, ids: &[CaseId]) -> Result<Vec<SealedReport>, PortalError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for batch in ids.chunks(ReportsRequest::MAX_IDS) {
+            let body = ReportsRequest {
+                ids: batch.to_vec(),
+            };
+            let got: Vec<SealedReport> = decode(
+                self.send(|c, b| c.post(format!("{b}{}", paths::REPORTS)).json(&body))
+                    .await?,
+            )
+            .await?;
+            // Only what was asked for: a portal cannot slip in another case's report.
+            if got.len() > batch.len() || got.iter().any(|r| !batch.contains(&r.id)) {
+                return Err(PortalError::Decode);
+            }
+            out.extend(got);
+        }
+        Ok(out)
     }
 
     /// Records an export of a case in the portal's audit log.

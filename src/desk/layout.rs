@@ -14,6 +14,7 @@ use maud::{DOCTYPE, Markup, html};
 use super::SharedDesk;
 use super::client::{Portal, PortalError};
 use crate::http::urlencoded::{self, first};
+use crate::i18n::Lang;
 use crate::protocol::{RecipientText, RosterChange};
 
 pub fn page(
@@ -184,4 +185,120 @@ pub fn form(state: &SharedDesk, body: &[u8]) -> Result<urlencoded::Pairs, Respon
         return Err(forbidden(state));
     }
     Ok(pairs)
+}
+
+/// A whole number as the desk's language writes it: `1.234` in Dutch, `1,234` in
+/// English.
+pub fn number(lang: Lang, n: usize) -> String {
+    let digits = n.to_string();
+    let sep = match lang {
+        Lang::Nl => '.',
+        Lang::En => ',',
+    };
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A number with one decimal as the desk's language writes it: `2,5` in Dutch,
+/// `2.5` in English.
+pub fn decimal(lang: Lang, x: f64) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let (whole, frac) = (tenths.abs() / 10, tenths.abs() % 10);
+    let sign = if tenths < 0 { "-" } else { "" };
+    let point = match lang {
+        Lang::Nl => ',',
+        Lang::En => '.',
+    };
+    format!("{sign}{}{point}{frac}", number(lang, whole as usize))
+}
+
+/// A problem with one field of a form: the field's id and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The `id` of the field the message belongs to.
+    pub field: &'static str,
+    /// What is wrong and what to do, in the desk's language.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A problem with the field `field`.
+    pub fn new(field: &'static str, message: &str) -> Self {
+        Self {
+            field,
+            message: message.to_owned(),
+        }
+    }
+}
+
+/// The error summary above a form: a heading and a link to each field in error.
+pub fn error_summary(state: &SharedDesk, errors: &[FieldError]) -> Markup {
+    let d = state.texts();
+    html! {
+        @if !errors.is_empty() {
+            div class="error-summary" id="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title" {
+                h2 id="error-summary-title" { (d.error_summary_title) }
+                ul {
+                    @for e in errors { li { a href={ "#" (e.field) } { (e.message) } } }
+                }
+            }
+        }
+    }
+}
+
+/// The message at a field in error, if it is one.
+pub fn field_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a FieldError> {
+    errors.iter().find(|e| e.field == field)
+}
+
+/// The id the message of a field in error carries (for `aria-describedby`).
+pub fn error_id(field: &str) -> String {
+    format!("{field}-error")
+}
+
+/// `aria-invalid` and `aria-describedby` of a field (after its hint, if any), and
+/// its problem.
+pub fn invalid<'a>(
+    errors: &'a [FieldError],
+    field: &str,
+    hint: Option<&str>,
+) -> (Option<&'static str>, Option<String>, Option<&'a FieldError>) {
+    let error = field_error(errors, field);
+    let described = match (hint, error) {
+        (Some(h), Some(_)) => Some(format!("{h} {}", error_id(field))),
+        (Some(h), None) => Some(h.to_owned()),
+        (None, Some(_)) => Some(error_id(field)),
+        (None, None) => None,
+    };
+    (error.map(|_| "true"), described, error)
+}
+
+/// The problem shown at a field, above its input.
+pub fn error_message(e: Option<&FieldError>) -> Markup {
+    html! {
+        @if let Some(e) = e {
+            p class="field-error" id=(error_id(e.field)) { (e.message) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_the_dutch_way_in_dutch_and_the_english_way_in_english() {
+        assert_eq!(number(Lang::Nl, 1_234_567), "1.234.567");
+        assert_eq!(number(Lang::En, 1_234), "1,234");
+        assert_eq!(number(Lang::Nl, 12), "12");
+        assert_eq!(decimal(Lang::Nl, 0.0), "0,0");
+        assert_eq!(decimal(Lang::Nl, 2.25), "2,3");
+        assert_eq!(decimal(Lang::En, 1234.5), "1,234.5");
+    }
 }

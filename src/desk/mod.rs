@@ -2,10 +2,13 @@
 //! identity, fetches ciphertext from the portal, decrypts and renders it, and
 //! seals replies and notes before they leave this computer.
 
+mod case_actions;
 mod case_page;
+mod case_view;
 mod client;
 mod error;
 mod export;
+mod history;
 mod inbox;
 mod layout;
 mod notify_page;
@@ -15,6 +18,8 @@ mod roster_page;
 mod sealing;
 mod session;
 mod stats;
+mod summary;
+mod templates;
 mod texts;
 mod trust_texts;
 
@@ -93,6 +98,14 @@ pub struct DeskState {
     export_dir: PathBuf,
     lang: Lang,
     pins: pins::PinStore,
+    /// Where the pins and the reply templates are kept.
+    state_dir: PathBuf,
+    /// The reports' inbox columns, decrypted; in memory only, dropped on lock.
+    summaries: summary::Summaries,
+    /// The zone history times are shown in; `None` shows UTC.
+    time_zone: Option<tz::TimeZone>,
+    /// Counts actions, so every redirect after one has a URL of its own.
+    actions: std::sync::atomic::AtomicU64,
 }
 
 /// The desk's state as the handlers share it.
@@ -135,6 +148,7 @@ impl DeskState {
     /// time and on sign-out. The key's memory is wiped when the last user of the
     /// client lets go of it.
     pub async fn lock(&self) {
+        self.summaries.clear();
         if let Some(portal) = self.portal.write().await.take() {
             let _ = portal.sign_out().await;
         }
@@ -238,16 +252,20 @@ pub fn router(state: SharedDesk) -> Router {
             &p("/roster"),
             get(roster_page::roster_page).post(roster_page::confirm),
         )
+        .route(&p("/go"), get(inbox::go))
         .route(&p("/case/{id}"), get(case_page::case_page))
-        .route(&p("/case/{id}/acknowledge"), post(case_page::acknowledge))
-        .route(&p("/case/{id}/status"), post(case_page::change_status))
-        .route(&p("/case/{id}/assign"), post(case_page::assign))
-        .route(&p("/case/{id}/reply"), post(case_page::reply))
-        .route(&p("/case/{id}/note"), post(case_page::note))
-        .route(&p("/case/{id}/export"), post(case_page::export))
+        .route(
+            &p("/case/{id}/acknowledge"),
+            post(case_actions::acknowledge),
+        )
+        .route(&p("/case/{id}/status"), post(case_actions::change_status))
+        .route(&p("/case/{id}/assign"), post(case_actions::assign))
+        .route(&p("/case/{id}/reply"), post(case_actions::reply))
+        .route(&p("/case/{id}/note"), post(case_actions::note))
+        .route(&p("/case/{id}/export"), post(case_actions::export))
         .route(
             &p("/case/{id}/files/{attachment}"),
-            get(case_page::download),
+            get(case_actions::download),
         )
         .route(&p("/stats"), get(stats::stats))
         .route(
@@ -326,6 +344,10 @@ pub async fn prepare(args: &DeskArgs) -> Result<(tokio::net::TcpListener, Shared
         export_dir: args.export_dir.clone(),
         lang,
         pins: pins::PinStore::new(&args.state_dir()),
+        state_dir: args.state_dir(),
+        summaries: summary::Summaries::default(),
+        time_zone: history::time_zone(args.time_zone.as_deref()),
+        actions: std::sync::atomic::AtomicU64::new(0),
     });
     Ok((listener, state))
 }

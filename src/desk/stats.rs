@@ -2,6 +2,7 @@
 //! learns the kinds of concern.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,9 +10,8 @@ use axum::response::Response;
 use maud::html;
 
 use super::SharedDesk;
-use super::layout::{page, portal_error, require_portal};
-use super::sealing::Opened;
-use crate::case::{self, Body};
+use super::layout::{decimal, number, page, portal_error, require_portal};
+use super::summary::Summary;
 use crate::protocol::{CaseInfo, FloodDay};
 
 /// Counts computed here, after decryption.
@@ -23,9 +23,9 @@ pub struct Statistics {
     pub ack_days: Vec<i64>,
 }
 
-pub fn statistics(cases: &[(CaseInfo, Option<case::Report>)]) -> Statistics {
+pub fn statistics(cases: &[(CaseInfo, Option<Arc<Summary>>)]) -> Statistics {
     let mut s = Statistics::default();
-    for (c, report) in cases {
+    for (c, summary) in cases {
         *s.per_status.entry(c.status.index()).or_default() += 1;
         *s.per_month
             .entry((c.received_on.year(), u8::from(c.received_on.month())))
@@ -33,8 +33,8 @@ pub fn statistics(cases: &[(CaseInfo, Option<case::Report>)]) -> Statistics {
         if let Some(a) = c.acknowledged_on {
             s.ack_days.push((a - c.received_on).whole_days());
         }
-        if let Some(r) = report {
-            for k in &r.concerns {
+        if let Some(summary) = summary {
+            for k in &summary.concerns {
                 *s.per_concern.entry(k.index()).or_default() += 1;
             }
         }
@@ -76,45 +76,41 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
         Ok(f) => f,
         Err(e) => return portal_error(&state, &e),
     };
-    let mut opened = Vec::with_capacity(cases.len());
-    for c in cases {
-        let detail = match portal.case(&c.id).await {
-            Ok(d) => d,
-            Err(e) => return portal_error(&state, &e),
-        };
-        let report = detail.messages.first().and_then(|m| {
-            match portal.open(&c.id, m.seq.get(), &m.ciphertext) {
-                Ok(Opened::Envelope(env)) => match env.body {
-                    Body::Report(r) => Some(r),
-                    Body::Text { .. } => None,
-                },
-                _ => None,
-            }
-        });
-        opened.push((c, report));
-    }
+    // The kinds of concern come from the same decrypted summaries as the inbox's.
+    let summaries = match state.summaries.of(&portal, &cases).await {
+        Ok(s) => s,
+        Err(e) => return portal_error(&state, &e),
+    };
+    let opened: Vec<(CaseInfo, Option<Arc<Summary>>)> = cases
+        .into_iter()
+        .map(|c| {
+            let summary = summaries.get(&c.id).cloned();
+            (c, summary)
+        })
+        .collect();
     let s = statistics(&opened);
     let d = state.texts();
     let t = state.lang.texts();
     let months = t.months;
+    let lang = state.lang;
     let avg = if s.ack_days.is_empty() {
         "—".to_owned()
     } else {
-        format!(
-            "{:.1}",
-            s.ack_days.iter().sum::<i64>() as f64 / s.ack_days.len() as f64
+        decimal(
+            lang,
+            s.ack_days.iter().sum::<i64>() as f64 / s.ack_days.len() as f64,
         )
     };
     let longest = s
         .ack_days
         .iter()
         .max()
-        .map_or("—".to_owned(), |m| m.to_string());
+        .map_or("—".to_owned(), |m| number(lang, (*m).max(0) as usize));
     let counts = |rows: Vec<(String, usize)>, caption: &str, id: &str| {
         html! {
             table class="stats" id=(id) {
                 caption { (caption) }
-                tbody { @for (label, n) in &rows { tr { th scope="row" { (label) } td { (n) } } } }
+                tbody { @for (label, n) in &rows { tr { th scope="row" { (label) } td { (number(lang, *n)) } } } }
             }
         }
     };
@@ -147,7 +143,7 @@ pub async fn stats(State(state): State<SharedDesk>) -> Response {
             table class="stats" id="time-to-ack" {
                 caption { (d.time_to_ack) }
                 tbody {
-                    tr { th scope="row" { (d.cases) } td { (s.ack_days.len()) } }
+                    tr { th scope="row" { (d.cases) } td { (number(lang, s.ack_days.len())) } }
                     tr { th scope="row" { (d.average_days) } td { (avg) } }
                     tr { th scope="row" { (d.longest_days) } td { (longest) } }
                 }

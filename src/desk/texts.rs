@@ -1,5 +1,7 @@
 //! The desk's own texts in Dutch and English. Statuses, reasons and the report's
 //! field labels come from the portal's texts, so both sides say the same thing.
+//! This file is long because every text is here twice, in Dutch and in English,
+//! each with the doc comment that says where it appears.
 
 /// The desk's texts in one language: page titles, labels, buttons, hints and
 /// errors of its own pages.
@@ -146,13 +148,6 @@ pub struct DeskTexts {
     /// Caption for the recipients new messages are sealed to; no page shows it at
     /// present.
     pub sealed_to: &'static str,
-    /// Notice after an action succeeded.
-    pub saved: &'static str,
-    /// Error when a reply or note has neither text nor files.
-    pub err_empty: &'static str,
-    /// Error when the portal refuses an action (its message follows) or a form
-    /// value is not valid.
-    pub err_action: &'static str,
     /// Title of the statistics page.
     pub stats_title: &'static str,
     /// Where the statistics are computed, and what the portal does not learn.
@@ -191,6 +186,106 @@ pub struct DeskTexts {
     pub portal_error_title: &'static str,
     /// Shown instead of the reply form on a closed case.
     pub closed_no_reply: &'static str,
+    /// How many cases the inbox shows of all: `{shown}` and `{total}` are replaced.
+    pub shown_of: &'static str,
+    /// Heading of the error summary above a form.
+    pub error_summary_title: &'static str,
+    /// Error when no case has the typed reference; `{reference}` is replaced.
+    pub no_such_reference: &'static str,
+    /// Label of the field that opens a case by its reference.
+    pub go_label: &'static str,
+    /// Button that opens the case with that reference.
+    pub go_button: &'static str,
+    /// Label of the inbox's search field.
+    pub search_label: &'static str,
+    /// Hint under the search field: where it searches, and phrases.
+    pub search_hint: &'static str,
+    /// Label of the inbox's filter by kind of concern.
+    pub filter_concern: &'static str,
+    /// Inbox column: the kinds of concern of the report.
+    pub col_concern: &'static str,
+    /// Inbox column: the municipality the report names.
+    pub col_municipality: &'static str,
+    /// Inbox column: the first line of what happened.
+    pub col_first_line: &'static str,
+    /// Inbox column: the language the reporter wrote in.
+    pub col_language: &'static str,
+    /// Inbox cell when the report does not open with this key.
+    pub report_unreadable: &'static str,
+    /// The reporter's language: Dutch.
+    pub lang_nl: &'static str,
+    /// The reporter's language: English.
+    pub lang_en: &'static str,
+    /// Read after a column header: clicking sorts ascending.
+    pub sort_ascending: &'static str,
+    /// Read after a column header: clicking sorts descending.
+    pub sort_descending: &'static str,
+    /// Confirmation after acknowledging receipt.
+    pub done_acknowledged: &'static str,
+    /// Confirmation after a reply was sent.
+    pub done_reply: &'static str,
+    /// Confirmation after a note was added.
+    pub done_note: &'static str,
+    /// Confirmation after a status change; the new status follows.
+    pub done_status: &'static str,
+    /// Confirmation after closing the case.
+    pub done_closed: &'static str,
+    /// Confirmation after assigning; the member's name follows.
+    pub done_assigned: &'static str,
+    /// Confirmation after removing the assignment.
+    pub done_unassigned: &'static str,
+    /// Error at the reason field: closing needs a reason.
+    pub err_reason_required: &'static str,
+    /// Error at the status field: not a status the case can get.
+    pub err_status_invalid: &'static str,
+    /// Error at the assignment field: not an active member.
+    pub err_member_invalid: &'static str,
+    /// Error at the reply field: no text and no file.
+    pub err_reply_empty: &'static str,
+    /// Error at the note field: no text.
+    pub err_note_empty: &'static str,
+    /// Error when the portal refuses an action for a reason the desk cannot name.
+    pub err_refused: &'static str,
+    /// Error when other members kept writing to the case at the same moment.
+    pub err_busy: &'static str,
+    /// Error when the report does not open, so the reporter's key is unknown.
+    pub err_no_report: &'static str,
+    /// Error at the files field: a file could not be sealed.
+    pub err_file: &'static str,
+    /// Error when the export could not be written.
+    pub err_export: &'static str,
+    /// Button that shows the reply as the reporter will see it, without sending.
+    pub preview_button: &'static str,
+    /// Heading of the preview of a reply.
+    pub preview_heading: &'static str,
+    /// Under the preview: nothing has been sent yet.
+    pub preview_hint: &'static str,
+    /// Under the preview when files were chosen: they are not kept.
+    pub preview_files_again: &'static str,
+    /// Label of the reply template choice.
+    pub template_label: &'static str,
+    /// Button that puts the chosen template in the reply field.
+    pub template_button: &'static str,
+    /// Where the templates are kept; `{path}` is replaced.
+    pub template_hint: &'static str,
+    /// Shown when the case has no actions yet.
+    pub history_empty: &'static str,
+    /// Under the history heading: what it lists, and in which time.
+    pub history_hint: &'static str,
+    /// History: a reply was sent.
+    pub act_reply: &'static str,
+    /// History: a note was added.
+    pub act_note: &'static str,
+    /// History: the status changed; the new status follows.
+    pub act_status: &'static str,
+    /// History: the assignment changed.
+    pub act_assign: &'static str,
+    /// History: the case was exported.
+    pub act_export: &'static str,
+    /// History: an action this desk has no name for; its code follows.
+    pub act_other: &'static str,
+    /// Under the fingerprint: what to compare it with.
+    pub fingerprint_hint: &'static str,
     /// Navigation link to the notification setting.
     pub nav_notify: &'static str,
     /// Title of the notification page.
@@ -250,11 +345,11 @@ pub static EN: DeskTexts = DeskTexts {
     overdue: "Overdue",
     due_this_week: "Due this week",
     no_cases: "No cases match.",
+    ack_by: "Acknowledge by",
+    feedback_by: "Feedback by",
     withdrawn_heading: "Withdrawn reports",
     withdrawn_intro: "The reporter withdrew these reports. They were deleted with their messages and files; only the reference and the day are left.",
     col_withdrawn_on: "Withdrawn on",
-    ack_by: "acknowledge by",
-    feedback_by: "feedback by",
     case_title: "Case",
     received_on: "Received on",
     acknowledged_on: "Acknowledged on",
@@ -291,9 +386,6 @@ pub static EN: DeskTexts = DeskTexts {
     exported_to: "Exported to",
     history_heading: "History",
     sealed_to: "New messages are sealed to these recipients",
-    saved: "Done.",
-    err_empty: "Write something first.",
-    err_action: "The portal refused this",
     stats_title: "Statistics",
     stats_intro: "Computed on this computer after decryption; the portal never learns the kinds of concern.",
     per_status: "Cases per status",
@@ -313,6 +405,56 @@ pub static EN: DeskTexts = DeskTexts {
     not_found_title: "Not found",
     portal_error_title: "The portal could not be reached",
     closed_no_reply: "The case is closed; reopen it to reply.",
+    shown_of: "{shown} of {total} cases shown",
+    error_summary_title: "There is a problem",
+    no_such_reference: "No case has the reference {reference}. Check the reference and try again.",
+    go_label: "Open a case by its reference (MP-…)",
+    go_button: "Open",
+    search_label: "Search in the reports",
+    search_hint: "Searches the decrypted reports on this computer; nothing is sent to the portal. Put a phrase in double quotes to find it as written.",
+    filter_concern: "Kind of concern",
+    col_concern: "Kind of concern",
+    col_municipality: "Municipality",
+    col_first_line: "First line",
+    col_language: "Reporter's language",
+    report_unreadable: "The report does not open with your key.",
+    lang_nl: "Dutch",
+    lang_en: "English",
+    sort_ascending: "sort ascending",
+    sort_descending: "sort descending",
+    done_acknowledged: "Receipt acknowledged.",
+    done_reply: "Reply sent. The reporter can read it with their pickup code.",
+    done_note: "Note added.",
+    done_status: "Status changed to:",
+    done_closed: "Case closed.",
+    done_assigned: "Case assigned to",
+    done_unassigned: "The case is no longer assigned to anyone.",
+    err_reason_required: "Choose a reason for closing the case.",
+    err_status_invalid: "Choose one of the statuses in the list.",
+    err_member_invalid: "Choose an active member from the list.",
+    err_reply_empty: "Write a reply or choose a file.",
+    err_note_empty: "Write a note.",
+    err_refused: "The portal refused this. Reload the case and try again; if it happens again, tell the administrator.",
+    err_busy: "Someone else wrote to this case at the same moment. Send it again.",
+    err_no_report: "The report of this case does not open with your key, so the desk cannot seal a reply to the reporter.",
+    err_file: "A file could not be read or is too large. Choose it again, or leave it out.",
+    err_export: "The export could not be written. Check that the export folder exists and that you may write to it.",
+    preview_button: "Preview",
+    preview_heading: "What the reporter will see",
+    preview_hint: "Nothing has been sent yet. Check the text below, then send it.",
+    preview_files_again: "Files are not kept for a preview: choose them again before you send.",
+    template_label: "Reply template",
+    template_button: "Use this template",
+    template_hint: "The templates are kept on this computer in {path}. Edit that file to change them.",
+    history_empty: "No actions yet.",
+    history_hint: "Actions of committee members on this case, in this computer's time. Opening a case is not listed.",
+    act_reply: "Reply sent",
+    act_note: "Note added",
+    act_status: "Status changed to",
+    act_assign: "Assignment changed",
+    act_export: "Exported",
+    act_other: "Other action:",
+    fingerprint_hint: "Compare this fingerprint with the one your administrator gave you (they see it with “meldpunt member list”). If they differ, send nothing and contact the administrator.",
     nav_notify: "Notifications",
     notify_title: "E-mail about new activity",
     notify_intro: "The portal can send you one e-mail a day after reporters have written something new. It only says that there is new activity: never which case, how much or when. It comes at a fixed hour, the day after. Your address is stored on the portal.",
@@ -361,11 +503,11 @@ pub static NL: DeskTexts = DeskTexts {
     overdue: "Te laat",
     due_this_week: "Deze week",
     no_cases: "Geen meldingen gevonden.",
+    ack_by: "Bevestigen uiterlijk",
+    feedback_by: "Terugkoppelen uiterlijk",
     withdrawn_heading: "Ingetrokken meldingen",
     withdrawn_intro: "De melder heeft deze meldingen ingetrokken. Ze zijn gewist met hun berichten en bestanden; alleen het kenmerk en de dag zijn over.",
     col_withdrawn_on: "Ingetrokken op",
-    ack_by: "bevestigen uiterlijk",
-    feedback_by: "terugkoppelen uiterlijk",
     case_title: "Melding",
     received_on: "Ontvangen op",
     acknowledged_on: "Bevestigd op",
@@ -402,9 +544,6 @@ pub static NL: DeskTexts = DeskTexts {
     exported_to: "Geëxporteerd naar",
     history_heading: "Geschiedenis",
     sealed_to: "Nieuwe berichten worden versleuteld voor deze ontvangers",
-    saved: "Gedaan.",
-    err_empty: "Schrijf eerst iets.",
-    err_action: "Het meldpunt weigerde dit",
     stats_title: "Cijfers",
     stats_intro: "Berekend op deze computer na ontsleutelen; het meldpunt weet nooit over welke soorten zorgen meldingen gaan.",
     per_status: "Meldingen per status",
@@ -424,6 +563,56 @@ pub static NL: DeskTexts = DeskTexts {
     not_found_title: "Niet gevonden",
     portal_error_title: "Het meldpunt is niet bereikbaar",
     closed_no_reply: "De melding is afgesloten; heropen haar om te antwoorden.",
+    shown_of: "{shown} van {total} meldingen getoond",
+    error_summary_title: "Er is een probleem",
+    no_such_reference: "Er is geen melding met kenmerk {reference}. Controleer het kenmerk en probeer het opnieuw.",
+    go_label: "Melding openen met kenmerk (MP-…)",
+    go_button: "Openen",
+    search_label: "Zoeken in de meldingen",
+    search_hint: "Zoekt op deze computer in de ontsleutelde meldingen; er gaat niets naar het meldpunt. Zet een zinsdeel tussen dubbele aanhalingstekens om precies dat te vinden.",
+    filter_concern: "Soort zorg",
+    col_concern: "Soort zorg",
+    col_municipality: "Gemeente",
+    col_first_line: "Eerste regel",
+    col_language: "Taal melder",
+    report_unreadable: "De melding gaat niet open met jouw sleutel.",
+    lang_nl: "Nederlands",
+    lang_en: "Engels",
+    sort_ascending: "oplopend sorteren",
+    sort_descending: "aflopend sorteren",
+    done_acknowledged: "Ontvangst bevestigd.",
+    done_reply: "Antwoord verstuurd. De melder kan het lezen met de ophaalcode.",
+    done_note: "Notitie toegevoegd.",
+    done_status: "Status gewijzigd in:",
+    done_closed: "Melding afgesloten.",
+    done_assigned: "Melding toegewezen aan",
+    done_unassigned: "De melding is aan niemand meer toegewezen.",
+    err_reason_required: "Kies een reden om de melding af te sluiten.",
+    err_status_invalid: "Kies een van de statussen uit de lijst.",
+    err_member_invalid: "Kies een actief lid uit de lijst.",
+    err_reply_empty: "Schrijf een antwoord of kies een bestand.",
+    err_note_empty: "Schrijf een notitie.",
+    err_refused: "Het meldpunt weigerde dit. Laad de melding opnieuw en probeer het nog eens. Gebeurt het weer? Meld het dan aan de beheerder.",
+    err_busy: "Iemand anders schreef op hetzelfde moment in deze melding. Verstuur het nog een keer.",
+    err_no_report: "De melding gaat niet open met jouw sleutel. Daarom kan het bureau geen antwoord voor de melder versleutelen.",
+    err_file: "Een bestand kon niet worden gelezen of is te groot. Kies het opnieuw, of laat het weg.",
+    err_export: "Exporteren is niet gelukt. Kijk of de exportmap bestaat en of je erin mag schrijven.",
+    preview_button: "Voorbeeld bekijken",
+    preview_heading: "Zo ziet de melder je antwoord",
+    preview_hint: "Er is nog niets verstuurd. Kijk de tekst hieronder na en verstuur hem dan.",
+    preview_files_again: "Bestanden blijven niet bewaard bij een voorbeeld: kies ze opnieuw voordat je verstuurt.",
+    template_label: "Sjabloon voor een antwoord",
+    template_button: "Sjabloon gebruiken",
+    template_hint: "De sjablonen staan op deze computer in {path}. Pas dat bestand aan om ze te veranderen.",
+    history_empty: "Nog geen acties.",
+    history_hint: "Wat commissieleden met deze melding deden, in de tijd van deze computer. Het openen van een melding staat er niet bij.",
+    act_reply: "Antwoord verstuurd",
+    act_note: "Notitie toegevoegd",
+    act_status: "Status gewijzigd in",
+    act_assign: "Toewijzing gewijzigd",
+    act_export: "Geëxporteerd",
+    act_other: "Andere actie:",
+    fingerprint_hint: "Vergelijk deze vingerafdruk met de vingerafdruk die je van de beheerder kreeg (de beheerder ziet hem met “meldpunt member list”). Zijn ze verschillend? Verstuur dan niets en neem contact op met de beheerder.",
     nav_notify: "E-mailbericht",
     notify_title: "E-mail bij nieuwe activiteit",
     notify_intro: "Het meldpunt kan je één e-mail per dag sturen als melders iets nieuws hebben geschreven. Daarin staat alleen dát er iets nieuws is: nooit welke melding, hoeveel of wanneer. De e-mail komt op een vast uur, de dag erna. Je adres wordt bewaard op het meldpunt.",

@@ -34,6 +34,8 @@ pub mod paths {
     pub const ROSTER: &str = "/api/v1/roster";
     /// GET: every case's workflow metadata.
     pub const CASES: &str = "/api/v1/cases";
+    /// POST: the sealed reports of listed cases.
+    pub const REPORTS: &str = "/api/v1/reports";
     /// GET the signed-in member's notification address; POST to set or clear it.
     pub const NOTIFICATIONS: &str = "/api/v1/notifications";
     /// The cases reporters withdrew: reference and day only.
@@ -190,7 +192,7 @@ pub struct CaseInfo {
     pub closed_on: Option<Date>,
     /// The member it is assigned to.
     pub assigned_member: Option<MemberId>,
-    /// Reporter messages the committee has not opened.
+    /// Reporter messages the signed-in member has not seen.
     pub unread: u32,
 }
 
@@ -207,7 +209,7 @@ pub struct MessageInfo {
     pub written_on: Date,
     /// Fingerprint of the committee set it was sealed to (16 hex digits).
     pub recipients_fp: String,
-    /// Whether the committee has opened it.
+    /// Whether the signed-in member has seen it (it is at or before their read mark).
     pub committee_read: bool,
     /// The age file, base64.
     pub ciphertext: String,
@@ -321,6 +323,35 @@ pub struct NotifySettings {
 pub struct AssignRequest {
     /// The member, or `None` for nobody.
     pub member: Option<MemberId>,
+}
+
+/// The query of `POST /api/v1/cases/{id}/read`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReadQuery {
+    /// The last message the member was shown; absent: the case's last message.
+    #[serde(default)]
+    pub up_to: Option<Seq>,
+}
+
+/// `POST /api/v1/reports`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportsRequest {
+    /// The cases whose reports the desk has not opened yet.
+    pub ids: Vec<CaseId>,
+}
+
+impl ReportsRequest {
+    /// The most ids one request may list.
+    pub const MAX_IDS: usize = 200;
+}
+
+/// A case's report as stored: its first message, still sealed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SealedReport {
+    /// The case.
+    pub id: CaseId,
+    /// The age file, base64.
+    pub ciphertext: String,
 }
 
 /// One line of a case's audit history.

@@ -508,6 +508,22 @@ pub const COLUMNS: &[Column] = &[
         Members,
         "day the daily check last ran",
     ),
+    // 0015_member_reads: per member and case, the last message the member was shown.
+    col(
+        "member_reads",
+        "member_id",
+        MemberData,
+        Members,
+        "a member id",
+    ),
+    col("member_reads", "case_id", Public, Members, "random case id"),
+    col(
+        "member_reads",
+        "last_seq",
+        MemberData,
+        Members,
+        "highest sequence number the member was shown",
+    ),
 ];
 
 /// The rows the settings table may hold: a new setting is a new kind of stored value

@@ -103,6 +103,7 @@ fn committee_api() -> Router<SharedState> {
             get(api::notifications).post(api::set_notifications),
         )
         .route("/api/v1/cases", get(api::list_cases))
+        .route(crate::protocol::paths::REPORTS, post(api::reports))
         .route(
             crate::protocol::paths::WITHDRAWALS,
             get(api::list_withdrawals),

@@ -250,6 +250,7 @@ pub async fn submit_report(
         |files, attachment_ids| async move {
             let envelope = Envelope::new(id, 1, Body::Report(report.clone()))
                 .with_reporter(reporter)
+                .with_lang(lang)
                 .with_attachments(files);
             let ciphertext = crypto::seal(&envelope.to_bytes(), committee, Some(reporter))?;
             let reference = case::new_reference();

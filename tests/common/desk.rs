@@ -232,3 +232,86 @@ pub fn keygen(dir: &Path, passphrase: &str) -> (PathBuf, String) {
         .to_owned();
     (key, recipient)
 }
+
+/// Stores reports straight into the portal's database, sealed as the portal seals
+/// a submission (to `committee` and the reporter, with the reporter's key and
+/// language inside): hundreds of cases in seconds, without the form's rate limits.
+/// Returns the case ids in order.
+pub async fn seed_reports(
+    app: &TestApp,
+    committee: &[crypto::Recipient],
+    reports: Vec<(case::Report, meldpunt::i18n::Lang)>,
+) -> Vec<String> {
+    use meldpunt::case::{AuthorKind, Body, Envelope};
+    use meldpunt::pickup::PickupCode;
+    use meldpunt::storage::{FormNonce, NewCase, NewMessage};
+    let storage = Storage::connect(&app.database_url).await.unwrap();
+    let set = crypto::RecipientSet::new(committee.to_vec()).unwrap();
+    let salt = storage.installation_secrets().await.unwrap().salt;
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut ids = Vec::with_capacity(reports.len());
+    for (report, lang) in reports {
+        let derived = PickupCode::generate().derive(&salt);
+        let id = crypto::hex(&crypto::random_bytes::<16>());
+        let reporter = derived.recipient();
+        let env = Envelope::new(&id, 1, Body::Report(report))
+            .with_reporter(&reporter)
+            .with_lang(lang);
+        let ct = crypto::seal(&env.to_bytes(), &set, Some(&reporter)).unwrap();
+        let nonce = crypto::random_bytes::<16>();
+        let reference = case::new_reference();
+        let recipient = reporter.to_string();
+        let new_case = NewCase {
+            id: &id,
+            reference: &reference,
+            lookup: &derived.lookup,
+            reporter_recipient: &recipient,
+            received_on: today,
+            feedback_due_on: case::feedback_by(today, None),
+            first_message: NewMessage {
+                seq: 1,
+                author_kind: AuthorKind::Reporter,
+                member_id: None,
+                written_on: today,
+                recipients_fp: set.fingerprint(),
+                ciphertext: &ct,
+                attachments: &[],
+            },
+        };
+        let form = FormNonce {
+            nonce: &nonce,
+            forget_on: today,
+        };
+        storage.insert_case(&new_case, &form).await.unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+/// The levels of a page's headings in document order; fails the test when one
+/// skips a level on the way down (an h4 right under an h2) or the first is no h1.
+pub fn assert_heading_order(html: &Html, what: &str) {
+    let sel = Selector::parse("h1, h2, h3, h4, h5, h6").unwrap();
+    let levels: Vec<u8> = html
+        .select(&sel)
+        .map(|h| h.value().name()[1..].parse().unwrap())
+        .collect();
+    assert_eq!(
+        levels.first(),
+        Some(&1),
+        "{what}: starts with an h1: {levels:?}"
+    );
+    for pair in levels.windows(2) {
+        assert!(
+            pair[1] <= pair[0] + 1,
+            "{what}: an h{} follows an h{} ({levels:?})",
+            pair[1],
+            pair[0]
+        );
+    }
+}
+
+/// Where a redirect leads.
+pub fn location(r: &Resp) -> String {
+    r.header("location").expect("a redirect").to_owned()
+}

@@ -14,7 +14,8 @@ use crate::crypto;
 use crate::protocol::{
     AssignRequest, AttachmentId, AttachmentRef, CaseDetail, CaseId, CaseInfo, HistoryAction,
     HistoryEntry, MemberId, MemberInfo, MemberName, MessageInfo, MessageKind, PostMessageQuery,
-    PostedMessage, Reference, RosterEntry, Seq, StatusRequest, WithdrawalInfo,
+    PostedMessage, ReadQuery, Reference, ReportsRequest, RosterEntry, SealedReport, Seq,
+    StatusRequest, WithdrawalInfo,
 };
 use crate::storage::{CaseRow, NewMessage, Outcome};
 use crate::web::SharedState;
@@ -79,7 +80,7 @@ pub async fn list_cases(
     State(state): State<SharedState>,
     Member(member): Member,
 ) -> ApiResult<Json<Vec<CaseInfo>>> {
-    let cases = state.storage.list_cases().await?;
+    let cases = state.storage.list_cases(&member.id).await?;
     audit(&state, &member, "list", None).await?;
     let list = cases
         .iter()
@@ -116,9 +117,11 @@ pub async fn case_detail(
 ) -> ApiResult<Json<CaseDetail>> {
     let case = find_case(&state, &id).await?;
     let messages = state.storage.messages(&case.id).await?;
+    // Read marks are per member: what this member has seen, not what anyone has.
+    let mark = state.storage.read_mark(&member.id, &case.id).await?;
     let unread = messages
         .iter()
-        .filter(|m| m.author_kind == AuthorKind::Reporter && !m.committee_read)
+        .filter(|m| m.author_kind == AuthorKind::Reporter && m.seq > mark)
         .count() as i64;
     let next_seq = messages.iter().map(|m| m.seq).max().unwrap_or(0) + 1;
     audit(&state, &member, "read", Some(&case.reference)).await?;
@@ -150,7 +153,7 @@ pub async fn case_detail(
                     .map_err(|_| corrupt())?,
                 written_on: m.written_on,
                 recipients_fp: m.recipients_fp,
-                committee_read: m.committee_read,
+                committee_read: m.seq <= mark,
                 ciphertext: B64.encode(&m.ciphertext),
             })
         })
@@ -343,16 +346,51 @@ pub async fn assign(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /api/v1/cases/{id}/read`: marks the reporter's messages as read.
+/// `POST /api/v1/cases/{id}/read?up_to=N`: moves the member's own read mark up to
+/// message `N` (without `up_to`: to the last message). Other members' counts stay.
 pub async fn mark_read(
     State(state): State<SharedState>,
     Member(member): Member,
     Path(id): Path<String>,
+    query: Result<Query<ReadQuery>, QueryRejection>,
 ) -> ApiResult<StatusCode> {
+    let Ok(Query(q)) = query else {
+        return Err(ApiError::BadRequest("up_to must be a message number"));
+    };
     let case = find_case(&state, &id).await?;
-    state.storage.mark_read(&case.id).await?;
+    let up_to = q.up_to.map_or(i64::MAX, Seq::get);
+    state.storage.mark_read(&member.id, &case.id, up_to).await?;
     audit(&state, &member, "mark-read", Some(&case.reference)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/reports`: the sealed reports (first messages) of the listed cases,
+/// so the desk can decrypt its inbox columns in one request per batch instead of
+/// fetching every case (audited once, as `read-reports`).
+pub async fn reports(
+    State(state): State<SharedState>,
+    Member(member): Member,
+    req: Result<Json<ReportsRequest>, JsonRejection>,
+) -> ApiResult<Json<Vec<SealedReport>>> {
+    let Ok(Json(req)) = req else {
+        return Err(ApiError::BadRequest("ids must be a list of case ids"));
+    };
+    if req.ids.len() > ReportsRequest::MAX_IDS {
+        return Err(ApiError::BadRequest("too many case ids"));
+    }
+    let ids: Vec<String> = req.ids.iter().map(|i| i.as_str().to_owned()).collect();
+    let found = state.storage.reports(&ids).await?;
+    audit(&state, &member, "read-reports", None).await?;
+    found
+        .into_iter()
+        .map(|(id, ct)| {
+            Ok(SealedReport {
+                id: CaseId::parse(&id).map_err(|_| corrupt())?,
+                ciphertext: B64.encode(&ct),
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()
+        .map(Json)
 }
 
 /// Records that the member exported the case (the files were written by the desk).

@@ -136,7 +136,7 @@ mod notify;
 pub use auth::{answer, challenge, sign_out};
 pub use cases::{
     assign, case_detail, exported, history, list_cases, list_withdrawals, mark_read, members,
-    post_message, roster, set_status,
+    post_message, reports, roster, set_status,
 };
 pub use files::{download_attachment, upload_attachment};
 pub use flood::flood_days;
