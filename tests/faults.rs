@@ -29,7 +29,8 @@ async fn try_report(app: &TestApp, what: &str) -> (u16, bool, String) {
 async fn a_full_disk_gives_a_clear_503_and_the_portal_recovers_when_space_returns() {
     let mount = tempfile::tempdir().unwrap();
     let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        // Room for a new database with its 32 KiB pages and WAL, and little more.
+        .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
         .arg(mount.path())
         .status()
         .is_ok_and(|s| s.success());
@@ -65,7 +66,7 @@ async fn a_full_disk_gives_a_clear_503_and_the_portal_recovers_when_space_return
 
     // Fill the disk, then report.
     let filler = mount.path().join("filler");
-    let _ = std::fs::write(&filler, vec![0u8; 4 * 1024 * 1024]);
+    let _ = std::fs::write(&filler, vec![0u8; 16 * 1024 * 1024]);
     let mut saw_503 = false;
     let canary = format!(
         "diskcanary{}",

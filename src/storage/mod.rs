@@ -3,7 +3,8 @@
 //! workflow needs (dates to the day, statuses, random ids and references, derived
 //! lookup values) pass through here; what a reporter or member wrote never does.
 //!
-//! One file per table or concern: `cases.rs` (cases and messages), `sessions.rs`
+//! One file per table or concern: `cases.rs` (cases and messages), `inbox.rs` (the
+//! committee's inbox and read marks), `sessions.rs`
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
 //! operations), `counters.rs` (the report ceiling's refusals per day, and the
 //! limits and housekeeping cycles instances share), `members.rs`, `notifications.rs`
@@ -16,6 +17,7 @@ mod attachments;
 mod audit;
 mod cases;
 mod counters;
+mod inbox;
 pub mod inventory;
 mod members;
 mod notifications;
