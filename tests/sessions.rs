@@ -68,12 +68,14 @@ on_both_databases!(
     async fn a_follow_up_written_after_the_session_ended_comes_back_after_signing_in_again(
         backend
     ) {
-        let app = with_session_limits(backend, 1, 3600).await;
+        // Three seconds of idle time: short enough to wait out, long enough that a busy
+        // machine does not end the new session between sign-in and the follow-up.
+        let app = with_session_limits(backend, 3, 3600).await;
         let code = app.submit_code("", "Het wijkteam deelt dossiers.").await;
         let cookie = app.sign_in("", &code).await;
         let token = form_token(&app.get("/thread", Some(&cookie)).await.html());
         let written = "Antwoord op jullie vraag:\nhet ging om drie gezinnen.";
-        tokio::time::sleep(Duration::from_millis(2100)).await;
+        tokio::time::sleep(Duration::from_millis(4100)).await;
 
         let r = follow_up(&app, &cookie, &token, written).await;
         assert_session_ended_page(&r, "follow-up after the idle end");
@@ -156,11 +158,11 @@ on_both_databases!(
 
 on_both_databases!(
     async fn the_idle_time_ends_a_session_and_removes_its_row(backend) {
-        let app = with_session_limits(backend, 1, 3600).await;
+        let app = with_session_limits(backend, 3, 3600).await;
         let code = app.submit_code("", "melding").await;
         let cookie = app.sign_in("", &code).await;
         assert_eq!(app.get("/thread", Some(&cookie)).await.status, 200);
-        tokio::time::sleep(Duration::from_millis(2100)).await;
+        tokio::time::sleep(Duration::from_millis(4100)).await;
         assert_session_ended_page(&app.get("/thread", Some(&cookie)).await, "idle");
         assert_eq!(app.count("reporter_sessions").await, 0);
     }
