@@ -57,13 +57,8 @@ impl Arriving {
             while let Some(piece) = plain_rx.blocking_recv() {
                 out.write_all(&piece)?;
             }
-            let (mut writer, size, sha256) = out.finish();
-            let padding = super::padded_size(size) - size;
-            std::io::copy(
-                &mut std::io::Read::take(std::io::repeat(0), padding),
-                &mut writer,
-            )?;
-            writer.finish()?.close()?;
+            let (sink, size, sha256) = super::pad_and_finish(out)?;
+            sink.close()?;
             Ok(Sealed {
                 note: MetadataNote::NotChecked,
                 size,

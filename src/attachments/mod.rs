@@ -158,11 +158,19 @@ fn seal_into<W: Write>(
         Ok(Ok(n)) => n,
         Ok(Err(_)) | Err(_) => return Ok(Err(())),
     };
+    let (sink, size, sha256) = pad_and_finish(out)?;
+    Ok(Ok((Sealed { note, size, sha256 }, sink)))
+}
+
+/// Pads what was written to its stored size and ends the age stream; returns the
+/// sink, the unpadded size and its SHA-256.
+fn pad_and_finish<W: Write>(
+    out: HashingWriter<age::stream::StreamWriter<W>>,
+) -> io::Result<(W, u64, [u8; 32])> {
     let (mut writer, size, sha256) = out.finish();
     let padding = padded_size(size) - size;
     io::copy(&mut io::repeat(0).take_bytes(padding), &mut writer)?;
-    let sink = writer.finish()?;
-    Ok(Ok((Sealed { note, size, sha256 }, sink)))
+    Ok((writer.finish()?, size, sha256))
 }
 
 /// Runs in a blocking thread: seal the spool into chunk rows via the channel.
