@@ -178,10 +178,8 @@ impl Portal {
     ) -> Result<reqwest::Response, PortalError> {
         for attempt in 0..2 {
             let token = self.token().await?;
-            let response = build(&self.http, &self.base)
-                .bearer_auth(&token)
-                .send()
-                .await?;
+            let request = build(&self.http, &self.base).bearer_auth(&token).build()?;
+            let response = self.execute(request).await?;
             if response.status() == reqwest::StatusCode::UNAUTHORIZED && attempt == 0 {
                 *self.session.write().await = None;
                 continue;
@@ -189,6 +187,22 @@ impl Portal {
             return Ok(response);
         }
         Err(PortalError::SignInRefused)
+    }
+
+    /// Sends a request; a GET whose connection broke before an answer came is sent
+    /// once more. A kept-alive connection that the portal or a proxy in front of it
+    /// closed just as the request went out fails that way, and a GET changes nothing
+    /// on the portal, so repeating it is safe; anything else is not repeated.
+    async fn execute(&self, request: reqwest::Request) -> Result<reqwest::Response, PortalError> {
+        let again = (request.method() == reqwest::Method::GET)
+            .then(|| request.try_clone())
+            .flatten();
+        match self.http.execute(request).await {
+            Err(e) if broken_connection(&e) && again.is_some() => {
+                Ok(self.http.execute(again.expect("checked")).await?)
+            }
+            result => Ok(result?),
+        }
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, PortalError> {
@@ -496,6 +510,12 @@ impl Portal {
 }
 
 /// Reads a body of at most `max` bytes; more is an error, not a truncation.
+/// A connection that broke before the answer began, as opposed to a timeout or an
+/// answer the desk refused.
+fn broken_connection(e: &reqwest::Error) -> bool {
+    (e.is_connect() || e.is_request()) && !e.is_timeout() && !e.is_body() && !e.is_decode()
+}
+
 async fn read_bounded(response: reqwest::Response, max: usize) -> Result<Vec<u8>, PortalError> {
     if response.content_length().is_some_and(|n| n > max as u64) {
         return Err(PortalError::TooLarge);

@@ -15,7 +15,7 @@ pub enum PortalError {
     )]
     InsecureUrl,
     /// The request did not get through, or the answer broke off.
-    #[error("the portal cannot be reached: {0}")]
+    #[error("the portal cannot be reached: {}", network_cause(.0))]
     Network(#[from] reqwest::Error),
     /// The portal answered with an error status; also a file to attach that could
     /// not be sealed here (status 0).
@@ -75,4 +75,21 @@ impl PortalError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, PortalError::Refused { status: 404, .. })
     }
+}
+
+/// A network error with its causes ("error sending request for url (…): connection
+/// closed before message completed"), so the member, or whoever reads a failed test,
+/// can tell a timeout from a refused or broken connection.
+fn network_cause(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }

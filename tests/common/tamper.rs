@@ -157,33 +157,7 @@ async fn relay(State(shared): State<Arc<Shared>>, request: Request) -> Response 
         .as_ref()
         .is_none_or(|f| f(&sent));
     let upstream = if forward {
-        let mut req = shared.client.request(
-            parts.method.clone(),
-            format!("{}{}", shared.upstream, sent.target),
-        );
-        for (name, value) in &parts.headers {
-            if !matches!(
-                name.as_str(),
-                "connection" | "content-length" | "transfer-encoding"
-            ) {
-                req = req.header(name, value);
-            }
-        }
-        let r = req.body(body.to_vec()).send().await.unwrap();
-        let status = r.status().as_u16();
-        let headers = r
-            .headers()
-            .iter()
-            .filter(|(n, _)| !matches!(n.as_str(), "content-length" | "transfer-encoding"))
-            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let body = r.bytes().await.unwrap().to_vec();
-        Some(Answer {
-            status,
-            headers,
-            body,
-            chunked: false,
-        })
+        Some(forward_to_portal(&shared, &parts, &sent).await)
     } else {
         None
     };
@@ -213,4 +187,68 @@ async fn relay(State(shared): State<Arc<Shared>>, request: Request) -> Response 
         );
     }
     response
+}
+
+/// The portal's answer to the desk's request. A GET whose connection broke is
+/// sent once more (a pooled connection can close just as it is reused); when the
+/// portal still cannot be reached the desk gets a 599 that names the cause, rather
+/// than a proxy task that panics and a desk that sees only a broken connection.
+async fn forward_to_portal(
+    shared: &Shared,
+    parts: &axum::http::request::Parts,
+    sent: &Sent,
+) -> Answer {
+    let mut last_error = String::new();
+    let tries = if parts.method == axum::http::Method::GET {
+        2
+    } else {
+        1
+    };
+    for _ in 0..tries {
+        let mut req = shared.client.request(
+            parts.method.clone(),
+            format!("{}{}", shared.upstream, sent.target),
+        );
+        for (name, value) in &parts.headers {
+            if !matches!(
+                name.as_str(),
+                "connection" | "content-length" | "transfer-encoding"
+            ) {
+                req = req.header(name, value);
+            }
+        }
+        let r = match req.body(sent.body.clone()).send().await {
+            Ok(r) => r,
+            Err(e) => {
+                last_error = format!("{e:?}");
+                continue;
+            }
+        };
+        let status = r.status().as_u16();
+        let headers = r
+            .headers()
+            .iter()
+            .filter(|(n, _)| !matches!(n.as_str(), "content-length" | "transfer-encoding"))
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        match r.bytes().await {
+            Ok(body) => {
+                return Answer {
+                    status,
+                    headers,
+                    body: body.to_vec(),
+                    chunked: false,
+                };
+            }
+            Err(e) => last_error = format!("{e:?}"),
+        }
+    }
+    eprintln!(
+        "tamper proxy: {} {} failed: {last_error}",
+        sent.method, sent.target
+    );
+    Answer::json(
+        599,
+        &serde_json::json!({ "error": format!("tamper proxy could not reach the portal: {last_error}") }),
+    )
 }
