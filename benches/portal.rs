@@ -263,6 +263,7 @@ async fn seed_case(
             ciphertext: &ct,
             attachments: &[],
         },
+        excluded: &[],
     };
     let form = FormNonce {
         nonce: &nonce,

@@ -117,7 +117,8 @@ async fn main() {
         .text("form_token", token(&form))
         .text("role", "volunteer")
         .text("concern", "other")
-        .text("what", "100 MiB upload benchmark");
+        .text("what", "100 MiB upload benchmark")
+        .text("exclusions_complete", "1");
     for i in 0..FILES {
         let bytes = FILE_MIB * MIB;
         let part = Part::stream_with_length(reqwest::Body::wrap_stream(noise(i + 7, bytes)), bytes)

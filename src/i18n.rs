@@ -464,4 +464,12 @@ pub struct Texts {
     /// going on, who is affected, reported elsewhere, what you hope for, contact): the
     /// form's whole questions read poorly as keys.
     pub summary_keys: [&'static str; 12],
+    /// Conflicts of interest: the question above the committee's names on the form.
+    pub exclude_legend: &'static str,
+    /// What leaving a member out does, and that it is optional.
+    pub exclude_hint: &'static str,
+    /// Error: every member was left out.
+    pub err_exclude_everyone: &'static str,
+    /// On the receipt: who cannot read the report (followed by their names).
+    pub receipt_left_out: &'static str,
 }

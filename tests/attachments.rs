@@ -522,13 +522,14 @@ async fn while_a_file_arrives_its_spool_holds_only_ciphertext_and_an_aborted_upl
     assert!(!app.stderr().contains(&canary));
 }
 
-/// The start of a multipart report whose one file follows: form token and text
-/// first, as the portal's form sends them.
+/// The start of a multipart report whose one file follows: form token, text and the
+/// marker after the committee's names first, as the portal's form sends them.
 fn slow_upload_head(token: &str, file_name: &str) -> Vec<u8> {
     let boundary = "SLOWBOUNDARY";
     format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n{token}\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"what\"\r\n\r\nlangzaam\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"exclusions_complete\"\r\n\r\n1\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\n\
          Content-Type: application/octet-stream\r\n\r\n"
     )

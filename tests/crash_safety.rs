@@ -40,7 +40,8 @@ async fn client(base: String, n: usize, seen: Arc<Mutex<Vec<String>>>) {
             .text("form_token", token)
             .text("role", "volunteer")
             .text("concern", "other")
-            .text("what", format!("client {n} report {i}"));
+            .text("what", format!("client {n} report {i}"))
+            .text("exclusions_complete", "1");
         if i % 3 == 2 {
             body = body.part(
                 "files",

@@ -235,6 +235,7 @@ trait TakeBytes: io::Read + Sized {
 impl<R: io::Read> TakeBytes for R {}
 
 /// Where a file goes and how it may be processed.
+#[derive(Clone)]
 pub struct Target<'a> {
     /// The case the pending attachment waits for.
     pub case_id: &'a str,

@@ -101,6 +101,11 @@ pub struct Envelope {
     /// portal keeps no plaintext record of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// The committee members the reporter left out (conflicts of interest), by name,
+    /// sealed into the report: a desk subtracts them from the pinned roster when it
+    /// seals for the case, so a portal that forgets the exclusion is caught.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 /// Why a decrypted message was refused.
@@ -137,12 +142,19 @@ impl Envelope {
             reporter: None,
             attachments: Vec::new(),
             lang: None,
+            left_out: Vec::new(),
         }
     }
 
     /// Seals the reporter's language into the envelope (the report carries it).
     pub fn with_lang(mut self, lang: crate::i18n::Lang) -> Self {
         self.lang = Some(lang.code().to_owned());
+        self
+    }
+
+    /// Seals the names of the members the reporter left out into the report.
+    pub fn with_left_out(mut self, names: &[String]) -> Self {
+        self.left_out = names.to_vec();
         self
     }
 

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::SharedDesk;
 use super::case_page::{Done, Draft, case_id, render_case};
 use super::client::{DESK_FILE_LIMITS, Portal, PortalError};
-use super::layout::{FieldError, form, pinned_recipients, portal_error, require_portal};
+use super::layout::{FieldError, form, pinned_roster, portal_error, require_portal};
 use super::sealing::Opened;
 use crate::case::{CloseReason, Status};
 use crate::http::urlencoded::{self, first};
@@ -240,7 +240,7 @@ async fn write(state: SharedDesk, raw: String, request: Request, kind: MessageKi
         return render_case(&state, &id, None, None, draft).await;
     }
     draft.files_dropped = !files.is_empty();
-    let pinned = pinned_recipients(&state);
+    let pinned = pinned_roster(&state);
     let case = id.clone();
     act_on(state, id, field, draft, move |p| async move {
         p.write(&case, &text, kind, files, &pinned).await?;

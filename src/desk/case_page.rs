@@ -14,7 +14,7 @@ use super::SharedDesk;
 use super::case_view::{CaseView, Shown, preview, sealing, shown_message};
 use super::inbox::{case_of_reference, member_name, parse_reference};
 use super::layout::{
-    FieldError, error_message, error_summary, field_error, invalid, page, pinned_recipients,
+    FieldError, error_message, error_summary, field_error, invalid, page, pinned_roster,
     portal_error, require_portal,
 };
 use super::sealing::Opened;
@@ -180,12 +180,16 @@ pub async fn render_case(
     let mut thread = Vec::new();
     let mut notes = Vec::new();
     let mut reporter_lang = Lang::Nl;
+    let mut left_out = Vec::new();
     for m in &detail.messages {
         let (body, attachments, problem) =
             match portal.open(&detail.case.id, m.seq.get(), &m.ciphertext) {
                 Ok(Opened::Envelope(env)) => {
                     if m.seq.get() == 1 && env.lang.as_deref() == Some("en") {
                         reporter_lang = Lang::En;
+                    }
+                    if m.seq.get() == 1 {
+                        left_out.clone_from(&env.left_out);
                     }
                     (Some(env.body), env.attachments, None)
                 }
@@ -239,7 +243,8 @@ pub async fn render_case(
         notes: &notes,
         history: &history,
         reporter: &reporter,
-        pinned: &pinned_recipients(state),
+        pinned: &pinned_roster(state),
+        left_out: &left_out,
         reporter_lang,
     };
     let body = case_body(state, &view, notice.as_deref(), &draft);
@@ -303,6 +308,7 @@ fn case_body(
             dt { (d.assigned) } dd { (member_name(members, c.assigned_member.as_ref()).unwrap_or("—")) }
             dt { (d.col_language) } dd id="reporter-lang" { @match view.reporter_lang { Lang::Nl => (d.lang_nl), Lang::En => (d.lang_en) } }
         }
+        (super::left_out::names(state, view.left_out))
         @if c.status == Status::Received {
             form method="post" action=(action("acknowledge")) {
                 input type="hidden" name="csrf" value=(csrf);
@@ -404,7 +410,8 @@ fn case_body(
                     (error_message(member_error))
                     select id="member" name="member" aria-describedby=[member_described] aria-invalid=[member_invalid] {
                         option value="" { (d.nobody) }
-                        @for m in members.iter().filter(|m| m.active) {
+                        // A member the reporter left out cannot be given the case.
+                        @for m in members.iter().filter(|m| m.active && !view.left_out.iter().any(|l| l == m.name.as_str())) {
                             option value=(m.id) selected[c.assigned_member.as_ref() == Some(&m.id)] { (m.name) }
                         }
                     }

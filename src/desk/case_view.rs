@@ -33,7 +33,9 @@ pub struct CaseView<'a> {
     pub notes: &'a [Shown],
     pub history: &'a [HistoryEntry],
     pub reporter: &'a Result<ReporterKey, PortalError>,
-    pub pinned: &'a [crate::protocol::RecipientText],
+    pub pinned: &'a [crate::protocol::RosterEntry],
+    /// The members the reporter left out, as sealed in the report.
+    pub left_out: &'a [String],
     /// The language the reporter wrote in (Dutch when the report does not say).
     pub reporter_lang: Lang,
 }
@@ -140,8 +142,9 @@ pub fn report(t: &Texts, r: &case::Report) -> Markup {
 pub fn sealing(state: &SharedDesk, view: &CaseView<'_>) -> Markup {
     let tt = state.trust_texts();
     // The same check the desk makes before it seals anything.
-    let mismatch = super::sealing::sealing_set(view.detail, view.pinned).is_err();
-    let fp = crate::protocol::roster::fingerprint(view.pinned.iter().map(|r| r.as_str()));
+    let mismatch = super::sealing::sealing_set(view.detail, view.pinned, view.left_out).is_err();
+    // The roster the member confirmed; members left out are named on the page.
+    let fp = crate::protocol::roster::fingerprint(view.pinned.iter().map(|r| r.recipient.as_str()));
     html! {
         section aria-labelledby="sealed-heading" {
             h2 id="sealed-heading" { (tt.sealed_heading) }

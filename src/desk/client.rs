@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::RwLock;
 
 pub use super::error::PortalError;
-use super::sealing::{Opened, open_message, reporter_key, sealing_set};
+use super::sealing::{Opened, left_out, open_message, reporter_key, sealing_set};
 use crate::attachments::FileLimits;
 use crate::case::{Body, CloseReason, Envelope, Status};
 use crate::crypto::{self, Identity};
@@ -26,8 +26,8 @@ use crate::http::multipart::Incoming;
 use crate::protocol::sign_in::{self, ChallengeError};
 use crate::protocol::{
     AnswerRequest, AssignRequest, AttachmentId, CaseDetail, CaseId, CaseInfo, ChallengeRequest,
-    ChallengeResponse, CreatedAttachment, ErrorBody, FloodDay, HistoryEntry, MAX_FLOOD_DAYS,
-    MemberBrief, MemberId, MemberInfo, MessageKind, NotifySettings, RecipientText, ReportsRequest,
+    ChallengeResponse, CreatedAttachment, ErrorBody, FloodDay, HistoryEntry, LeftOutCase,
+    MAX_FLOOD_DAYS, MemberBrief, MemberId, MemberInfo, MessageKind, NotifySettings, ReportsRequest,
     RosterEntry, SealedReport, Seq, SignedIn, StatusRequest, WithdrawalInfo, paths,
 };
 
@@ -228,6 +228,11 @@ impl Portal {
         self.get(paths::WITHDRAWALS).await
     }
 
+    /// The cases whose reporter left this member out: references only.
+    pub async fn left_out(&self) -> Result<Vec<LeftOutCase>, PortalError> {
+        self.get(paths::LEFT_OUT).await
+    }
+
     /// The committee's members, active and disabled, for names and assignment.
     pub async fn members(&self) -> Result<Vec<MemberInfo>, PortalError> {
         self.get(paths::MEMBERS).await
@@ -365,10 +370,11 @@ impl Portal {
         text: &str,
         kind: MessageKind,
         files: Vec<Incoming>,
-        committee: &[RecipientText],
+        committee: &[RosterEntry],
     ) -> Result<i64, PortalError> {
         let detail = self.case(id).await?;
-        let mut recipients = sealing_set(&detail, committee)?;
+        let left_out = left_out(&detail, &self.identity)?;
+        let mut recipients = sealing_set(&detail, committee, &left_out)?;
         if kind == MessageKind::Reply {
             let reporter = reporter_key(&detail, &self.identity)?;
             recipients.push(reporter.recipient().clone());
@@ -406,7 +412,7 @@ impl Portal {
                 self.case(id).await?
             };
             // The list may have changed between two attempts: check it again.
-            sealing_set(&detail, committee)?;
+            sealing_set(&detail, committee, &left_out)?;
             let seq = detail.next_seq.get();
             let envelope = Envelope::new(
                 detail.case.id.as_str(),

@@ -75,6 +75,11 @@ impl PortalError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, PortalError::Refused { status: 404, .. })
     }
+
+    /// The portal's answer for a case whose reporter left this member out.
+    pub fn is_left_out(&self) -> bool {
+        matches!(self, PortalError::Refused { status: 403, .. })
+    }
 }
 
 /// A network error with its causes ("error sending request for url (…): connection

@@ -185,8 +185,13 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
         Ok(p) => p,
         Err(r) => return r,
     };
-    let fetched = tokio::try_join!(portal.cases(), portal.members(), portal.withdrawals());
-    let (cases, members, withdrawals) = match fetched {
+    let fetched = tokio::try_join!(
+        portal.cases(),
+        portal.members(),
+        portal.withdrawals(),
+        portal.left_out()
+    );
+    let (cases, members, withdrawals, left_out) = match fetched {
         Ok(x) => x,
         Err(e) => return portal_error(state, &e),
     };
@@ -317,6 +322,7 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
                 }
             }
         }
+        (super::left_out::section(state, &left_out))
         @if !withdrawals.is_empty() {
             section aria-labelledby="withdrawn-heading" {
                 h2 id="withdrawn-heading" { (d.withdrawn_heading) }
@@ -355,7 +361,10 @@ fn row(state: &SharedDesk, r: &Row<'_>, today: time::Date) -> Markup {
     let (urgency, deadline) = urgency_key(c, today);
     html! {
         tr class="case-row" data-reference=(c.reference) {
-            td { a href=(state.href(&format!("/case/{}", c.id))) { (c.reference) } }
+            td {
+                a href=(state.href(&format!("/case/{}", c.id))) { (c.reference) }
+                @if c.left_out > 0 { " " span class="flag flag-left-out" { (d.left_out_flag) } }
+            }
             td class="status" { (d.statuses[c.status.index()]) }
             td { (lang.date(c.received_on)) }
             td {

@@ -15,7 +15,7 @@ use super::SharedDesk;
 use super::client::{Portal, PortalError};
 use crate::http::urlencoded::{self, first};
 use crate::i18n::Lang;
-use crate::protocol::{RecipientText, RosterChange};
+use crate::protocol::RosterChange;
 
 pub fn page(
     state: &SharedDesk,
@@ -98,6 +98,15 @@ pub async fn not_found(State(state): State<SharedDesk>) -> Response {
 }
 
 pub fn portal_error(state: &SharedDesk, e: &PortalError) -> Response {
+    if e.is_left_out() {
+        let d = state.texts();
+        return message(
+            state,
+            StatusCode::FORBIDDEN,
+            d.left_out_title,
+            d.left_out_text,
+        );
+    }
     if e.is_not_found() {
         let d = state.texts();
         return message(
@@ -167,13 +176,13 @@ pub async fn require_portal(state: &SharedDesk) -> Result<(Arc<Portal>, String),
 }
 
 /// The pinned roster's recipients (after [`require_portal`] they equal the portal's).
-pub fn pinned_recipients(state: &SharedDesk) -> Vec<RecipientText> {
+pub fn pinned_roster(state: &SharedDesk) -> Vec<crate::protocol::RosterEntry> {
     state
         .pins
         .load(&state.origin)
         .ok()
         .flatten()
-        .map(|p| p.recipients())
+        .map(|p| p.entries)
         .unwrap_or_default()
 }
 

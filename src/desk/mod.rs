@@ -11,6 +11,7 @@ mod export;
 mod history;
 mod inbox;
 mod layout;
+mod left_out;
 mod notify_page;
 mod pages;
 pub mod pins;

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use super::error::PortalError;
 use crate::case::{Body, Envelope};
 use crate::crypto::{self, CryptoError, Identity, Recipient};
-use crate::protocol::{CaseDetail, CaseId, RecipientText};
+use crate::protocol::{CaseDetail, CaseId, RecipientText, RosterEntry};
 
 /// What a sealed message turned out to be for this member.
 pub enum Opened {
@@ -95,13 +95,46 @@ pub fn open_message(
     }
 }
 
+/// The names of the members the reporter left out, as sealed in the report: the
+/// desk never takes them from the portal. A member who cannot open the report
+/// cannot know them, so seals nothing for the case.
+pub fn left_out(detail: &CaseDetail, identity: &Identity) -> Result<Vec<String>, PortalError> {
+    let report = detail
+        .messages
+        .iter()
+        .find(|m| m.seq.get() == 1)
+        .ok_or(PortalError::NoReport)?;
+    match open_message(identity, &detail.case.id, 1, &report.ciphertext) {
+        Ok(Opened::Envelope(env)) if matches!(env.body, Body::Report(_)) => Ok(env.left_out),
+        _ => Err(PortalError::NoReport),
+    }
+}
+
+/// The pinned roster without the members the reporter left out (by name: the
+/// exclusion follows a member through a new key).
+pub fn pinned_for_case(pinned: &[RosterEntry], left_out: &[String]) -> Vec<RecipientText> {
+    pinned
+        .iter()
+        .filter(|e| {
+            e.name
+                .as_ref()
+                .is_none_or(|n| !left_out.iter().any(|l| l == n.as_str()))
+        })
+        .map(|e| e.recipient.clone())
+        .collect()
+}
+
 /// The committee recipients a new message of this case is sealed to: the pinned
-/// roster, provided the portal's list for the case is exactly that set (the portal
-/// checks stanza counts, so a mismatch could not be stored anyway).
-pub(super) fn sealing_set(
+/// roster without the members left out, provided the portal's list for the case is
+/// exactly that set (the portal checks stanza counts, so a mismatch could not be
+/// stored anyway). A portal that forgets an exclusion is caught here.
+pub fn sealing_set(
     detail: &CaseDetail,
-    pinned: &[RecipientText],
+    pinned: &[RosterEntry],
+    left_out: &[String],
 ) -> Result<Vec<Recipient>, PortalError> {
+    let pinned = pinned_for_case(pinned, left_out);
+    let pinned = pinned.as_slice();
     let mut theirs: Vec<&str> = detail
         .seal_to
         .committee

@@ -308,6 +308,18 @@ pub struct DeskTexts {
     pub notify_stopped: &'static str,
     /// Error for an address that is not one.
     pub notify_bad_email: &'static str,
+    /// Flag on a case whose reporter left one or more members out.
+    pub left_out_flag: &'static str,
+    /// Heading of the list of cases whose reporter left this member out.
+    pub left_out_heading: &'static str,
+    /// Under it: what that means for this member.
+    pub left_out_intro: &'static str,
+    /// On a case page: the members the reporter left out (names follow).
+    pub left_out_names: &'static str,
+    /// Title of the page for a case that leaves this member out.
+    pub left_out_title: &'static str,
+    /// Its text.
+    pub left_out_text: &'static str,
 }
 
 pub static EN: DeskTexts = DeskTexts {
@@ -466,6 +478,12 @@ pub static EN: DeskTexts = DeskTexts {
     notify_saved: "Saved. The portal sends e-mail only when its administrator has set that up.",
     notify_stopped: "Stopped. The portal has removed your address.",
     notify_bad_email: "That is not a valid e-mail address.",
+    left_out_flag: "not for everyone",
+    left_out_heading: "Reports you were left out of",
+    left_out_intro: "The reporter did not want you to read these reports (they may know you, or the report may concern your work). You see only that they exist; other members handle them.",
+    left_out_names: "The reporter left these members out; do not discuss the case with them:",
+    left_out_title: "Not for you",
+    left_out_text: "The reporter left you out of this case. You see only that it exists; other members handle it.",
 };
 
 pub static NL: DeskTexts = DeskTexts {
@@ -624,4 +642,10 @@ pub static NL: DeskTexts = DeskTexts {
     notify_saved: "Opgeslagen. Het meldpunt stuurt alleen e-mail als de beheerder dat heeft ingesteld.",
     notify_stopped: "Gestopt. Het meldpunt heeft je adres gewist.",
     notify_bad_email: "Dat is geen geldig e-mailadres.",
+    left_out_flag: "niet voor iedereen",
+    left_out_heading: "Meldingen zonder jou",
+    left_out_intro: "De melder wilde niet dat jij deze meldingen leest (de melder kent je misschien, of de melding gaat over jouw werk). Je ziet alleen dat ze bestaan; andere leden behandelen ze.",
+    left_out_names: "De melder heeft deze leden uitgesloten; bespreek de melding niet met hen:",
+    left_out_title: "Niet voor jou",
+    left_out_text: "De melder heeft jou bij deze melding uitgesloten. Je ziet alleen dat ze bestaat; andere leden behandelen haar.",
 };

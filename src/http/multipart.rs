@@ -10,6 +10,7 @@ use axum::http::{StatusCode, header};
 use super::urlencoded::{self, MAX_FORM_FIELDS, Pairs};
 use crate::attachments::{Arriving, AttachError, FileLimits, Spool, Spooled, Target, strip};
 use crate::case::AttachmentInfo;
+use crate::crypto::Recipient;
 use crate::i18n::Texts;
 use crate::storage::Storage;
 
@@ -55,9 +56,20 @@ pub struct Direct<'a> {
     /// The case and recipients they are sealed for.
     pub target: Target<'a>,
     /// Whether the fields read before a file allow writing it to the database (a
-    /// valid form token): a form without one is spooled, not stored, until it is
-    /// checked as a whole.
-    pub allow: &'a (dyn Fn(&Pairs) -> bool + Send + Sync),
+    /// valid form token), and to whom it is then sealed: `None` spools the file, not
+    /// stored, until the form is checked as a whole. The recipients may depend on
+    /// those fields (the members a reporter left out come before the files).
+    pub allow: &'a (dyn Fn(&Pairs) -> Option<Vec<Recipient>> + Send + Sync),
+}
+
+impl Direct<'_> {
+    /// The target of a file that follows `pairs`, if it may be sealed now.
+    fn target_after(&self, pairs: &Pairs) -> Option<Target<'_>> {
+        (self.allow)(pairs).map(|recipients| Target {
+            recipients,
+            ..self.target.clone()
+        })
+    }
 }
 
 /// Why a form could not be read; nothing of it is kept.
@@ -230,7 +242,8 @@ async fn read_parts(
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_owned();
-            let direct = direct.filter(|d| (d.allow)(&upload.pairs));
+            let target = direct.and_then(|d| d.target_after(&upload.pairs));
+            let direct = direct.zip(target.as_ref()).map(|(d, t)| (d.storage, t));
             let file = File {
                 name: &file_name,
                 content_type: &content_type,
@@ -243,8 +256,8 @@ async fn read_parts(
                 continue;
             }
             if upload.files.len() == limits.max_files {
-                if let (Some(d), Received::Sealed(_)) = (direct, &received) {
-                    discard_sealed(d.storage, std::slice::from_ref(&received)).await;
+                if let (Some((storage, _)), Received::Sealed(_)) = (direct, &received) {
+                    discard_sealed(storage, std::slice::from_ref(&received)).await;
                 }
                 return Err(UploadError::TooManyFiles);
             }
@@ -298,7 +311,7 @@ async fn receive_file(
     file: File<'_>,
     total: &mut u64,
     spool_dir: Option<&std::path::Path>,
-    direct: Option<&Direct<'_>>,
+    direct: Option<(&Storage, &Target<'_>)>,
 ) -> Result<Received, UploadError> {
     let mut len = 0u64;
     let mut count = |n: usize| {
@@ -327,8 +340,8 @@ async fn receive_file(
         }
     }
     let direct = direct.filter(|_| !head.is_empty() && strip::sniff(&head) == strip::Kind::Other);
-    if let Some(d) = direct {
-        let mut arriving = Arriving::begin(d.storage, &d.target)
+    if let Some((storage, target)) = direct {
+        let mut arriving = Arriving::begin(storage, target)
             .await
             .map_err(seal_failed)?;
         match seal_rest(&mut field, &mut arriving, first, &mut count).await {

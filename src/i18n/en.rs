@@ -404,4 +404,8 @@ pub static EN: Texts = Texts {
         "Contact details",
     ],
     receipt_code_digits: "Digits are underlined. The code has no O and no I, L or U: a round character is always a zero.",
+    exclude_legend: "Should someone on the committee not read your report?",
+    exclude_hint: "If you know a committee member personally, or your report is about their work or their organisation, tick their name. They will not be able to read your report, your later messages or the replies; they will only see that a report exists. You do not have to tick anyone. At least one member must be able to read your report.",
+    err_exclude_everyone: "You ticked everyone on the committee. Leave at least one member who may read your report.",
+    receipt_left_out: "These committee members cannot read your report:",
 };

@@ -402,4 +402,8 @@ pub static NL: Texts = Texts {
         "Contactgegevens",
     ],
     receipt_code_digits: "Cijfers zijn onderstreept. De code heeft geen O en geen I, L of U: een rondje is altijd een nul.",
+    exclude_legend: "Mag iemand van de commissie je melding niet lezen?",
+    exclude_hint: "Ken je iemand van de commissie persoonlijk? Of gaat je melding over hun werk of hun organisatie? Vink dan hun naam aan. Die persoon kan je melding, je latere berichten en de antwoorden niet lezen. Die ziet alleen dat er een melding is. Je hoeft niemand aan te vinken. Minstens één lid moet je melding kunnen lezen.",
+    err_exclude_everyone: "Je hebt iedereen van de commissie aangevinkt. Laat minstens één lid over dat je melding mag lezen.",
+    receipt_left_out: "Deze leden van de commissie kunnen je melding niet lezen:",
 };

@@ -77,6 +77,8 @@ pub struct StoredTexts {
     pub form_tokens: &'static str,
     /// That a report was withdrawn, and on what day.
     pub withdrawals: &'static str,
+    /// Which committee members you left out of your report.
+    pub left_out: &'static str,
     /// How busy the portal was: refusals per day, the counters of its limits.
     pub limits: &'static str,
     /// Committee members.

@@ -42,6 +42,8 @@ pub mod paths {
     pub const WITHDRAWALS: &str = "/api/v1/withdrawals";
     /// GET: the days on which the report ceiling refused reports, with counts.
     pub const FLOOD_DAYS: &str = "/api/v1/flood-days";
+    /// GET: the references of the cases whose reporter left the signed-in member out.
+    pub const LEFT_OUT: &str = "/api/v1/left-out";
 
     /// Route patterns as the portal's router names them.
     pub mod routes {
@@ -194,6 +196,10 @@ pub struct CaseInfo {
     pub assigned_member: Option<MemberId>,
     /// Reporter messages the signed-in member has not seen.
     pub unread: u32,
+    /// How many members the reporter left out of the case (conflicts of interest);
+    /// whom, the desk reads only from inside the sealed report.
+    #[serde(default)]
+    pub left_out: u32,
 }
 
 /// One stored message of a case.
@@ -406,6 +412,14 @@ pub struct WithdrawalInfo {
     pub reference: Reference,
     /// The day it was withdrawn.
     pub withdrawn_on: Date,
+}
+
+/// A case whose reporter left the signed-in member out: its reference is all that
+/// member learns of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeftOutCase {
+    /// The case's reference.
+    pub reference: Reference,
 }
 
 /// A day on which the portal's report ceiling refused reports, and how many: all the

@@ -75,6 +75,8 @@ pub struct NewCase<'a> {
     pub feedback_due_on: Date,
     /// The report itself (sequence number 1).
     pub first_message: NewMessage<'a>,
+    /// The ids of the members the reporter left out (conflicts of interest).
+    pub excluded: &'a [String],
 }
 
 /// A message to store; a taken sequence number is a conflict.
@@ -157,6 +159,7 @@ impl Storage {
             tx.rollback().await?;
             return Ok(Outcome::Conflict);
         }
+        super::exclusions::insert_exclusions(&mut tx, case.id, case.excluded).await?;
         tx.commit().await?;
         Ok(Outcome::Stored)
     }

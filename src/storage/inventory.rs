@@ -49,6 +49,8 @@ pub enum Statement {
     FormTokens,
     /// That a case was withdrawn, and on what day.
     Withdrawals,
+    /// Which committee members a reporter left out of their case.
+    LeftOut,
     /// How busy the portal was: refusals per day and the counters of its limits.
     Limits,
     /// Committee members, their sign-in and sessions.
@@ -86,6 +88,7 @@ impl Statement {
             Statement::Sessions => t.sessions,
             Statement::FormTokens => t.form_tokens,
             Statement::Withdrawals => t.withdrawals,
+            Statement::LeftOut => t.left_out,
             Statement::Limits => t.limits,
             Statement::Members => t.members,
             Statement::Audit => t.audit,
@@ -104,6 +107,7 @@ impl Statement {
             Statement::Sessions => "sessions",
             Statement::FormTokens => "form-tokens",
             Statement::Withdrawals => "withdrawals",
+            Statement::LeftOut => "left-out",
             Statement::Limits => "limits",
             Statement::Members => "members",
             Statement::Audit => "audit",
@@ -523,6 +527,22 @@ pub const COLUMNS: &[Column] = &[
         MemberData,
         Members,
         "highest sequence number the member was shown",
+    ),
+    // 0016_case_exclusions: the members a reporter left out of their case; says whom
+    // the reporter may know, so it is deleted with the case.
+    col(
+        "case_exclusions",
+        "case_id",
+        Public,
+        LeftOut,
+        "random case id",
+    ),
+    col(
+        "case_exclusions",
+        "member_id",
+        MemberData,
+        LeftOut,
+        "a member the reporter left out",
     ),
 ];
 

@@ -8,7 +8,8 @@
 //! (reporter sessions), `settings.rs` (installation secrets and whole-database
 //! operations), `counters.rs` (the report ceiling's refusals per day, and the
 //! limits and housekeeping cycles instances share), `members.rs`, `notifications.rs`
-//! (members' content-free notifications), `audit.rs`, `attachments.rs` and
+//! (members' content-free notifications), `exclusions.rs` (members a reporter left
+//! out of a case), `audit.rs`, `attachments.rs` and
 //! `withdrawals.rs`; `inventory.rs` lists every column with its class and
 //! privacy-statement entry. This file holds the
 //! connection, the error type and the helpers they share.
@@ -17,6 +18,7 @@ mod attachments;
 mod audit;
 mod cases;
 mod counters;
+mod exclusions;
 mod inbox;
 pub mod inventory;
 mod members;

@@ -37,18 +37,24 @@ pub async fn follow_up(
     {
         let reporter = Recipient::from_str(&case.reporter_recipient)
             .map_err(|_| WebError::BadStoredRecipient)?;
-        let mut recipients = state.committee().await?.recipients().to_vec();
+        let mut recipients = state
+            .committee_for_case(&case.id)
+            .await?
+            .recipients()
+            .to_vec();
         recipients.push(reporter);
         to = Some((case.id, recipients));
     }
+    let recipients = to.as_ref().map(|(_, r)| r.clone()).unwrap_or_default();
     let token_ok = |pairs: &Pairs| {
         session
             .as_ref()
             .is_some_and(|s| token(&state, s, pairs, now).is_ok())
+            .then(|| recipients.clone())
     };
     let direct = to
         .as_ref()
-        .map(|(id, recipients)| upload::direct(&state, id, recipients, &token_ok));
+        .map(|(id, _)| upload::direct(&state, id, &token_ok));
     let upload = match upload::read(&state, request, direct.as_ref()).await {
         Ok(u) => u,
         Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
@@ -128,7 +134,7 @@ async fn store(
     }
     let reporter =
         Recipient::from_str(&case.reporter_recipient).map_err(|_| WebError::BadStoredRecipient)?;
-    let committee = state.committee().await?;
+    let committee = state.committee_for_case(&case.id).await?;
     let mut recipients = committee.recipients().to_vec();
     recipients.push(reporter.clone());
     let nonce = FormNonce {

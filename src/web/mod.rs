@@ -109,6 +109,7 @@ fn committee_api() -> Router<SharedState> {
             get(api::list_withdrawals),
         )
         .route(crate::protocol::paths::FLOOD_DAYS, get(api::flood_days))
+        .route(crate::protocol::paths::LEFT_OUT, get(api::left_out))
         .route("/api/v1/cases/{id}", get(api::case_detail))
         .route("/api/v1/cases/{id}/messages", post(api::post_message))
         .route("/api/v1/cases/{id}/status", post(api::set_status))

@@ -9,8 +9,9 @@ use super::ceiling;
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
 use super::layout::{Page, bad_request};
-use super::report_form::{self, Draft, FieldError};
+use super::report_form::{self, Draft, Excludable, FieldError, exclude};
 use super::state::SharedState;
+use super::state::committee_minus;
 use super::upload;
 use crate::case::{self, AttachmentInfo, Body, Envelope};
 use crate::crypto;
@@ -127,6 +128,7 @@ fn form_page(
     errors: &[FieldError],
     notice: Option<&str>,
     files_were_chosen: bool,
+    members: &[Excludable],
 ) -> Page {
     let t = lang.texts();
     let token = form_token::mint(
@@ -158,6 +160,7 @@ fn form_page(
             draft,
             errors,
             &token,
+            members,
             files::file_input(t, state.file_limits, files_were_chosen),
         ))
     };
@@ -172,8 +175,17 @@ fn form_page(
 pub async fn report_form(
     State(state): State<SharedState>,
     Extension(lang): Extension<Lang>,
-) -> Page {
-    form_page(&state, lang, &Draft::default(), &[], None, false)
+) -> Result<Page, WebError> {
+    let members = exclude::excludable(state.storage.members().await?);
+    Ok(form_page(
+        &state,
+        lang,
+        &Draft::default(),
+        &[],
+        None,
+        false,
+        &members,
+    ))
 }
 
 pub async fn submit_report(
@@ -187,29 +199,55 @@ pub async fn submit_report(
     if state.ceiling.is_full(&state.storage, now).await? {
         return Ok(ceiling::busy(&state.storage, lang, now).await);
     }
-    let committee = state.committee().await?;
+    let whole_committee = state.committee().await?;
+    let members = exclude::excludable(state.storage.members().await?);
     // The case id and the code are fixed before the body is read: files are sealed
     // to the reporter's key as they arrive and wait for this case.
     let code = PickupCode::generate();
     let derived = code.derive(&state.secrets.salt);
     let reporter = derived.recipient();
     let id = crypto::hex(&crypto::random_bytes::<16>());
-    let mut recipients = committee.recipients().to_vec();
-    recipients.push(reporter.clone());
-    let token_ok = |pairs: &Pairs| token(&state, pairs, now).is_ok();
-    let direct = upload::direct(&state, &id, &recipients, &token_ok);
+    // The committee without the members ticked so far, and the reporter.
+    let sealed_for = |ids: &[String]| {
+        let left_out: Vec<&str> = members
+            .iter()
+            .filter(|m| ids.contains(&m.id))
+            .map(|m| m.recipient.as_str())
+            .collect();
+        let mut r = committee_minus(&whole_committee, &left_out);
+        r.push(reporter.clone());
+        r
+    };
+    // Files are sealed as they arrive only once the list of members is behind.
+    let allow = |pairs: &Pairs| {
+        (token(&state, pairs, now).is_ok() && first(pairs, exclude::EXCLUSIONS_COMPLETE) == "1")
+            .then(|| sealed_for(&exclude::chosen(pairs)))
+    };
+    let direct = upload::direct(&state, &id, &allow);
     let upload = match upload::read(&state, request, Some(&direct)).await {
         Ok(u) => u,
         Err(e) => return Ok(upload::error_page(&e, lang, state.file_limits)),
     };
     let pairs = &upload.pairs;
+    if exclude::chosen_after_marker(pairs) {
+        upload::discard(&state, &upload.files).await;
+        return Ok(bad_request(lang));
+    }
     let draft = Draft::from_pairs(pairs);
     let had_files = !upload.files.is_empty();
     let verified = match token(&state, pairs, now) {
         Ok(v) => v,
         Err(TokenError::Expired) => {
             upload::discard(&state, &upload.files).await;
-            let page = form_page(&state, lang, &draft, &[], Some(t.form_expired), had_files);
+            let page = form_page(
+                &state,
+                lang,
+                &draft,
+                &[],
+                Some(t.form_expired),
+                had_files,
+                &members,
+            );
             return Ok(page.into_response());
         }
         Err(TokenError::Invalid) => {
@@ -217,13 +255,23 @@ pub async fn submit_report(
             return Ok(bad_request(lang));
         }
     };
-    let report = match draft.parse(lang, state.text_limits) {
-        Ok(r) => r,
-        Err(errors) => {
+    let left_out = exclude::parse_left_out(&draft.exclude, &members, t);
+    let (report, left_out) = match (draft.parse(lang, state.text_limits), left_out) {
+        (Ok(r), Ok(l)) => (r, l),
+        (report, left_out) => {
+            let mut errors = report.err().unwrap_or_default();
+            errors.extend(left_out.err());
+            report_form::sort_errors(&mut errors);
             upload::discard(&state, &upload.files).await;
-            return Ok(form_page(&state, lang, &draft, &errors, None, had_files).into_response());
+            let page = form_page(&state, lang, &draft, &errors, None, had_files, &members);
+            return Ok(page.into_response());
         }
     };
+    let left_out_ids: Vec<String> = left_out.iter().map(|m| m.id.clone()).collect();
+    let left_out_names: Vec<String> = left_out.iter().map(|m| m.name.clone()).collect();
+    let recipients = sealed_for(&left_out_ids);
+    let committee = crypto::RecipientSet::new(recipients[..recipients.len() - 1].to_vec())
+        .map_err(|_| WebError::NoRecipients)?;
     let received_on = now.date();
     let nonce = FormNonce {
         nonce: &verified.nonce,
@@ -240,6 +288,7 @@ pub async fn submit_report(
     // Each attempt borrows these and owns its copy of the files and their ids.
     let (state, id, report, derived, nonce) = (&state, &id, &report, &derived, &nonce);
     let (committee, reporter) = (&committee, &reporter);
+    let (left_out_ids, left_out_names) = (&left_out_ids, &left_out_names);
     let stored = upload::store_message(
         state,
         lang,
@@ -251,6 +300,7 @@ pub async fn submit_report(
             let envelope = Envelope::new(id, 1, Body::Report(report.clone()))
                 .with_reporter(reporter)
                 .with_lang(lang)
+                .with_left_out(left_out_names)
                 .with_attachments(files);
             let ciphertext = crypto::seal(&envelope.to_bytes(), committee, Some(reporter))?;
             let reference = case::new_reference();
@@ -270,6 +320,7 @@ pub async fn submit_report(
                     ciphertext: &ciphertext,
                     attachments: &attachment_ids,
                 },
+                excluded: left_out_ids,
             };
             Ok(state.storage.insert_case(&new_case, nonce).await?)
         },
@@ -279,7 +330,7 @@ pub async fn submit_report(
         state.ceiling.give_back(&state.storage, place).await;
     }
     Ok(match stored? {
-        Ok(files) => receipt(lang, &code, received_on, &files).into_response(),
+        Ok(files) => receipt(lang, &code, received_on, &files, left_out_names).into_response(),
         Err(page) => page,
     })
 }
@@ -305,6 +356,7 @@ fn receipt(
     code: &PickupCode,
     received_on: time::Date,
     files: &[AttachmentInfo],
+    left_out: &[String],
 ) -> Page {
     let t = lang.texts();
     let shown = code.display();
@@ -326,6 +378,9 @@ fn receipt(
         }
         p class="warning" { strong { (t.receipt_no_recovery) } }
         (files::file_list(t, files, None, 2))
+        @if !left_out.is_empty() {
+            p id="left-out" { (t.receipt_left_out) " " (left_out.join(", ")) }
+        }
         h2 { (t.receipt_keep_safe_heading) }
         ul { @for k in t.receipt_keep_safe { li { (k) } } }
         h2 { (t.receipt_dates_heading) }

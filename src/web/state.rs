@@ -69,6 +69,31 @@ impl AppState {
         RecipientSet::new(all).map_err(|_| WebError::NoRecipients)
     }
 
+    /// The recipient set a case's messages are sealed to: the committee without the
+    /// members its reporter left out (conflicts of interest).
+    pub async fn committee_for_case(&self, case_id: &str) -> Result<RecipientSet, WebError> {
+        let excluded = self.storage.excluded_members(case_id).await?;
+        self.committee_without(&excluded).await
+    }
+
+    /// The committee without the members whose ids are listed. A left-out member's
+    /// current key goes, also where the recipients file lists it too: the exclusion
+    /// follows the person, through a new key as well.
+    pub async fn committee_without(&self, member_ids: &[String]) -> Result<RecipientSet, WebError> {
+        let committee = self.committee().await?;
+        if member_ids.is_empty() {
+            return Ok(committee);
+        }
+        let members = self.storage.members().await?;
+        let left_out: Vec<&str> = members
+            .iter()
+            .filter(|m| member_ids.contains(&m.id))
+            .map(|m| m.recipient.as_str())
+            .collect();
+        RecipientSet::new(committee_minus(&committee, &left_out))
+            .map_err(|_| WebError::NoRecipients)
+    }
+
     /// The committee as the desk pins it: every active member by name, and every
     /// key of the recipients file that is not a member's, unnamed. The same keys
     /// as [`AppState::committee`].
@@ -115,4 +140,15 @@ impl AppState {
     pub fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }
+}
+
+/// The committee's recipients without the listed keys (those of members a reporter
+/// left out).
+pub fn committee_minus(committee: &RecipientSet, left_out: &[&str]) -> Vec<Recipient> {
+    committee
+        .recipients()
+        .iter()
+        .filter(|r| !left_out.contains(&r.to_string().as_str()))
+        .cloned()
+        .collect()
 }

@@ -37,16 +37,15 @@ pub async fn read(
 }
 
 /// Where a message's files for `case_id` may be sealed while they arrive, once
-/// `allow` accepts the fields read before them.
+/// `allow` accepts the fields read before them and names the recipients.
 pub fn direct<'a>(
     state: &'a SharedState,
     case_id: &'a str,
-    recipients: &[Recipient],
-    allow: &'a (dyn Fn(&Pairs) -> bool + Send + Sync),
+    allow: &'a (dyn Fn(&Pairs) -> Option<Vec<Recipient>> + Send + Sync),
 ) -> Direct<'a> {
     Direct {
         storage: &state.storage,
-        target: target(state, case_id, recipients),
+        target: target(state, case_id, &[]),
         allow,
     }
 }

@@ -277,6 +277,7 @@ pub async fn seed_reports(
                 ciphertext: &ct,
                 attachments: &[],
             },
+            excluded: &[],
         };
         let form = FormNonce {
             nonce: &nonce,

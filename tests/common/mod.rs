@@ -344,6 +344,8 @@ impl TestApp {
         for (k, v) in full_report(what) {
             body = body.text(k, v);
         }
+        // The hidden field the form has between the committee's names and the files.
+        body = body.text("exclusions_complete", "1");
         for file in files {
             body = body.part("files", file);
         }

@@ -27,6 +27,7 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
         sessions: "Your session when you have signed in with your code. It is deleted when you sign out or when the session ends.",
         form_tokens: "A random number of each form that was sent, so that a form counts only once. It is deleted after a few hours.",
         withdrawals: "If you withdraw your report: only its reference and the day. This way the committee knows the report was withdrawn on purpose.",
+        left_out: "If you leave committee members out: which members. This lets the portal seal your report without their keys. It is deleted with your report.",
         limits: "How busy it was: per day, how many reports we had to turn away because it was too busy, and counters that keep track of our limits. They hold no content and no address.",
         members: "Details of the committee members: name, public key and their sign-in sessions.",
         audit: "A log of what committee members do, with the reference of the report. Never the content, and nothing about you.",

@@ -27,6 +27,7 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
         sessions: "Je sessie als je bent ingelogd met je code. Die wordt gewist als je uitlogt of als de sessie stopt.",
         form_tokens: "Een willekeurig nummer van elk verstuurd formulier, zodat een formulier maar één keer telt. Het wordt na een paar uur gewist.",
         withdrawals: "Als je je melding intrekt: alleen het kenmerk en de dag. Zo weet de commissie dat de melding bewust is ingetrokken.",
+        left_out: "Als je leden van de commissie uitsluit: welke leden. Zo kan het meldpunt je melding zonder hun sleutel versleutelen. Dit wordt gewist met je melding.",
         limits: "Hoe druk het was: per dag hoeveel meldingen we moesten weigeren omdat het te druk was, en tellers die onze grenzen bijhouden. Daarin staat geen inhoud en geen adres.",
         members: "Gegevens van de leden van de commissie: naam, openbare sleutel en hun inlogsessies.",
         audit: "Een logboek van wat leden van de commissie doen, met het kenmerk van de melding. Nooit de inhoud, en niets over jou.",

@@ -13,42 +13,15 @@ use crate::case::{self, AuthorKind, Status, TransitionError};
 use crate::crypto;
 use crate::protocol::{
     AssignRequest, AttachmentId, AttachmentRef, CaseDetail, CaseId, CaseInfo, HistoryAction,
-    HistoryEntry, MemberId, MemberInfo, MemberName, MessageInfo, MessageKind, PostMessageQuery,
-    PostedMessage, ReadQuery, Reference, ReportsRequest, RosterEntry, SealedReport, Seq,
-    StatusRequest, WithdrawalInfo,
+    HistoryEntry, MemberId, MemberName, MessageInfo, MessageKind, PostMessageQuery, PostedMessage,
+    ReadQuery, Reference, ReportsRequest, SealedReport, Seq, StatusRequest,
 };
 use crate::storage::{CaseRow, NewMessage, Outcome};
 use crate::web::SharedState;
 use crate::web::error::WebError;
 
-/// `GET /api/v1/members`.
-pub async fn members(
-    State(state): State<SharedState>,
-    Member(_): Member,
-) -> ApiResult<Json<Vec<MemberInfo>>> {
-    let list = state.storage.members().await?;
-    let mut out = Vec::with_capacity(list.len());
-    for m in list {
-        out.push(MemberInfo {
-            id: MemberId::parse(&m.id).map_err(|_| corrupt())?,
-            name: MemberName::parse(&m.name).map_err(|_| corrupt())?,
-            active: m.active,
-        });
-    }
-    Ok(Json(out))
-}
-
-/// The recipients new messages are sealed to, with the members' names: what the
-/// desk pins and compares.
-pub async fn roster(
-    State(state): State<SharedState>,
-    Member(_): Member,
-) -> ApiResult<Json<Vec<RosterEntry>>> {
-    Ok(Json(state.roster().await?))
-}
-
 /// A stored value the contract cannot carry (an id or name not made by meldpunt).
-fn corrupt() -> ApiError {
+pub(super) fn corrupt() -> ApiError {
     ApiError::Internal(WebError::Storage(crate::storage::StorageError::Corrupt(
         "a stored id or name",
     )))
@@ -72,6 +45,7 @@ fn case_info(c: &CaseRow, unread: i64) -> ApiResult<CaseInfo> {
             .transpose()
             .map_err(|_| corrupt())?,
         unread: u32::try_from(unread).unwrap_or(u32::MAX),
+        left_out: 0,
     })
 }
 
@@ -81,29 +55,22 @@ pub async fn list_cases(
     Member(member): Member,
 ) -> ApiResult<Json<Vec<CaseInfo>>> {
     let cases = state.storage.list_cases(&member.id).await?;
+    let exclusions = state.storage.all_exclusions().await?;
     audit(&state, &member, "list", None).await?;
+    let left_out = |case: &str, who: Option<&str>| {
+        exclusions
+            .iter()
+            .filter(|(c, m)| c == case && who.is_none_or(|w| w == m))
+            .count()
+    };
+    // A case that leaves this member out is listed only at /api/v1/left-out.
     let list = cases
         .iter()
-        .map(|s| case_info(&s.case, s.unread))
-        .collect::<ApiResult<Vec<_>>>()?;
-    Ok(Json(list))
-}
-
-/// `GET /api/v1/withdrawals`: the cases reporters withdrew, by reference and day
-/// (audited as `list withdrawals`).
-pub async fn list_withdrawals(
-    State(state): State<SharedState>,
-    Member(member): Member,
-) -> ApiResult<Json<Vec<WithdrawalInfo>>> {
-    let rows = state.storage.withdrawals().await?;
-    audit(&state, &member, "list withdrawals", None).await?;
-    let list = rows
-        .iter()
-        .map(|w| {
-            Ok(WithdrawalInfo {
-                reference: Reference::parse(&w.reference).map_err(|_| corrupt())?,
-                withdrawn_on: w.withdrawn_on,
-            })
+        .filter(|s| left_out(&s.case.id, Some(&member.id)) == 0)
+        .map(|s| {
+            let mut info = case_info(&s.case, s.unread)?;
+            info.left_out = u32::try_from(left_out(&s.case.id, None)).unwrap_or(u32::MAX);
+            Ok(info)
         })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Json(list))
@@ -115,7 +82,7 @@ pub async fn case_detail(
     Member(member): Member,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseDetail>> {
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     let messages = state.storage.messages(&case.id).await?;
     // Read marks are per member: what this member has seen, not what anyone has.
     let mark = state.storage.read_mark(&member.id, &case.id).await?;
@@ -186,11 +153,11 @@ pub async fn post_message(
         MessageKind::Reply => AuthorKind::Committee,
         MessageKind::Note => AuthorKind::Note,
     };
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     if case.status == Status::Closed && kind == AuthorKind::Committee {
         return Err(ApiError::Conflict("the case is closed"));
     }
-    let committee = state.committee().await?;
+    let committee = state.committee_for_case(&case.id).await?;
     let expected = committee.recipients().len() + usize::from(kind == AuthorKind::Committee);
     if crypto::x25519_stanza_count(&body) != Some(expected) {
         return Err(ApiError::BadRequest(
@@ -280,7 +247,7 @@ pub async fn set_status(
     Path(id): Path<String>,
     req: Result<Json<StatusRequest>, JsonRejection>,
 ) -> ApiResult<Json<CaseInfo>> {
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     let Ok(Json(req)) = req else {
         return Err(ApiError::BadRequest("unknown status or close reason"));
     };
@@ -312,7 +279,7 @@ pub async fn set_status(
         Some(&case.reference),
     )
     .await?;
-    let updated = find_case(&state, &id).await?;
+    let updated = find_case(&state, &member, &id).await?;
     Ok(Json(case_info(&updated, 0)?))
 }
 
@@ -323,7 +290,7 @@ pub async fn assign(
     Path(id): Path<String>,
     req: Result<Json<AssignRequest>, JsonRejection>,
 ) -> ApiResult<StatusCode> {
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     let Ok(Json(req)) = req else {
         return Err(ApiError::BadRequest("no such active member"));
     };
@@ -338,6 +305,13 @@ pub async fn assign(
         ),
         None => None,
     };
+    if let Some(m) = &assignee
+        && state.storage.is_excluded(&case.id, &m.id).await?
+    {
+        return Err(ApiError::Conflict(
+            "the reporter left that member out of this case",
+        ));
+    }
     state
         .storage
         .assign(&case.id, assignee.as_ref().map(|m| m.id.as_str()))
@@ -357,7 +331,7 @@ pub async fn mark_read(
     let Ok(Query(q)) = query else {
         return Err(ApiError::BadRequest("up_to must be a message number"));
     };
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     let up_to = q.up_to.map_or(i64::MAX, Seq::get);
     state.storage.mark_read(&member.id, &case.id, up_to).await?;
     audit(&state, &member, "mark-read", Some(&case.reference)).await?;
@@ -379,7 +353,16 @@ pub async fn reports(
         return Err(ApiError::BadRequest("too many case ids"));
     }
     let ids: Vec<String> = req.ids.iter().map(|i| i.as_str().to_owned()).collect();
-    let found = state.storage.reports(&ids).await?;
+    let mut found = state.storage.reports(&ids).await?;
+    let mine_left_out: Vec<String> = state
+        .storage
+        .all_exclusions()
+        .await?
+        .into_iter()
+        .filter(|(_, m)| m == &member.id)
+        .map(|(c, _)| c)
+        .collect();
+    found.retain(|(id, _)| !mine_left_out.contains(id));
     audit(&state, &member, "read-reports", None).await?;
     found
         .into_iter()
@@ -399,7 +382,7 @@ pub async fn exported(
     Member(member): Member,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     audit(&state, &member, "export", Some(&case.reference)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -407,10 +390,10 @@ pub async fn exported(
 /// `GET /api/v1/cases/{id}/history`: the audit entries about the case.
 pub async fn history(
     State(state): State<SharedState>,
-    Member(_): Member,
+    Member(member): Member,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     let names: std::collections::HashMap<String, String> = state
         .storage
         .members()

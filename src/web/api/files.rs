@@ -22,11 +22,11 @@ pub async fn upload_attachment(
     body: axum::body::Body,
 ) -> ApiResult<(StatusCode, Json<CreatedAttachment>)> {
     use futures::TryStreamExt;
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     if case.status == Status::Closed {
         return Err(ApiError::Conflict("the case is closed"));
     }
-    let committee = state.committee().await?;
+    let committee = state.committee_for_case(&case.id).await?;
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let until = state.now().unix_timestamp() + crate::web::upload::PENDING_SECS;
     // The sealed file is a little larger than the file: age adds 16 bytes per 64 KiB.
@@ -61,7 +61,7 @@ pub async fn download_attachment(
     Member(member): Member,
     Path((id, attachment)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let case = find_case(&state, &id).await?;
+    let case = find_case(&state, &member, &id).await?;
     let row = state
         .storage
         .attachment(&attachment)

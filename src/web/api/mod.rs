@@ -24,6 +24,8 @@ pub enum ApiError {
     Unauthorized,
     /// 404: no such case or attachment (or a malformed id).
     NotFound,
+    /// 403: the reporter left this member out of the case.
+    LeftOut,
     /// 409 with a fixed explanation.
     Conflict(&'static str),
     /// Our failure: logged, and answered as 500 or 503.
@@ -48,6 +50,10 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "not signed in"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not found"),
+            ApiError::LeftOut => (
+                StatusCode::FORBIDDEN,
+                "the reporter left you out of this case: you see only that it exists",
+            ),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
             ApiError::Internal(e) => return e.into_response(),
         };
@@ -104,17 +110,23 @@ async fn audit(
     Ok(())
 }
 
-/// Finds a case by id; anything else (malformed or unknown) is the same 404.
-async fn find_case(state: &SharedState, id: &str) -> ApiResult<CaseRow> {
-    state
+/// Finds a case by id for a member; anything else (malformed or unknown) is the same
+/// 404, and a case whose reporter left this member out is a 403: nothing of it but
+/// its reference (in the inbox) reaches them.
+async fn find_case(state: &SharedState, member: &MemberRow, id: &str) -> ApiResult<CaseRow> {
+    let case = state
         .storage
         .case_by_id(id)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    if state.storage.is_excluded(&case.id, &member.id).await? {
+        return Err(ApiError::LeftOut);
+    }
+    Ok(case)
 }
 
 async fn seal_to(state: &SharedState, case: &CaseRow) -> ApiResult<SealTo> {
-    let committee = state.committee().await?;
+    let committee = state.committee_for_case(&case.id).await?;
     let parse = |r: &str| RecipientText::parse(r).map_err(|_| WebError::BadStoredRecipient);
     Ok(SealTo {
         committee: committee
@@ -129,15 +141,19 @@ async fn seal_to(state: &SharedState, case: &CaseRow) -> ApiResult<SealTo> {
 
 mod auth;
 mod cases;
+mod committee;
 mod files;
 mod flood;
+mod left_out;
 mod notify;
 
 pub use auth::{answer, challenge, sign_out};
 pub use cases::{
-    assign, case_detail, exported, history, list_cases, list_withdrawals, mark_read, members,
-    post_message, reports, roster, set_status,
+    assign, case_detail, exported, history, list_cases, mark_read, post_message, reports,
+    set_status,
 };
+pub use committee::{list_withdrawals, members, roster};
 pub use files::{download_attachment, upload_attachment};
 pub use flood::flood_days;
+pub use left_out::left_out;
 pub use notify::{notifications, set_notifications};

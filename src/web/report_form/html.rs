@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{Draft, Field, FieldError};
+use super::{Draft, Excludable, Field, FieldError, exclude};
 use crate::case::{Concern, Hope, Ongoing, Role};
 use crate::i18n::{Lang, Texts};
 use crate::web::layout::field_error;
@@ -79,7 +79,7 @@ struct ChoiceGroup<'a> {
     name: &'static str,
     legend: &'static str,
     hint: Option<&'static str>,
-    options: Vec<(&'static str, &'static str)>,
+    options: Vec<(&'a str, &'a str)>,
     selected: Vec<&'a str>,
     optional: bool,
     multiple: bool,
@@ -165,6 +165,7 @@ pub fn render(
     draft: &Draft,
     errors: &[FieldError],
     token: &str,
+    members: &[Excludable],
     files: Markup,
 ) -> Markup {
     let t = lang.texts();
@@ -226,6 +227,17 @@ pub fn render(
                 options: Hope::ALL.iter().map(|h| (h.key(), h.label(t))).collect(),
                 selected: vec![draft.hope.as_str()], optional: true, multiple: false,
             }))
+            // With one member there is nobody to leave out: one must read the report.
+            @if members.len() > 1 {
+                (choice_group(t, errors, ChoiceGroup {
+                    field: Field::Exclude, name: exclude::EXCLUDE, legend: t.exclude_legend,
+                    hint: Some(t.exclude_hint),
+                    options: members.iter().map(|m| (m.id.as_str(), m.name.as_str())).collect(),
+                    selected: draft.exclude.iter().map(String::as_str).collect(),
+                    optional: true, multiple: true,
+                }))
+            }
+            input type="hidden" name=(exclude::EXCLUSIONS_COMPLETE) value="1";
             (files)
             div class="warning" {
                 (text_field(t, errors, TextField {

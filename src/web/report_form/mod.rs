@@ -2,8 +2,10 @@
 //! parsing into a [`Report`]; its HTML, with errors in a summary and at each field,
 //! is in `html.rs`.
 
+pub mod exclude;
 mod html;
 
+pub use exclude::Excludable;
 pub use html::{error_summary, render};
 
 use crate::case::{Concern, Hope, Ongoing, Report, Role};
@@ -44,6 +46,8 @@ pub enum Field {
     Elsewhere,
     /// What the reporter hopes for.
     Hope,
+    /// Committee members left out (conflicts of interest).
+    Exclude,
     /// Contact details.
     Contact,
 }
@@ -63,6 +67,7 @@ impl Field {
             Field::Affected => "affected",
             Field::Elsewhere => "elsewhere",
             Field::Hope => "hope-0",
+            Field::Exclude => "exclude-0",
             Field::Contact => "contact",
         }
     }
@@ -104,6 +109,8 @@ pub struct Draft {
     pub hope: String,
     /// Contact details.
     pub contact: String,
+    /// The ids of the committee members ticked to be left out.
+    pub exclude: Vec<String>,
 }
 
 fn choice<T: Copy>(
@@ -157,6 +164,7 @@ impl Draft {
             elsewhere: first(pairs, "elsewhere").to_owned(),
             hope: first(pairs, "hope").to_owned(),
             contact: first(pairs, "contact").to_owned(),
+            exclude: exclude::chosen(pairs),
         }
     }
 
@@ -230,14 +238,19 @@ impl Draft {
         if errors.is_empty() {
             Ok(report)
         } else {
-            let order = |f: Field| FIELD_ORDER.iter().position(|x| *x == f);
-            errors.sort_by_key(|e| order(e.field));
+            sort_errors(&mut errors);
             Err(errors)
         }
     }
 }
 
-const FIELD_ORDER: [Field; 12] = [
+/// Puts errors in the order of the form's fields.
+pub fn sort_errors(errors: &mut [FieldError]) {
+    let order = |f: Field| FIELD_ORDER.iter().position(|x| *x == f);
+    errors.sort_by_key(|e| order(e.field));
+}
+
+const FIELD_ORDER: [Field; 13] = [
     Field::Role,
     Field::Concerns,
     Field::What,
@@ -249,6 +262,7 @@ const FIELD_ORDER: [Field; 12] = [
     Field::Affected,
     Field::Elsewhere,
     Field::Hope,
+    Field::Exclude,
     Field::Contact,
 ];
 
