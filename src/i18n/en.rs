@@ -99,7 +99,7 @@ pub static EN: Texts = Texts {
         ],
     },
     landing_not_whistleblower: Section {
-        heading: "This is not a whistleblower report",
+        heading: "This does not protect you as a whistleblower",
         paragraphs: &[
             "Reporting here is not whistleblowing under the Dutch Whistleblower Protection Act (Wet bescherming klokkenluiders). The law does not protect you as a whistleblower for a report made here, for example against dismissal or other harm at work.",
             "If you want that protection, report to one of these two bodies instead. If you are not sure which one fits, ask the Huis voor Klokkenluiders for advice first.",
@@ -424,5 +424,5 @@ pub static EN: Texts = Texts {
         "What you hope for",
         "Contact details",
     ],
-    receipt_code_digits: "Digits are underlined. The code has no O and no I, L or U: a round character is always a zero.",
+    receipt_code_digits: "Digits are underlined. The code has no O, I, L or U, so a round character is always a zero.",
 };

@@ -30,7 +30,7 @@ pub static NL: Texts = Texts {
     site_name: "Meldpunt beroepsgeheim en privacy",
     site_tagline: |w| {
         format!(
-            "Wat je hier meldt, leest alleen de {} van de {}.",
+            "Alleen de {} van de {} leest wat je hier meldt.",
             w.committee, w.organisation
         )
     },
@@ -134,7 +134,7 @@ pub static NL: Texts = Texts {
             "Je hoeft je naam niet te geven. Je hebt geen account en geen e-mailadres nodig.".to_owned(),
             "Dit doet het meldpunt: we bewaren geen IP-adressen. We versleutelen je melding en je bestanden voor de commissie. Alleen de commissie kan ze openen, en jij met je code. De beheerders van de website kunnen ze niet lezen.".to_owned(),
             format!("We gebruiken alleen een cookie als je inlogt met je code. Zo weet het meldpunt dat je bent ingelogd. {}", session_rule(n)),
-            "Toch kan niemand beloven dat nooit iemand ontdekt wie je bent. Dat hangt ook af van wat je schrijft en hoe je meldt. Let daarom op deze punten:".to_owned(),
+            "Toch kunnen we niet beloven dat je altijd anoniem blijft. Dat hangt ook af van wat je schrijft en hoe je meldt. Let daarom op deze punten:".to_owned(),
         ],
         items: vec![
             "Details in je verhaal kunnen laten zien wie je bent. Bijvoorbeeld een datum, een plek, of iets wat alleen jij weet.".to_owned(),
@@ -186,7 +186,7 @@ pub static NL: Texts = Texts {
     concerns_hint: "Kies er één of meer.",
     concern_options: [
         "Gegevens gedeeld met vrijwilligers",
-        "Medewerkers van de gemeente vragen om gegevens van cliënten, of krijgen die. Maar ze zorgen zelf niet voor die cliënten",
+        "Een medewerker van de gemeente vraagt om gegevens van cliënten, of krijgt ze. Maar die medewerker zorgt zelf niet voor die cliënten.",
         "Druk om het beroepsgeheim te doorbreken",
         "Je moet cliënten melden voor fraude, of iemand vraagt je dat",
         "Gegevens gedeeld met mantelzorgers of familie zonder toestemming",

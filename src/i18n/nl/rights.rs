@@ -97,7 +97,7 @@ pub static WITHDRAW: WithdrawTexts = WithdrawTexts {
     thread_link: "Melding intrekken",
     confirm_title: "Weet je zeker dat je je melding wilt intrekken?",
     confirm_what: &[
-        "We wissen je melding, alle berichten en alle bestanden meteen. Dat kan niet ongedaan worden.",
+        "We wissen je melding, alle berichten en alle bestanden meteen. Dat kun je niet terugdraaien.",
         "Je ophaalcode werkt daarna niet meer.",
         "De commissie ziet alleen dat er op deze dag een melding is ingetrokken, met het kenmerk. Niet wat erin stond.",
         "Heeft de commissie je melding al gelezen of doorgestuurd? Dat kunnen we niet terugdraaien.",
