@@ -340,7 +340,7 @@ pub static EN: Texts = Texts {
     // ---- error pages --------------------------------------------------------
     back_home: "Back to the home page",
     not_found_title: "Page not found",
-    not_found_text: "This page does not exist. Maybe the address was not copied correctly.",
+    not_found_text: "This page does not exist. The address may not have been copied correctly.",
     method_title: "This cannot be done here",
     method_text: "This page cannot do that. Go back to the home page and try again.",
     too_large_title: "Too much text",
@@ -365,7 +365,7 @@ pub static EN: Texts = Texts {
         "Also check what the file itself shows, such as names in a letter or a screenshot.",
     ],
     files_limits: |files, per_file, total| {
-        format!("At most {files} files, each at most {per_file} MB, together at most {total} MB.")
+        format!("Up to {files} files, each up to {per_file} MB and {total} MB in total.")
     },
     files_choose_again: "Your files have not been sent yet. Choose them again before you send.",
     err_too_many_files: |max| {

@@ -96,7 +96,7 @@ pub static WITHDRAW: WithdrawTexts = WithdrawTexts {
     confirm_title: "Are you sure you want to withdraw your report?",
     confirm_what: &[
         "We delete your report, all messages and all files straight away. This cannot be undone.",
-        "Your pickup code stops working.",
+        "Your code stops working.",
         "The committee only sees that a report was withdrawn on this day, with its reference. Not what it said.",
         "If the committee has already read your report or passed it on, we cannot undo that.",
     ],
