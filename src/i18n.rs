@@ -10,8 +10,15 @@ mod filling;
 mod nl;
 mod rights;
 
-pub use filling::{Block, Numbers, Section, Who};
+pub use filling::{Block, Numbers, Referral, Section, Who};
 pub use rights::{PrivacyTexts, StoredTexts, WithdrawTexts};
+
+/// The Huis voor Klokkenluiders, where a protected whistleblower report goes.
+pub const HUIS_VOOR_KLOKKENLUIDERS: &str = "https://www.huisvoorklokkenluiders.nl";
+
+/// The Autoriteit Persoonsgegevens, for a data breach and for a complaint about how
+/// this portal handles personal data.
+pub const AUTORITEIT_PERSOONSGEGEVENS: &str = "https://www.autoriteitpersoonsgegevens.nl";
 
 /// Language-neutral path of the privacy statement: `/privacyverklaring` in Dutch,
 /// `/en/privacy` in English (see [`Lang::path`]).
@@ -157,10 +164,14 @@ pub struct Texts {
     /// A report here is NOT a protected whistleblower report; protected routes are
     /// the Autoriteit Persoonsgegevens and the Huis voor Klokkenluiders.
     pub landing_not_whistleblower: Section,
+    /// Those two routes, each with its web address: Huis voor Klokkenluiders first.
+    pub landing_referrals: [Referral; 2],
     /// Emergencies: 112, and Veilig Thuis (0800-2000) for domestic violence and child abuse.
     pub landing_emergency: Section,
-    /// How anonymity works: no account, no e-mail, no IP address kept, the pickup code,
-    /// use a private device/network if you can, Tor Browser helps, JavaScript not needed.
+    /// How anonymous a report is: what the portal does (no IP address kept, a cookie
+    /// only while signed in, everything sealed for the committee) and what only the
+    /// reporter controls (what they write, files, device and network). It must not
+    /// promise more than that: no "you stay anonymous".
     pub landing_anonymity: fn(&Numbers) -> Block,
     /// What happens after you report: acknowledgement within 7 days, feedback within 3 months.
     pub landing_after: fn(&Numbers) -> Block,
@@ -271,8 +282,11 @@ pub struct Texts {
     pub receipt_keep_safe_heading: &'static str,
     /// How to keep the code safe (items).
     pub receipt_keep_safe: &'static [&'static str],
-    /// The code cannot be recovered or resent: nobody, not even the committee, can look it up.
-    pub receipt_no_recovery: &'static str,
+    /// The code is shown only once, on this page, and nobody (not even the committee)
+    /// can recover or resend it.
+    pub receipt_shown_once: &'static str,
+    /// A closed report is deleted the configured number of days after closing.
+    pub receipt_retention: fn(&Numbers) -> String,
     /// Heading before the two dates.
     pub receipt_dates_heading: &'static str,
     /// "The committee confirms receipt by" (followed by a date).

@@ -2,7 +2,7 @@
 //! router, listener, housekeeping, graceful shutdown.
 
 use std::io::Write;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -264,7 +264,10 @@ pub async fn run(
             cause,
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
-    announce(addr, &source, args.public_url.as_deref());
+    // Only `meldpunt` without a subcommand listens for the start, and it starts a desk
+    // for the demo identity; everyone else is told how to start one.
+    let desk_follows = started.is_some() && matches!(source, KeySource::Demo(_));
+    announce(addr, &source, args.public_url.as_deref(), desk_follows);
     if let Some(notifier) = notifier {
         println!(
             "member notifications: by e-mail at {:02}:00 UTC, for reporter activity up to the day before",
@@ -294,7 +297,7 @@ pub async fn run(
     .map_err(ServeError::Serve)
 }
 
-fn announce(addr: SocketAddr, source: &KeySource, public_url: Option<&str>) {
+fn announce(addr: SocketAddr, source: &KeySource, public_url: Option<&str>, desk_follows: bool) {
     let mut out = std::io::stdout().lock();
     if let KeySource::Demo(path) = source {
         let _ = writeln!(
@@ -309,7 +312,48 @@ fn announce(addr: SocketAddr, source: &KeySource, public_url: Option<&str>) {
     if let Some(url) = public_url {
         let _ = writeln!(out, "public address: {url}");
     }
+    if !desk_follows {
+        let _ = writeln!(out, "{}", desk_hint(addr, source, public_url));
+    }
     let _ = out.flush();
+}
+
+/// The one line that tells how to open the committee desk against this portal, for
+/// when this process does not start one: the demo identity's file when there is one,
+/// a placeholder for a member's own identity file otherwise.
+fn desk_hint(addr: SocketAddr, source: &KeySource, public_url: Option<&str>) -> String {
+    let portal = match public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        // A desk cannot connect to "every address": it asks this machine.
+        None if addr.ip().is_unspecified() => {
+            let here = SocketAddr::new(
+                match addr.ip() {
+                    IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                    IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+                },
+                addr.port(),
+            );
+            format!("http://{here}")
+        }
+        None => format!("http://{addr}"),
+    };
+    let identity = match source {
+        KeySource::Demo(path) => shell_word(&path.display().to_string()),
+        KeySource::Configured => "YOUR-IDENTITY-FILE".to_owned(),
+    };
+    format!(
+        "to open the committee desk, run: meldpunt desk --identity {identity} --portal {portal}"
+    )
+}
+
+/// A path as one word a shell reads back unchanged, so the hint can be pasted.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// Every cycle (a minute by default): forget idle rate-limit buckets (which hold

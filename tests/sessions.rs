@@ -52,7 +52,7 @@ fn assert_session_ended_page(r: &Resp, what: &str) {
         "{what}"
     );
     assert!(
-        text(&page, ".notice").starts_with("Je sessie is gestopt."),
+        text(&page, ".notice").starts_with("Je bent niet meer ingelogd."),
         "{what}: {}",
         text(&page, ".notice")
     );
@@ -183,7 +183,7 @@ on_both_databases!(
         let r = follow_up(&app, &cookie_b, &token_a, "van A naar B").await;
         assert_eq!(r.status, 422);
         let page = r.html();
-        assert!(text(&page, "#error-summary").contains("hoort bij een eerdere sessie"));
+        assert!(text(&page, "#error-summary").contains("van een eerdere keer dat je was ingelogd"));
         assert_eq!(text(&page, "textarea#followup"), "van A naar B");
         // The same for an older session of the same case (signing in again).
         let cookie_a2 = app.sign_in("", &code_a).await;

@@ -452,7 +452,7 @@ async fn the_privacy_statement_lists_every_entry_and_class_of_the_data_inventory
         assert!(all.contains("183"), "the configured retention");
         assert_eq!(
             attr(&page, "a#ap-link", "href").as_deref(),
-            Some("https://autoriteitpersoonsgegevens.nl")
+            Some("https://www.autoriteitpersoonsgegevens.nl")
         );
         // The language switch leads to the statement in the other language.
         let other = lang.other();

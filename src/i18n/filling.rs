@@ -12,6 +12,17 @@ pub struct Section {
     pub items: &'static [&'static str],
 }
 
+/// An organisation a reporter can turn to instead, with its web address (one of the
+/// constants in `i18n`, the same in both languages).
+pub struct Referral {
+    /// Its name.
+    pub name: &'static str,
+    /// What it is for, after the name.
+    pub what: &'static str,
+    /// Its web address, shown as the link's text too.
+    pub url: &'static str,
+}
+
 /// A section whose text is filled in with the site profile or configured numbers.
 pub struct Block {
     /// The section's heading.

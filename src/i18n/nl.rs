@@ -1,4 +1,6 @@
-use super::{Block, Numbers, Section, Texts};
+use super::{
+    AUTORITEIT_PERSOONSGEGEVENS, Block, HUIS_VOOR_KLOKKENLUIDERS, Numbers, Referral, Section, Texts,
+};
 
 mod rights;
 
@@ -13,10 +15,11 @@ fn duration(secs: i64) -> String {
     }
 }
 
-/// "Je sessie stopt ...": the same sentence wherever the session's limits are named.
+/// When a reporter is signed out without doing so: the same sentences wherever the
+/// limits are named, in words a reporter uses ("uitloggen", never "sessie").
 fn session_rule(n: &Numbers) -> String {
     format!(
-        "Die sessie stopt als je uitlogt, als je {} niets doet, en in elk geval na {}.",
+        "Doe je {} niets? Dan log je automatisch uit. Ook als je wel iets doet, log je na {} automatisch uit.",
         duration(n.session_idle_secs),
         duration(n.session_max_secs)
     )
@@ -25,19 +28,24 @@ fn session_rule(n: &Numbers) -> String {
 pub static NL: Texts = Texts {
     // ---- layout -------------------------------------------------------------
     site_name: "Meldpunt beroepsgeheim en privacy",
-    site_tagline: |w| format!("Een meldpunt van de {}, {}", w.committee, w.organisation),
+    site_tagline: |w| {
+        format!(
+            "Alleen de {} van de {} leest wat je hier meldt.",
+            w.committee, w.organisation
+        )
+    },
     skip_link: "Naar de inhoud",
     other_language: "English",
     nav_label: "Hoofdmenu",
     nav_home: "Start",
     nav_report: "Melding doen",
     nav_pickup: "Ophalen met code",
-    footer_privacy: "Geen cookies, behalve als je inlogt met je code. We bewaren geen IP-adressen.",
+    footer_privacy: "We gebruiken geen cookies, behalve als je inlogt met je code. We bewaren geen IP-adressen.",
     title_suffix: " — Meldpunt beroepsgeheim en privacy",
     footer_privacy_link: "Privacyverklaring",
     example_banner: "Dit is een voorbeeld. De namen en gegevens op deze pagina's komen uit het voorbeeldprofiel (site.example.toml). Doe hier geen echte melding.",
     contact_heading: "Liever persoonlijk contact?",
-    contact_intro: "Je kunt de commissie ook rechtstreeks bereiken. Let op: dan ben je niet anoniem. Wil je anoniem blijven? Gebruik dan het formulier.",
+    contact_intro: "Je kunt de commissie ook zelf mailen, bellen of schrijven. Let op: dan ben je niet anoniem. De commissie kan dan zien wie je bent. Wil je anoniem melden? Gebruik dan het formulier.",
     contact_email: "E-mail",
     contact_phone: "Telefoon",
     contact_post: "Post",
@@ -50,12 +58,12 @@ pub static NL: Texts = Texts {
 
     // ---- landing page -------------------------------------------------------
     landing_title: "Zorgen over beroepsgeheim of privacy in het sociaal werk?",
-    landing_intro: "Hier meld je zorgen over het beroepsgeheim en de privacy van cliënten. Bijvoorbeeld als een wijkteam dossiers deelt met vrijwilligers. Of als iemand van de gemeente zonder zorgtaak om gegevens van cliënten vraagt. Je blijft anoniem.",
+    landing_intro: "Hier meld je zorgen over het beroepsgeheim en de privacy van cliënten. Een voorbeeld: een wijkteam deelt dossiers met vrijwilligers. Nog een voorbeeld: een medewerker van de gemeente vraagt om gegevens van cliënten. Maar die medewerker zorgt zelf niet voor die cliënten. Je hoeft je naam niet te geven.",
     landing_who: |w| Block {
         heading: "Wie zijn wij?",
         paragraphs: vec![
             format!(
-                "Dit meldpunt is van de {} van de {} ({}). De commissie verzamelt en onderzoekt zorgen over beroepsgeheim en privacy in het sociaal werk.",
+                "Dit meldpunt is van de {} van de {} ({}). De commissie verzamelt zorgen over beroepsgeheim en privacy in het sociaal werk. Ze zoekt uit wat er aan de hand is.",
                 w.committee, w.organisation, w.organisation_short
             ),
             format!(
@@ -72,9 +80,9 @@ pub static NL: Texts = Texts {
         items: vec![
             "naar je verhaal luisteren;".to_owned(),
             "je advies geven over wat je kunt doen;".to_owned(),
-            "onderzoek doen en je vragen stellen;".to_owned(),
-            format!("met een organisatie of met de {} praten als ze een patroon ziet;", w.organisation_short),
-            "bevindingen en aanbevelingen openbaar maken, zonder namen en zonder dat iemand herkenbaar is.".to_owned(),
+            "uitzoeken wat er is gebeurd, en je daarover vragen stellen;".to_owned(),
+            format!("praten met een organisatie of met de {}, als de commissie vaker hetzelfde probleem ziet;", w.organisation_short),
+            "openbaar maken wat ze heeft gevonden en wat er beter moet. Ze noemt dan geen namen. Niemand is te herkennen.".to_owned(),
         ],
     }
     },
@@ -82,8 +90,8 @@ pub static NL: Texts = Texts {
         heading: "Wat de commissie niet kan doen",
         paragraphs: &["Het is goed om dit vooraf te weten. De commissie kan niet:"],
         items: &[
-            "je juridisch beschermen, bijvoorbeeld tegen ontslag;",
-            "straffen of tuchtmaatregelen opleggen (dat doet het tuchtcollege);",
+            "je beschermen volgens de wet, bijvoorbeeld tegen ontslag;",
+            "iemand een straf of een tuchtmaatregel geven (dat doet het tuchtcollege);",
             "een organisatie dwingen om iets te doen of te veranderen;",
             "hulp geven in een noodsituatie;",
             "optreden als je advocaat.",
@@ -92,18 +100,27 @@ pub static NL: Texts = Texts {
     landing_not_whistleblower: Section {
         heading: "Dit is geen klokkenluidersmelding",
         paragraphs: &[
-            "Een melding hier is geen melding onder de Wet bescherming klokkenluiders. Je krijgt hier dus geen wettelijke bescherming als klokkenluider, bijvoorbeeld tegen ontslag of andere nadelen.",
-            "Wil je die bescherming wel? Kies dan een van deze routes. Twijfel je welke route bij je past? Vraag dan eerst advies aan het Huis voor Klokkenluiders.",
+            "Een melding hier valt niet onder de Wet bescherming klokkenluiders. De wet beschermt je hier dus niet als klokkenluider. Bijvoorbeeld niet tegen ontslag of andere nadelen op je werk.",
+            "Wil je die bescherming wel? Meld dan bij een van deze twee organisaties. Weet je niet welke bij je past? Vraag dan eerst advies aan het Huis voor Klokkenluiders.",
         ],
-        items: &[
-            "Huis voor Klokkenluiders: voor advies en onderzoek.",
-            "Autoriteit Persoonsgegevens: voor een datalek of een schending van privacy.",
-        ],
+        items: &[],
     },
+    landing_referrals: [
+        Referral {
+            name: "Huis voor Klokkenluiders",
+            what: "geeft advies en doet onderzoek.",
+            url: HUIS_VOOR_KLOKKENLUIDERS,
+        },
+        Referral {
+            name: "Autoriteit Persoonsgegevens",
+            what: "voor een datalek, of als een organisatie de privacywet overtreedt.",
+            url: AUTORITEIT_PERSOONSGEGEVENS,
+        },
+    ],
     landing_emergency: Section {
         heading: "Is er nu gevaar?",
         paragraphs: &[
-            "Dit meldpunt is niet voor noodgevallen. De commissie leest meldingen niet meteen.",
+            "Dit meldpunt is niet voor noodgevallen. De commissie leest je melding niet meteen. Dat kan een paar dagen duren.",
         ],
         items: &[
             "Is er direct gevaar? Bel 112.",
@@ -112,17 +129,20 @@ pub static NL: Texts = Texts {
     },
     landing_anonymity: |n| {
         Block {
-        heading: "Zo blijf je anoniem",
+        heading: "Hoe anoniem is je melding?",
         paragraphs: vec![
-            "Je hebt geen account en geen e-mailadres nodig. We bewaren geen IP-adressen. Je melding wordt versleuteld opgeslagen. Alleen de commissie kan hem lezen, en jij met je code.".to_owned(),
-            "Na het versturen krijg je een ophaalcode van 25 tekens. Met die code kom je later terug om de vragen en antwoorden te lezen. Ben je de code kwijt? Dan kan niemand hem terughalen.".to_owned(),
+            "Je hoeft je naam niet te geven. Je hebt geen account en geen e-mailadres nodig.".to_owned(),
+            "Dit doet het meldpunt: we bewaren geen IP-adressen. We versleutelen je melding en je bestanden voor de commissie. Alleen de commissie kan ze openen, en jij met je code. De beheerders van de website kunnen ze niet lezen.".to_owned(),
+            format!("We gebruiken alleen een cookie als je inlogt met je code. Zo weet het meldpunt dat je bent ingelogd. {}", session_rule(n)),
+            "Toch kunnen we niet beloven dat je altijd anoniem blijft. Dat hangt ook af van wat je schrijft en hoe je meldt. Let daarom op deze punten:".to_owned(),
         ],
         items: vec![
-            "Gebruik als het kan een eigen apparaat en een eigen netwerk. Dus niet de computer of de wifi van je werk.".to_owned(),
-            "Tor Browser helpt om te verbergen wie je bent en waar je bent.".to_owned(),
-            "JavaScript is niet nodig. Je mag het uitzetten.".to_owned(),
-            format!("We gebruiken alleen een cookie als je inlogt met je code. {}", session_rule(n)),
-            "Let op wat je schrijft. Details in je verhaal kunnen laten zien wie je bent.".to_owned(),
+            "Details in je verhaal kunnen laten zien wie je bent. Bijvoorbeeld een datum, een plek, of iets wat alleen jij weet.".to_owned(),
+            "Bestanden kunnen verborgen gegevens bevatten, zoals je naam of de plek waar een foto is gemaakt. Wij halen die gegevens uit veel soorten bestanden weg, maar niet uit alle.".to_owned(),
+            "Gebruik niet de computer, de telefoon of de wifi van je werk. Je werkgever kan daar soms zien welke websites je bezoekt.".to_owned(),
+            "Gebruik een privévenster van je browser. Dan bewaart je browser niet dat je hier was.".to_owned(),
+            "Gebruik Tor Browser als je dat kunt. Dan ziet ook je internetprovider niet dat je deze website bezoekt.".to_owned(),
+            "Je hebt geen JavaScript nodig. Je mag het uitzetten, bijvoorbeeld met de stand 'Veiligst' in Tor Browser.".to_owned(),
         ],
     }
     },
@@ -131,9 +151,9 @@ pub static NL: Texts = Texts {
         heading: "Wat gebeurt er na je melding?",
         paragraphs: vec![
             format!("Binnen {} dagen bevestigt de commissie dat ze je melding heeft ontvangen.", n.acknowledge_days),
-            format!("Binnen {} maanden daarna krijg je een terugkoppeling. Je hoort dan wat de commissie met je melding heeft gedaan of nog gaat doen.", n.feedback_months),
-            "De commissie kan je tussendoor vragen stellen. Die lees je met je ophaalcode. Het meldpunt stuurt je geen e-mail, dus kijk af en toe zelf.".to_owned(),
-            format!("Als je melding is afgesloten, bewaren we hem nog {} dagen. Daarna wissen we alles. Je kunt je melding ook zelf eerder intrekken.", n.retention_days),
+            format!("Binnen {} maanden daarna krijg je een terugkoppeling. Je hoort dan wat de commissie met je melding heeft gedaan, of wat ze nog gaat doen.", n.feedback_months),
+            "De commissie kan je tussendoor vragen stellen. Die lees je met je ophaalcode. Je krijgt daarover geen e-mail. Kijk dus zelf af en toe.".to_owned(),
+            format!("Sluit de commissie je melding af? Dan bewaren we hem nog {} dagen. Daarna wissen we alles. Je kunt je melding ook zelf intrekken. Dan wissen we alles meteen.", n.retention_days),
         ],
         items: vec![],
     }
@@ -166,20 +186,20 @@ pub static NL: Texts = Texts {
     concerns_hint: "Kies er één of meer.",
     concern_options: [
         "Gegevens gedeeld met vrijwilligers",
-        "Medewerkers van de gemeente zonder zorgtaak vragen of krijgen gegevens van cliënten",
+        "Een medewerker van de gemeente vraagt om gegevens van cliënten, of krijgt ze. Maar die medewerker zorgt zelf niet voor die cliënten.",
         "Druk om het beroepsgeheim te doorbreken",
-        "Plicht of verzoek om cliënten te melden voor fraude",
+        "Je moet cliënten melden voor fraude, of iemand vraagt je dat",
         "Gegevens gedeeld met mantelzorgers of familie zonder toestemming",
         "Te veel gedeeld in overleg van het wijkteam of met andere organisaties",
         "Te veel vastgelegd in dossiers van cliënten",
         "Mensen die in dossiers of systemen kijken terwijl dat niet mag",
-        "Financier of verzekeraar eist inzage in dossiers",
+        "Een financier of verzekeraar wil dossiers inzien",
         "Gegevens onveilig gedeeld, of een datalek",
-        "Cliënt niet ingelicht, of toestemming onder druk",
+        "Cliënt niet op de hoogte gebracht, of onder druk gezet om toestemming te geven",
         "Iets anders",
     ],
     what_label: "Wat is er gebeurd?",
-    what_hint: "Vertel wat er gebeurde en wie wat deed. Noem rollen, zoals 'de teamleider' of 'een medewerker van de gemeente'. Noem geen namen van cliënten.",
+    what_hint: "Vertel wat er gebeurde en wie wat deed. Noem rollen, zoals 'de teamleider' of 'een medewerker van de gemeente'. Noem geen namen van cliënten. Hoe minder details over jezelf, hoe moeilijker het is om jou te herkennen.",
     where_legend: "Waar gebeurde het?",
     org_kind_label: "Soort organisatie, bijvoorbeeld wijkteam, gemeente of jeugdzorg",
     municipality_label: "Gemeente",
@@ -191,7 +211,7 @@ pub static NL: Texts = Texts {
     affected_label: "Wie worden erdoor geraakt?",
     affected_hint: "Bijvoorbeeld de cliënten van een team, of een groep bewoners. Noem geen namen.",
     elsewhere_label: "Heb je dit al ergens anders gemeld?",
-    elsewhere_hint: "Bijvoorbeeld bij je leidinggevende, de functionaris gegevensbescherming (FG) of de Autoriteit Persoonsgegevens. Schrijf ook op wat daar mee gebeurde.",
+    elsewhere_hint: "Bijvoorbeeld bij je leidinggevende, bij de privacyfunctionaris van je organisatie (de FG) of bij de Autoriteit Persoonsgegevens. Schrijf ook op wat er daarna gebeurde.",
     hope_legend: "Wat wil je van de commissie?",
     hope_options: [
         "Alleen vastleggen, zodat de commissie ervan weet",
@@ -199,7 +219,7 @@ pub static NL: Texts = Texts {
         "Een gesprek met de commissie",
     ],
     contact_label: "Je contactgegevens",
-    contact_warning: "Let op: vul je hier een naam, e-mailadres of telefoonnummer in? Dan ben je niet meer anoniem voor de commissie. Doe dit alleen als je wilt dat de commissie contact met je opneemt. Wil je anoniem blijven? Laat dit veld dan leeg. Je leest de antwoorden dan met je ophaalcode.",
+    contact_warning: "Let op: vul je hier een naam, e-mailadres of telefoonnummer in? Dan weet de commissie wie je bent. Doe dit alleen als je wilt dat de commissie contact met je opneemt. Wil je anoniem blijven? Laat dit veld dan leeg. Je leest de antwoorden dan met je ophaalcode.",
     submit_button: "Melding versturen",
 
     // ---- form errors --------------------------------------------------------
@@ -215,27 +235,33 @@ pub static NL: Texts = Texts {
 
     // ---- receipt ------------------------------------------------------------
     receipt_title: "Je melding is verstuurd",
-    receipt_intro: "Dank je wel. We hebben je melding ontvangen en versleuteld opgeslagen. Alleen de commissie kan hem lezen, en jij met je ophaalcode.",
+    receipt_intro: "Dank je wel. We hebben je melding ontvangen. We hebben hem versleuteld opgeslagen. Alleen de commissie kan hem openen, en jij met je ophaalcode.",
     receipt_code_label: "Je ophaalcode",
     receipt_keep_safe_heading: "Bewaar je code goed",
     receipt_keep_safe: &[
-        "Schrijf de code op papier.",
+        "Schrijf de code nu op papier. Of druk deze pagina af.",
         "Bewaar het papier op een plek waar anderen het niet vinden.",
+        "Bewaar de code niet op een computer of telefoon die je met anderen deelt. Maak daar ook geen schermafbeelding.",
         "Stuur de code niet per e-mail of app, ook niet naar jezelf.",
-        "Maak geen schermafbeelding op een computer of telefoon die je met anderen deelt.",
         "Iedereen met deze code kan je melding en de berichten lezen.",
     ],
-    receipt_no_recovery: "Ben je de code kwijt? Dan kan niemand hem terugvinden of opnieuw sturen, ook de commissie niet. Je kunt je melding dan niet meer lezen. Wel kun je een nieuwe melding doen.",
+    receipt_shown_once: "Je ziet deze code maar één keer: alleen hier, op deze pagina. Niemand kan de code later terughalen of opnieuw sturen, ook de commissie niet. Ben je de code kwijt? Dan kun je je melding niet meer lezen.",
+    receipt_retention: |n| {
+        format!(
+            "Sluit de commissie je melding af? Dan wissen we hem {} dagen later. Je code werkt dan niet meer.",
+            n.retention_days
+        )
+    },
     receipt_dates_heading: "Wanneer hoor je iets?",
     ack_by_label: "De commissie bevestigt de ontvangst uiterlijk op",
     feedback_by_label: "Je krijgt een terugkoppeling uiterlijk op",
-    receipt_next: "Kom later terug via 'Ophalen met code' en vul daar je code in. Je leest dan de vragen en antwoorden van de commissie. Het meldpunt stuurt je geen e-mail, dus kijk af en toe zelf.",
+    receipt_next: "Kom later terug via 'Ophalen met code' en vul daar je code in. Je leest dan de vragen en antwoorden van de commissie. Je krijgt daarover geen e-mail. Kijk dus zelf af en toe.",
 
     // ---- pickup -------------------------------------------------------------
     pickup_title: "Je melding ophalen met je code",
     pickup_intro: |n| {
         format!(
-            "Heb je eerder een melding gedaan? Vul dan je ophaalcode in. Je leest de vragen en antwoorden van de commissie, en je kunt zelf een bericht sturen. Na het inloggen gebruiken we één cookie. {}",
+            "Heb je al een melding gedaan? Vul dan hieronder je ophaalcode in. Daarna lees je de berichten van de commissie. Je kunt ook zelf een bericht sturen. Zolang je bent ingelogd, gebruiken we één cookie. {}",
             session_rule(n)
         )
     },
@@ -246,7 +272,7 @@ pub static NL: Texts = Texts {
     err_code_format: "Dit is geen geldige code. Een code heeft 25 tekens. Kijk of je alles goed hebt overgenomen.",
     err_code_unknown: |n| {
         format!(
-            "We vinden geen melding bij deze code. Kijk de code nog eens na. Een melding wordt {} dagen na het afsluiten gewist, en meteen als hij is ingetrokken. Dan werkt de code niet meer.",
+            "We vinden geen melding bij deze code. Kijk de code nog eens na. Misschien is de melding al gewist. Dat gebeurt {} dagen nadat de commissie de melding heeft afgesloten. En meteen als je de melding hebt ingetrokken. De code werkt dan niet meer.",
             n.retention_days
         )
     },
@@ -282,7 +308,7 @@ pub static NL: Texts = Texts {
     followup_label: "Je bericht",
     followup_hint: "Beantwoord hier vragen van de commissie, of vul je melding aan. Noem geen namen van cliënten.",
     followup_button: "Bericht versturen",
-    followup_sent: "Je bericht is verstuurd en versleuteld opgeslagen.",
+    followup_sent: "Je bericht is verstuurd. We hebben het versleuteld opgeslagen.",
     err_followup_empty: "Je bericht is leeg. Schrijf eerst iets.",
     thread_closed_note: |n| {
         format!(
@@ -296,7 +322,7 @@ pub static NL: Texts = Texts {
     signed_out_text: "Je bent uitgelogd. Zit je op een computer die je met anderen deelt? Sluit dan ook het browservenster.",
     session_ended: |n| {
         format!(
-            "Je sessie is gestopt. Dat gebeurt als je uitlogt, als je {} niets doet, en na {}. Vul je code opnieuw in om verder te gaan.",
+            "Je bent niet meer ingelogd. Dat gebeurt als je zelf uitlogt, als je {} niets doet, en altijd na {}. Vul je code opnieuw in om verder te gaan.",
             duration(n.session_idle_secs),
             duration(n.session_max_secs)
         )
@@ -305,7 +331,7 @@ pub static NL: Texts = Texts {
     kept_text_label: "Je bericht dat nog niet is verstuurd",
     kept_text_hint: "Dit had je geschreven. Het is nog niet verstuurd. Vul je code in: daarna staat het weer in het berichtvak en kun je het versturen. Had je bestanden gekozen? Kies die dan opnieuw.",
     kept_text_notice: "Je bericht is nog niet verstuurd. Het staat hieronder in het berichtvak. Kijk het na en klik op Bericht versturen.",
-    followup_form_stale: "Dit formulier hoort bij een eerdere sessie. Daarom is je bericht nog niet verstuurd. Het staat hieronder nog. Kijk het na en verstuur het opnieuw.",
+    followup_form_stale: "Dit formulier is van een eerdere keer dat je was ingelogd. Daarom is je bericht nog niet verstuurd. Het staat hieronder nog. Kijk het na en verstuur het opnieuw.",
     yes: "Ja",
     no: "Nee",
     not_given: "(niet ingevuld)",
@@ -315,15 +341,15 @@ pub static NL: Texts = Texts {
     not_found_title: "Pagina niet gevonden",
     not_found_text: "Deze pagina bestaat niet. Misschien is het adres niet goed overgenomen.",
     method_title: "Dit kan hier niet",
-    method_text: "Deze pagina kan dit verzoek niet verwerken. Ga terug naar de startpagina en probeer het opnieuw.",
+    method_text: "Op deze pagina kan dit niet. Ga terug naar de startpagina en probeer het opnieuw.",
     too_large_title: "Te veel tekst",
     too_large_text: "Wat je stuurde, is te groot. Er is niets opgeslagen. Maak je tekst korter en probeer het opnieuw. Tip: ga met de terugknop van je browser terug. Vaak staat je tekst er dan nog.",
     too_many_title: "Te veel pogingen",
     too_many_text: "Er kwamen in korte tijd te veel pogingen binnen. Er is niets opgeslagen. Wacht een paar minuten en probeer het dan opnieuw.",
     busy_title: "Druk: probeer het later opnieuw",
-    busy_text: "Er kwamen dit uur veel meldingen binnen, meer dan we in één keer aannemen. Je melding is niet opgeslagen. Stuur je melding over een uur opnieuw.",
+    busy_text: "Er kwamen dit uur te veel meldingen binnen. Daarom is je melding niet opgeslagen. Stuur je melding over een uur opnieuw.",
     bad_request_title: "Dit konden we niet lezen",
-    bad_request_text: "Wat je stuurde, konden we niet lezen. Misschien stonden er vreemde tekens in, of is het formulier beschadigd of aangepast. Er is niets opgeslagen. Ga terug en probeer het opnieuw.",
+    bad_request_text: "Wat je stuurde, konden we niet lezen. Misschien stonden er vreemde tekens in. Of het formulier is beschadigd of veranderd. Er is niets opgeslagen. Ga terug en probeer het opnieuw.",
     server_error_title: "Er ging iets mis",
     server_error_text: "Er ging bij ons iets mis. Dat ligt niet aan jou. Er is niets opgeslagen. Probeer het later opnieuw.",
     unavailable_title: "Tijdelijk niet beschikbaar",
@@ -334,7 +360,7 @@ pub static NL: Texts = Texts {
     files_label: "Bestanden",
     files_warning: &[
         "Bestanden kunnen meer over jou vertellen dan je denkt. Een foto kan de plek bevatten waar hij is gemaakt. Een document kan je naam of die van je organisatie bevatten.",
-        "Wij halen zulke gegevens weg uit foto's (JPEG, PNG, WebP), Word-, Excel- en PowerPointbestanden en PDF's. Bij andere bestanden kan dat niet.",
+        "Wij halen zulke gegevens weg uit foto's (JPEG, PNG, WebP), uit Word-, Excel- en PowerPointbestanden en uit PDF's. Bij andere bestanden kan dat niet.",
         "Kijk ook naar wat er in het bestand zelf staat, zoals namen in een brief of in een schermafbeelding.",
     ],
     files_limits: |files, per_file, total| {
@@ -357,7 +383,7 @@ pub static NL: Texts = Texts {
     meta_removed: "Weggehaald:",
     meta_nothing_found: "Gecontroleerd: geen verborgen gegevens gevonden.",
     meta_not_checked: "Niet gecontroleerd: dit soort bestand kunnen wij niet opschonen. Er kan informatie over jou in staan.",
-    meta_could_not_check: "Verborgen gegevens niet verwijderd: dit bestand was beschadigd, te ingewikkeld of ongewoon om op te schonen en is opgeslagen zoals het was. Verborgen gegevens erin (zoals een naam, een plaats of het tijdstip van een foto) kunnen naar jou wijzen, en de commissie kan ze zien.",
+    meta_could_not_check: "Verborgen gegevens niet verwijderd. Dit bestand was beschadigd, te ingewikkeld of te ongewoon om op te schonen. We hebben het opgeslagen zoals het was. Er kunnen verborgen gegevens in staan, zoals een naam, een plaats of het tijdstip van een foto. Die kunnen naar jou wijzen, en de commissie kan ze zien.",
     removed_kinds: [
         "EXIF-gegevens (met een eventuele GPS-plek)",
         "XMP-gegevens",

@@ -17,7 +17,7 @@ use crate::case::{self, AttachmentInfo, Body, Envelope};
 use crate::crypto;
 use crate::http::files;
 use crate::http::urlencoded::{Pairs, first};
-use crate::i18n::{Block, Lang, Section};
+use crate::i18n::{Block, Lang, Numbers, Referral, Section};
 use crate::pickup::PickupCode;
 use crate::site::Site;
 use crate::storage::{FormNonce, NewCase, NewMessage};
@@ -53,6 +53,26 @@ fn filled(b: &Block) -> Markup {
         b.paragraphs.iter().map(String::as_str),
         b.items.iter().map(String::as_str),
     )
+}
+
+/// The protected routes the landing page sends whistleblowers to, each with its web
+/// address as visible text: a reporter in Tor Browser may copy it rather than follow
+/// it, and a plain link loads nothing until it is followed.
+fn not_whistleblower(section: &Section, referrals: &[Referral]) -> Markup {
+    html! {
+        section id="not-whistleblower" {
+            h2 { (section.heading) }
+            @for p in section.paragraphs { p { (p) } }
+            ul class="referrals" {
+                @for r in referrals {
+                    li {
+                        strong { (r.name) } ": " (r.what) " "
+                        a href=(r.url) { (r.url.trim_start_matches("https://")) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The profile's non-anonymous route to the committee, when it offers one.
@@ -104,9 +124,9 @@ pub async fn landing(
         }
         (filled(&(t.landing_can)(&who)))
         (fixed(&t.landing_cannot))
-        div class="notice" { (fixed(&t.landing_not_whistleblower)) }
+        div class="notice" { (not_whistleblower(&t.landing_not_whistleblower, &t.landing_referrals)) }
         div class="notice notice-urgent" { (fixed(&t.landing_emergency)) }
-        (filled(&(t.landing_anonymity)(&numbers)))
+        div id="anonymity" { (filled(&(t.landing_anonymity)(&numbers))) }
         (filled(&(t.landing_after)(&numbers)))
         (contact(lang, &state.site))
         p class="actions" {
@@ -330,7 +350,15 @@ pub async fn submit_report(
         state.ceiling.give_back(&state.storage, place).await;
     }
     Ok(match stored? {
-        Ok(files) => receipt(lang, &code, received_on, &files, left_out_names).into_response(),
+        Ok(files) => receipt(
+            lang,
+            &code,
+            received_on,
+            &files,
+            &state.numbers(),
+            left_out_names,
+        )
+        .into_response(),
         Err(page) => page,
     })
 }
@@ -356,6 +384,7 @@ fn receipt(
     code: &PickupCode,
     received_on: time::Date,
     files: &[AttachmentInfo],
+    numbers: &Numbers,
     left_out: &[String],
 ) -> Page {
     let t = lang.texts();
@@ -376,7 +405,7 @@ fn receipt(
             }
             p class="hint" id="pickup-code-hint" { (t.receipt_code_digits) }
         }
-        p class="warning" { strong { (t.receipt_no_recovery) } }
+        p class="warning" id="code-shown-once" { strong { (t.receipt_shown_once) } }
         (files::file_list(t, files, None, 2))
         @if !left_out.is_empty() {
             p id="left-out" { (t.receipt_left_out) " " (left_out.join(", ")) }
@@ -390,6 +419,7 @@ fn receipt(
             dt { (t.feedback_by_label) }
             dd id="feedback-by" { (lang.date(case::feedback_by(received_on, None))) }
         }
+        p id="retention" { ((t.receipt_retention)(numbers)) }
         p { (t.receipt_next) }
         p { a href=(lang.path("/pickup")) { (t.nav_pickup) } }
     };

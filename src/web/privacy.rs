@@ -9,11 +9,8 @@ use maud::{Markup, html};
 
 use super::layout::Page;
 use super::state::SharedState;
-use crate::i18n::{Lang, PRIVACY_PATH};
+use crate::i18n::{AUTORITEIT_PERSOONSGEGEVENS, Lang, PRIVACY_PATH};
 use crate::storage::inventory;
-
-/// The Autoriteit Persoonsgegevens, where a complaint goes.
-const AUTORITEIT_PERSOONSGEGEVENS: &str = "https://autoriteitpersoonsgegevens.nl";
 
 fn list(items: impl IntoIterator<Item = impl maud::Render>) -> Markup {
     html! { ul { @for i in items { li { (i) } } } }

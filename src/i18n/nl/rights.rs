@@ -24,12 +24,12 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
         case_workflow: "Het kenmerk van je melding (zoals MP-7K2Q9X), de status, wie van de commissie hem behandelt, en de datums: ontvangen, bevestigd, terugkoppeling, afgesloten en verwijderen.",
         messages: "Welke berichten er bij een melding horen, van wie (jij of de commissie) en op welke dag. De inhoud is versleuteld.",
         files: "Bestanden in stukken, onder willekeurige nummers, met een afgeronde grootte.",
-        sessions: "Je sessie als je bent ingelogd met je code. Die wordt gewist als je uitlogt of als de sessie stopt.",
+        sessions: "Dat je bent ingelogd met je code, zolang je ingelogd bent. We wissen dit als je uitlogt, ook als dat automatisch gebeurt.",
         form_tokens: "Een willekeurig nummer van elk verstuurd formulier, zodat een formulier maar één keer telt. Het wordt na een paar uur gewist.",
         withdrawals: "Als je je melding intrekt: alleen het kenmerk en de dag. Zo weet de commissie dat de melding bewust is ingetrokken.",
         left_out: "Als je leden van de commissie uitsluit: welke leden. Zo kan het meldpunt je melding zonder hun sleutel versleutelen. Dit wordt gewist met je melding.",
         limits: "Hoe druk het was: per dag hoeveel meldingen we moesten weigeren omdat het te druk was, en tellers die onze grenzen bijhouden. Daarin staat geen inhoud en geen adres.",
-        members: "Gegevens van de leden van de commissie: naam, openbare sleutel en hun inlogsessies.",
+        members: "Gegevens van de leden van de commissie: hun naam, hun openbare sleutel, en of ze zijn ingelogd.",
         audit: "Een logboek van wat leden van de commissie doen, met het kenmerk van de melding. Nooit de inhoud, en niets over jou.",
         installation: "Geheime sleutels van het meldpunt zelf.",
         class_ciphertext: "versleuteld",
@@ -58,7 +58,7 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
     retention: |n| {
         vec![
             format!(
-                "Na het afsluiten van je melding bewaren we alles nog {} dagen. Daarna wissen we de melding, de berichten en de bestanden. Je code werkt dan niet meer.",
+                "Sluit de commissie je melding af? Dan bewaren we alles nog {} dagen. Daarna wissen we de melding, de berichten en de bestanden. Je code werkt dan niet meer.",
                 n.retention_days
             ),
             "Trek je je melding in? Dan wissen we alles meteen.".to_owned(),
@@ -67,20 +67,19 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
                 n.retention_days
             ),
             format!(
-                "Je sessie stopt als je uitlogt, als je {} niets doet, en in elk geval na {}.",
-                super::duration(n.session_idle_secs),
-                super::duration(n.session_max_secs)
+                "Je blijft ingelogd met je code tot je uitlogt. {}",
+                super::session_rule(n)
             ),
         ]
     },
     readers_heading: "Wie kan wat lezen?",
     readers: &[
         "Alleen de leden van de commissie kunnen je melding en berichten lezen. Dat doen ze op hun eigen computer, met hun eigen sleutel.",
-        "Niemand bij de server kan de inhoud lezen: geen beheerder en geen hostingbedrijf. Zij zien alleen de status, de datums en hoe groot berichten ongeveer zijn.",
+        "De beheerders van de website kunnen de inhoud niet lezen. Het bedrijf waar de website draait ook niet. Zij zien alleen de status, de datums en hoe groot berichten ongeveer zijn.",
         "Jij kunt alles lezen met je ophaalcode.",
     ],
     rights_heading: "Je rechten",
-    rights_intro: "Volgens de AVG mag je je gegevens inzien, laten verbeteren of aanvullen, laten wissen en bezwaar maken. Omdat je anoniem bent, weten wij niet wie je bent. Daarom gebruik je je rechten met je ophaalcode:",
+    rights_intro: "Volgens de privacywet (de AVG) mag je je gegevens inzien, laten verbeteren of aanvullen, laten wissen en bezwaar maken. Wij weten niet wie je bent. Daarom gebruik je deze rechten met je ophaalcode:",
     rights_with_code: &[
         "Inzien: log in met je code. Je ziet je melding en alle berichten.",
         "Verbeteren of aanvullen: stuur een bericht aan de commissie.",
@@ -90,7 +89,7 @@ pub static PRIVACY: PrivacyTexts = PrivacyTexts {
     rights_without_code: "Ben je je code kwijt? Dan kan niemand je melding vinden, ook wij niet. Je melding wordt dan gewist als de bewaartermijn voorbij is.",
     complaint_heading: "Een klacht indienen",
     complaint: "Ben je het niet eens met hoe we met je gegevens omgaan? Dan mag je een klacht indienen bij de Autoriteit Persoonsgegevens.",
-    complaint_link: "Autoriteit Persoonsgegevens: autoriteitpersoonsgegevens.nl",
+    complaint_link: "Autoriteit Persoonsgegevens: www.autoriteitpersoonsgegevens.nl",
 };
 
 pub static WITHDRAW: WithdrawTexts = WithdrawTexts {
@@ -99,7 +98,7 @@ pub static WITHDRAW: WithdrawTexts = WithdrawTexts {
     thread_link: "Melding intrekken",
     confirm_title: "Weet je zeker dat je je melding wilt intrekken?",
     confirm_what: &[
-        "We wissen je melding, alle berichten en alle bestanden meteen. Dat kan niet ongedaan worden.",
+        "We wissen je melding, alle berichten en alle bestanden meteen. Dat kun je niet terugdraaien.",
         "Je ophaalcode werkt daarna niet meer.",
         "De commissie ziet alleen dat er op deze dag een melding is ingetrokken, met het kenmerk. Niet wat erin stond.",
         "Heeft de commissie je melding al gelezen of doorgestuurd? Dat kunnen we niet terugdraaien.",
