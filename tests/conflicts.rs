@@ -234,7 +234,7 @@ on_both_databases!(
         );
         let stranger = send_report(app, "Stranger out", &["0123456789abcdef0123456789abcdef"], vec![]).await;
         assert_eq!(stranger.status, 422);
-        assert!(text(&stranger.html(), "#exclude-error").contains("We do not know this choice"));
+        assert!(text(&stranger.html(), "#exclude-error").contains(meldpunt::i18n::Lang::En.texts().err_invalid_choice));
         assert_eq!(app.count("cases").await, 0);
         assert_eq!(app.count("case_exclusions").await, 0);
         assert_eq!(app.count("attachments").await, 0);

@@ -17,10 +17,10 @@ use time::{Date, OffsetDateTime, Time};
 
 const MEMBER_ADDRESS: &str = "lid@example.org";
 const SENDER: &str = "meldpunt@example.org";
-const SUBJECT: &str = "Nieuwe activiteit op het meldpunt / New activity on the reporting point";
+const SUBJECT: &str = "Nieuwe activiteit op het meldpunt / New activity on the reporting portal";
 const BODY: &str = "Er is nieuwe activiteit op het meldpunt. Open de desk om te lezen wat er is.\r\n\
                     \r\n\
-                    There is new activity on the reporting point. Open the desk to read it.";
+                    There is new activity on the reporting portal. Open your desk to read it.";
 
 /// The SMTP test server: aiosmtpd on 127.0.0.1, writing each message it accepts to
 /// `NNNN.eml` (its recipients to `NNNN.rcpt`, written first).

@@ -54,8 +54,8 @@ pub static EN: Texts = Texts {
     withdraw: &rights::WITHDRAW,
 
     // ---- members' notification mail ---------------------------------------------
-    notify_subject: "New activity on the reporting point",
-    notify_body: "There is new activity on the reporting point. Open the desk to read it.",
+    notify_subject: "New activity on the reporting portal",
+    notify_body: "There is new activity on the reporting portal. Open your desk to read it.",
 
     // ---- landing page -------------------------------------------------------
     landing_title: "Worried about confidentiality or privacy in social work?",
