@@ -152,6 +152,11 @@ on_both_databases!(
         // The reporter writes again; Anna replies and writes a note.
         let cookie = app.sign_in("/en", &code).await;
         let thread = app.get("/en/thread", Some(&cookie)).await.html();
+        assert_eq!(
+            text(&thread, "#left-out"),
+            "These committee members cannot read your report: Bert",
+            "the thread reminds the reporter"
+        );
         let sent = app
             .post_form(
                 "/en/thread",

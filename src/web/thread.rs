@@ -50,6 +50,8 @@ struct ShownMessage {
     /// `None` when the message cannot be opened with the reporter's key.
     body: Option<Body>,
     attachments: Vec<AttachmentInfo>,
+    /// The members the reporter left out, as sealed in the report.
+    left_out: Vec<String>,
 }
 
 /// A message as its reporter can open it, or `None`. A message that a member sealed
@@ -95,13 +97,15 @@ pub(super) async fn render_thread(
                 "a message cannot be opened with its reporter's key"
             );
         }
-        let (body, attachments) =
-            envelope.map_or((None, Vec::new()), |e| (Some(e.body), e.attachments));
+        let (body, attachments, left_out) = envelope.map_or((None, Vec::new(), Vec::new()), |e| {
+            (Some(e.body), e.attachments, e.left_out)
+        });
         shown.push(ShownMessage {
             author: m.author_kind,
             written_on: m.written_on,
             body,
             attachments,
+            left_out,
         });
     }
     let token = form_token::mint(
@@ -210,7 +214,13 @@ fn message(lang: Lang, m: &ShownMessage) -> Markup {
                 p class="message-date" { (t.message_date_label) ": " (lang.date(m.written_on)) }
             }
             @match &m.body {
-                Some(Body::Report(r)) => { h3 { (t.report_heading) } (report_summary(t, r)) }
+                Some(Body::Report(r)) => {
+                    h3 { (t.report_heading) }
+                    (report_summary(t, r))
+                    @if !m.left_out.is_empty() {
+                        p class="left-out" id="left-out" { (t.receipt_left_out) " " (m.left_out.join(", ")) }
+                    }
+                }
                 Some(Body::Text { text }) => { div class="message-text" { (text) } }
                 None => { p class="message-unreadable" { (t.message_unreadable) } }
             }
