@@ -164,7 +164,35 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
                 "committee roster fingerprint (members compare it in their desk): {}",
                 crate::protocol::roster::fingerprint(roster.iter().map(String::as_str))
             );
-            Ok(())
+            print_stale(&storage, &roster).await
+        }
+        MemberCommand::Rekey {
+            db,
+            member,
+            recipient,
+        } => {
+            let recipient = recipient_argument(recipient.trim())?;
+            let storage = Storage::connect(&db.database_url).await?;
+            let m = find_member(&storage, &member).await?;
+            match storage.rekey_member(&m.id, &recipient.to_string()).await? {
+                Outcome::Stored => {
+                    storage
+                        .audit(now.unix_timestamp(), Some(&m.id), "member rekeyed", None)
+                        .await?;
+                    println!(
+                        "member rekeyed: {} ({}) now has recipient {recipient}",
+                        m.name, m.id
+                    );
+                    println!(
+                        "the old key can no longer sign in; stored messages stay sealed to it until \
+                         a member re-seals them (meldpunt reseal, or the desk's re-seal page)"
+                    );
+                    Ok(())
+                }
+                _ => Err(AdminError::Usage(
+                    "a member with that recipient exists already".into(),
+                )),
+            }
         }
         MemberCommand::Disable { db, member } => {
             set_active(&db.database_url, &member, false, now).await
@@ -179,6 +207,30 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
             off: _,
         } => set_notify(&db.database_url, &member, email.as_deref(), now).await,
     }
+}
+
+/// Says how many cases are still sealed to an earlier roster: members who joined
+/// since cannot open those, and removed or replaced keys still can.
+async fn print_stale(storage: &Storage, roster: &[String]) -> Result<(), AdminError> {
+    let parsed: Vec<Recipient> = roster
+        .iter()
+        .filter_map(|r| Recipient::from_str(r).ok())
+        .collect();
+    let Ok(set) = crypto::RecipientSet::new(parsed) else {
+        println!("no recipients: nothing new can be sealed");
+        return Ok(());
+    };
+    match storage.stale_case_count(set.fingerprint()).await? {
+        0 => println!(
+            "every stored message and file is sealed to this roster: every active member can open them"
+        ),
+        n => println!(
+            "{n} case(s) hold messages or files sealed to an earlier roster: members added \
+             since cannot open them, and removed or replaced keys still can, until a member \
+             re-seals them (meldpunt reseal, or the desk's re-seal page)"
+        ),
+    }
+    Ok(())
 }
 
 /// `member notify`: stores or forgets the member's notification address. The audit

@@ -185,8 +185,13 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
         Ok(p) => p,
         Err(r) => return r,
     };
-    let fetched = tokio::try_join!(portal.cases(), portal.members(), portal.withdrawals());
-    let (cases, members, withdrawals) = match fetched {
+    let fetched = tokio::try_join!(
+        portal.cases(),
+        portal.members(),
+        portal.withdrawals(),
+        portal.outdated_cases()
+    );
+    let (cases, members, withdrawals, outdated) = match fetched {
         Ok(x) => x,
         Err(e) => return portal_error(state, &e),
     };
@@ -238,6 +243,7 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
         .replace("{total}", &number(state.lang, total));
     let body = html! {
         h1 { (d.inbox_title) }
+        (super::reseal_page::inbox_notice(state, outdated))
         @if let Some(typed) = not_found {
             div class="error-summary" id="error-summary" role="alert" tabindex="-1" {
                 h2 { (d.error_summary_title) }

@@ -402,6 +402,13 @@ pub const COLUMNS: &[Column] = &[
     ),
     col(
         "attachments",
+        "recipients_fp",
+        Public,
+        Files,
+        "SHA-256 prefix of the committee recipient set",
+    ),
+    col(
+        "attachments",
         "pending_until",
         Ephemeral,
         Files,

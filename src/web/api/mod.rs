@@ -132,6 +132,7 @@ mod cases;
 mod files;
 mod flood;
 mod notify;
+mod reseal;
 
 pub use auth::{answer, challenge, sign_out};
 pub use cases::{
@@ -141,3 +142,4 @@ pub use cases::{
 pub use files::{download_attachment, upload_attachment};
 pub use flood::flood_days;
 pub use notify::{notifications, set_notifications};
+pub use reseal::{outdated, pending, replace_attachment, replace_message};

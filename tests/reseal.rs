@@ -1,0 +1,497 @@
+//! Re-sealing after committee changes, over the real binary: a member who joins
+//! reads the old cases once a member re-sealed them, a departed or replaced key
+//! opens nothing stored (checked with Debian's `age` on the database's bytes),
+//! uploads for another case, message or file are refused, and a re-seal killed at
+//! random moments never leaves a ciphertext that neither set can open.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use common::{Desk, TestApp, file_part, form_token, identity_file, texts};
+use meldpunt::crypto::{self, Identity, Recipient};
+use meldpunt::desk::Portal;
+use meldpunt::desk::pins::PinStore;
+use meldpunt::protocol::{MessageKind, sign_in};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+/// A member's identity, its file and a desk state directory of its own.
+struct Member {
+    identity: Identity,
+    file: PathBuf,
+    state: PathBuf,
+}
+
+fn member(app: &TestApp, name: &str) -> Member {
+    let identity = Identity::generate();
+    app.add_member(name, &identity.to_public().to_string());
+    unregistered(app, name, identity)
+}
+
+fn unregistered(app: &TestApp, name: &str, identity: Identity) -> Member {
+    let file = identity_file(app.dir.path(), &format!("{name}.key"), &identity);
+    let state = app.dir.path().join(format!("{name}-state"));
+    Member {
+        identity,
+        file,
+        state,
+    }
+}
+
+/// Pins the roster the portal lists now in the member's state directory, as the
+/// member does by confirming it in the desk.
+async fn confirm(app: &TestApp, m: &Member) {
+    let portal = Portal::new(&app.base, m.identity.clone()).unwrap();
+    portal.sign_in().await.expect("the member signs in");
+    let roster = portal.roster().await.unwrap();
+    PinStore::new(&m.state)
+        .save(portal.origin(), roster)
+        .unwrap();
+}
+
+fn reseal_command(app: &TestApp, m: &Member) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_meldpunt"));
+    c.args(["reseal", "--portal", &app.base])
+        .arg("--identity")
+        .arg(&m.file)
+        .arg("--state-dir")
+        .arg(&m.state)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null());
+    c
+}
+
+fn reseal(app: &TestApp, m: &Member) -> std::process::Output {
+    reseal_command(app, m).output().unwrap()
+}
+
+/// Every stored ciphertext as read straight from the database: messages, and the
+/// claimed files with their chunks joined (pending uploads are no file yet).
+async fn stored(app: &TestApp) -> Vec<(String, Vec<u8>)> {
+    let pool = app.db().await;
+    let mut out = Vec::new();
+    for r in sqlx::query("select case_id, seq, ciphertext from messages order by case_id, seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    {
+        let (case, seq): (String, i64) = (r.get(0), r.get(1));
+        out.push((format!("message {case}/{seq}"), r.get(2)));
+    }
+    let ids: Vec<String> =
+        sqlx::query_scalar("select id from attachments where case_id is not null order by id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    for id in ids {
+        let chunks: Vec<Vec<u8>> = sqlx::query_scalar(
+            "select data from attachment_chunks where attachment_id = $1 order by idx",
+        )
+        .bind(&id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        out.push((format!("file {id}"), chunks.concat()));
+    }
+    pool.close().await;
+    out
+}
+
+/// Whether Debian's `age -d -i` opens the bytes with this identity.
+fn age_opens(dir: &Path, identity: &Identity, ciphertext: &[u8]) -> bool {
+    let key = identity_file(dir, "age-cli.key", identity);
+    let file = dir.join("age-cli.age");
+    std::fs::write(&file, ciphertext).unwrap();
+    Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&key)
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success()
+}
+
+fn opens(identity: &Identity, ciphertext: &[u8]) -> bool {
+    crypto::open_raw(ciphertext, identity).is_ok()
+}
+
+/// Signs in through the API as the desk does: the session token, or the status.
+async fn token(app: &TestApp, identity: &Identity) -> Result<String, u16> {
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{}/api/v1/sign-in/challenge", app.base))
+        .json(&json!({ "recipient": identity.to_public().to_string() }))
+        .send()
+        .await
+        .unwrap();
+    let challenge: Value = r.json().await.unwrap();
+    let id = challenge["challenge"].as_str().unwrap().to_owned();
+    let sealed = B64.decode(challenge["sealed"].as_str().unwrap()).unwrap();
+    let origin = sign_in::origin_of(&app.base).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let answer = sign_in::open_and_answer(&sealed, identity, &id, &origin, now).unwrap();
+    let r = client
+        .post(format!("{}/api/v1/sign-in/answer", app.base))
+        .json(&json!({ "challenge": id, "answer": answer }))
+        .send()
+        .await
+        .unwrap();
+    match r.status().as_u16() {
+        200 => Ok(r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()),
+        s => Err(s),
+    }
+}
+
+async fn put(app: &TestApp, token: Option<&str>, path: &str, body: Vec<u8>) -> u16 {
+    let mut r = reqwest::Client::new()
+        .put(format!("{}{path}", app.base))
+        .body(body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.unwrap().status().as_u16()
+}
+
+async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, Value) {
+    let mut r = reqwest::Client::new().get(format!("{}{path}", app.base));
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn succeeded(out: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "reseal failed: {stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A report with a text file, a committee reply and a note (written by `writer`),
+/// and a follow-up of the reporter: (pickup code, file bytes).
+async fn conversation(app: &TestApp, writer: &Member, what: &str) -> (String, Vec<u8>) {
+    let file = format!("minutes of the meeting about {what}\n").repeat(2000);
+    let code = app
+        .submit_code_with_files(
+            "/en",
+            what,
+            [file_part("minutes.txt", file.as_bytes().to_vec())],
+        )
+        .await;
+    let portal = Portal::new(&app.base, writer.identity.clone()).unwrap();
+    portal.sign_in().await.unwrap();
+    let pinned = PinStore::new(&writer.state)
+        .load(portal.origin())
+        .unwrap()
+        .expect("the writer confirmed the roster")
+        .recipients();
+    let id = portal.cases().await.unwrap().remove(0).id;
+    portal
+        .write(
+            &id,
+            &format!("Reply about {what}"),
+            MessageKind::Reply,
+            vec![],
+            &pinned,
+        )
+        .await
+        .unwrap();
+    portal
+        .write(
+            &id,
+            &format!("Note about {what}"),
+            MessageKind::Note,
+            vec![],
+            &pinned,
+        )
+        .await
+        .unwrap();
+    let cookie = app.sign_in("/en", &code).await;
+    let thread = app.get("/en/thread", Some(&cookie)).await.html();
+    let r = app
+        .post_form(
+            "/en/thread",
+            &[
+                ("form_token".into(), form_token(&thread)),
+                ("text".into(), format!("Follow-up about {what}")),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    (code, file.into_bytes())
+}
+
+on_both_databases!(
+    async fn a_new_member_reads_old_cases_after_a_reseal_and_a_departed_key_opens_nothing_stored(backend) {
+        if !common::age_cli_available() {
+            return;
+        }
+        let app = TestApp::spawn(backend).await;
+        let a = member(&app, "Anna");
+        let b = member(&app, "Bram");
+        confirm(&app, &a).await;
+        let (code, file) = conversation(&app, &a, "the shared client files").await;
+
+        // C joins: the portal counts the case as sealed to an outdated roster, and
+        // A's re-seal refuses to run until A confirmed the new list.
+        let c = member(&app, "Cato");
+        let ta = token(&app, &a.identity).await.unwrap();
+        let (status, count) = get(&app, Some(&ta), "/api/v1/reseal/outdated").await;
+        assert_eq!((status, count["cases"].as_u64()), (200, Some(1)));
+        let listed = app.member_cli(&["member", "list"]);
+        assert!(String::from_utf8_lossy(&listed.stdout).contains("1 case(s) hold messages or files sealed to an earlier roster"));
+        let refused = reseal(&app, &a);
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("confirm the change in the desk"));
+        confirm(&app, &a).await;
+        let out = succeeded(&reseal(&app, &a));
+        assert!(out.contains("re-sealed 5 message(s) and file(s) in 1 case(s)"), "{out}");
+        assert!(out.contains("not what their holders already downloaded or exported"), "{out}");
+        let (_, count) = get(&app, Some(&ta), "/api/v1/reseal/outdated").await;
+        assert_eq!(count["cases"].as_u64(), Some(0));
+
+        // C's desk reads every old message and the file.
+        let desk = Desk::open(&app.base, &c.file, "en").await;
+        let inbox = desk.get("/").await;
+        assert_eq!(inbox.status, 200, "{}", inbox.body);
+        assert!(!inbox.body.contains("reseal-notice"));
+        let link = attr_all(&inbox.html(), "tr.case-row a", "href").remove(0);
+        let page = desk.get(&link).await;
+        let html = page.html();
+        let thread = texts(&html, "#thread .message-text").join("\n");
+        for expected in ["the shared client files", "Reply about", "Follow-up about"] {
+            assert!(thread.contains(expected), "{expected} in {thread}");
+        }
+        assert!(texts(&html, "#notes .message-text").join(" ").contains("Note about"));
+        let file_link = attr_all(&html, "a[href*='/files/']", "href").remove(0);
+        let download = desk.get(&file_link).await;
+        assert_eq!(download.status, 200);
+        assert_eq!(download.body.as_bytes(), file.as_slice());
+        for (what, ct) in stored(&app).await {
+            assert!(opens(&c.identity, &ct), "C opens {what}");
+        }
+
+        // B leaves; A confirms the change in the desk and re-seals there: B's key
+        // opens nothing stored.
+        let disabled = app.member_cli(&["member", "disable", "Bram"]);
+        assert!(disabled.status.success());
+        let desk_a = Desk::open(&app.base, &a.file, "en").await;
+        let inbox = desk_a.get("/").await;
+        assert!(inbox.body.contains("reseal-notice"), "{}", inbox.body);
+        let page = desk_a.get("/reseal").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let html = page.html();
+        assert!(common::text(&html, "#copies").contains("already downloaded, exported"));
+        let started = desk_a.post("/reseal", &html, &[]).await;
+        assert_eq!(started.status, 303, "{}", started.body);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let done = loop {
+            let p = desk_a.get("/reseal").await;
+            assert!(!p.body.contains("reseal-failed"), "{}", p.body);
+            if p.body.contains("reseal-done") {
+                break p.html();
+            }
+            assert!(p.body.contains("http-equiv=\"refresh\""), "a running page refreshes itself");
+            assert!(std::time::Instant::now() < deadline, "the desk's re-seal did not finish");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert_eq!(common::text(&done, "#reseal-resealed"), "5");
+        assert_eq!(common::text(&done, "#reseal-skipped"), "0");
+        let all = stored(&app).await;
+        assert_eq!(all.len(), 5, "report, reply, note, follow-up and the file");
+        for (what, ct) in &all {
+            assert!(!age_opens(app.dir.path(), &b.identity, ct), "B's key opens {what}");
+            assert!(age_opens(app.dir.path(), &c.identity, ct), "C's key opens {what}");
+        }
+
+        // The reporter still reads the whole thread and downloads the file.
+        let cookie = app.sign_in("/en", &code).await;
+        let thread = app.get("/en/thread", Some(&cookie)).await;
+        let page = thread.html();
+        let shown = texts(&page, "ol.thread .message-text").join("\n");
+        for expected in ["the shared client files", "Reply about", "Follow-up about"] {
+            assert!(shown.contains(expected), "{expected} in {shown}");
+        }
+        assert!(!thread.body.contains("Note about"));
+        let href = attr_all(&page, "a[href*='/thread/files/']", "href").remove(0);
+        let (status, _, bytes) = app.download(&href, &cookie).await;
+        assert_eq!((status, bytes), (200, file));
+    }
+);
+
+fn attr_all(html: &scraper::Html, selector: &str, name: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .filter_map(|e| e.value().attr(name).map(str::to_owned))
+        .collect()
+}
+
+on_both_databases!(
+    async fn a_reseal_upload_for_another_case_message_or_file_is_refused(backend) {
+        let app = TestApp::spawn(backend).await;
+        let a = member(&app, "Anna");
+        let file = b"attendance list\n".repeat(100);
+        app.submit_code_with_files("/en", "first case", [file_part("a.txt", file.clone())]).await;
+        app.submit_code("/en", "second case").await;
+        member(&app, "Cato");
+        let ta = token(&app, &a.identity).await.unwrap();
+        let (status, page) = get(&app, Some(&ta), "/api/v1/reseal/pending").await;
+        assert_eq!(status, 200, "{page}");
+        let cases = page["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 2);
+        let with_file = cases.iter().find(|c| !c["attachments"].as_array().unwrap().is_empty()).unwrap();
+        let other = cases.iter().find(|c| c["id"] != with_file["id"]).unwrap();
+        let (case1, case2) = (with_file["id"].as_str().unwrap(), other["id"].as_str().unwrap());
+        let att = with_file["attachments"][0]["id"].as_str().unwrap();
+        assert_eq!(with_file["attachments"][0]["seq"], 1);
+
+        // What the new committee must reach: its roster plus the reporter.
+        let pool = app.db().await;
+        let reporter: String = sqlx::query_scalar("select reporter_recipient from cases where id = $1")
+            .bind(case1).fetch_one(&pool).await.unwrap();
+        let before = stored(&app).await;
+        let portal = Portal::new(&app.base, a.identity.clone()).unwrap();
+        portal.sign_in().await.unwrap();
+        let roster: Vec<Recipient> = portal.roster().await.unwrap().iter().map(|e| e.recipient.recipient()).collect();
+        let mut to = roster.clone();
+        to.push(reporter.parse().unwrap());
+        let sealed = crypto::seal_for(b"any padded bytes", &to).unwrap();
+        let committee_only = crypto::seal_for(b"any padded bytes", &roster).unwrap();
+
+        // Another case, another message, another or a foreign file, a wrong count.
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case2}/messages/2"), sealed.clone()).await, 404);
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/0"), sealed.clone()).await, 404);
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case2}/messages/1/attachments/{att}"), sealed.clone()).await, 404);
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/2/attachments/{att}"), sealed.clone()).await, 404);
+        let unknown = crypto::hex(&crypto::random_bytes::<16>());
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1/attachments/{unknown}"), sealed.clone()).await, 404);
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1"), committee_only.clone()).await, 400);
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1/attachments/{att}"), committee_only).await, 400);
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1"), b"not age".to_vec()).await, 400);
+        assert_eq!(stored(&app).await, before, "nothing refused was stored");
+        let staged: i64 = sqlx::query_scalar("select count(*) from attachments where case_id is null")
+            .fetch_one(&pool).await.unwrap();
+        assert_eq!(staged, 0, "a refused file leaves no staged chunks");
+
+        // Without a session, or as an identity that is no member, nothing is listed or replaced.
+        let stranger = Identity::generate();
+        assert_eq!(token(&app, &stranger).await.err(), Some(401));
+        assert_eq!(get(&app, None, "/api/v1/reseal/pending").await.0, 401);
+        assert_eq!(get(&app, Some("00"), "/api/v1/reseal/outdated").await.0, 401);
+        assert_eq!(put(&app, None, &format!("/api/v1/cases/{case1}/messages/1"), sealed.clone()).await, 401);
+        assert_eq!(put(&app, None, &format!("/api/v1/cases/{case1}/messages/1/attachments/{att}"), sealed.clone()).await, 401);
+
+        // The right message with the right count is taken (the content is the desk's business).
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1/attachments/{att}"), sealed.clone()).await, 204);
+        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1"), sealed).await, 204);
+        let (_, page) = get(&app, Some(&ta), "/api/v1/reseal/pending").await;
+        assert_eq!(page["cases"].as_array().unwrap().len(), 1, "{page}");
+        pool.close().await;
+    }
+);
+
+on_both_databases!(
+    async fn a_rekeyed_member_signs_in_only_with_the_new_key_which_reads_everything_after_a_reseal(backend) {
+        if !common::age_cli_available() {
+            return;
+        }
+        let app = TestApp::spawn(backend).await;
+        let a = member(&app, "Anna");
+        let b = member(&app, "Bram");
+        confirm(&app, &b).await;
+        conversation(&app, &b, "the volunteers").await;
+        let new_key = Identity::generate();
+        let out = app.member_cli(&["member", "rekey", "Anna", "--recipient", &new_key.to_public().to_string()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(token(&app, &a.identity).await.err(), Some(401), "the old key no longer signs in");
+        let a2 = unregistered(&app, "Anna2", new_key);
+        assert!(token(&app, &a2.identity).await.is_ok());
+        let audit = app.audit_verify();
+        assert!(audit.status.success());
+
+        confirm(&app, &b).await;
+        succeeded(&reseal(&app, &b));
+        for (what, ct) in stored(&app).await {
+            assert!(!age_opens(app.dir.path(), &a.identity, &ct), "the old key opens {what}");
+            assert!(age_opens(app.dir.path(), &a2.identity, &ct), "the new key opens {what}");
+        }
+    }
+);
+
+fn seeded(i: usize) -> (meldpunt::case::Report, meldpunt::i18n::Lang) {
+    let report = meldpunt::case::Report {
+        what: format!("seeded report {i}"),
+        ..meldpunt::case::Report::default()
+    };
+    (report, meldpunt::i18n::Lang::En)
+}
+
+/// Makes `on` the active one of two members and `off` the disabled one, and has
+/// the re-sealer confirm the new list.
+async fn swap_members(app: &TestApp, on: &str, off: &str, resealer: &Member) {
+    assert!(app.member_cli(&["member", "disable", off]).status.success());
+    assert!(app.member_cli(&["member", "enable", on]).status.success());
+    confirm(app, resealer).await;
+}
+
+on_both_databases!(
+    async fn a_reseal_killed_at_random_moments_leaves_everything_readable_and_a_restart_finishes(backend) {
+        let app = TestApp::spawn(backend).await;
+        let a = member(&app, "Anna");
+        let b = member(&app, "Bram");
+        for i in 0..2 {
+            let file = vec![b'x'; 100_000 + i * 1000];
+            app.submit_code_with_files("/en", &format!("case {i}"), [file_part("f.bin", file.clone()), file_part("g.bin", file)]).await;
+        }
+        let committee: Vec<Recipient> = vec![app.committee.to_public(), a.identity.to_public(), b.identity.to_public()];
+        common::seed_reports(&app, &committee, (0..40).map(seeded).collect()).await;
+        let c = member(&app, "Cato");
+        // The two sets are {backup key, A, B} and {backup key, A, C}: whenever a run
+        // finishes before it is killed, B and C trade places and the work starts again.
+        let mut active = ("Cato", "Bram");
+        swap_members(&app, active.0, active.1, &a).await;
+
+        let mut kills = 0;
+        let mut finished = 0;
+        while kills < 50 {
+            let mut child = reseal_command(&app, &a).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+            let wait = 10 + u64::from(u16::from_be_bytes(crypto::random_bytes::<2>()) % 300);
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "a run that was not killed ends well");
+                finished += 1;
+                active = (active.1, active.0);
+                swap_members(&app, active.0, active.1, &a).await;
+                continue;
+            }
+            // SIGKILL: no chance to finish the ciphertext at hand.
+            child.kill().unwrap();
+            child.wait().unwrap();
+            kills += 1;
+            for (what, ct) in stored(&app).await {
+                assert!(opens(&b.identity, &ct) || opens(&c.identity, &ct), "after kill {kills}, {what} opens with neither set");
+            }
+        }
+        eprintln!("{kills} kills, {finished} runs finished on their own");
+        succeeded(&reseal(&app, &a));
+        let all = stored(&app).await;
+        assert_eq!(all.len(), 2 + 4 + 40);
+        let (new, old) = if active.0 == "Cato" { (&c, &b) } else { (&b, &c) };
+        for (what, ct) in all {
+            assert!(opens(&new.identity, &ct) && !opens(&old.identity, &ct), "{what} is sealed to the new set");
+        }
+    }
+);
