@@ -495,3 +495,42 @@ on_both_databases!(
         }
     }
 );
+
+on_both_databases!(
+    async fn a_file_stream_swapped_in_the_database_is_not_resealed_under_the_other_files_id(backend) {
+        let app = TestApp::spawn(backend).await;
+        let a = member(&app, "Anna");
+        let (one, two) = (b"first file\n".repeat(5000), b"other file\n".repeat(5000));
+        app.submit_code_with_files("/en", "two files", [file_part("one.txt", one), file_part("two.txt", two)]).await;
+        let c = member(&app, "Cato");
+        confirm(&app, &a).await;
+
+        // The portal (here: its database) hands the desk each file's stream under
+        // the other's id: both open with A's key, but neither is the file its
+        // message describes.
+        let pool = app.db().await;
+        let ids: Vec<String> = sqlx::query_scalar("select id from attachments order by id").fetch_all(&pool).await.unwrap();
+        let mut streams = Vec::new();
+        for id in &ids {
+            let chunks: Vec<(i64, Vec<u8>)> = sqlx::query("select idx, data from attachment_chunks where attachment_id = $1 order by idx")
+                .bind(id).fetch_all(&pool).await.unwrap().iter().map(|r| (r.get(0), r.get(1))).collect();
+            streams.push(chunks);
+        }
+        for (id, chunks) in ids.iter().zip(streams.iter().rev()) {
+            sqlx::query("delete from attachment_chunks where attachment_id = $1").bind(id).execute(&pool).await.unwrap();
+            for (idx, data) in chunks {
+                sqlx::query("insert into attachment_chunks (attachment_id, idx, data) values ($1, $2, $3)")
+                    .bind(id).bind(idx).bind(data).execute(&pool).await.unwrap();
+            }
+        }
+        pool.close().await;
+        let before = stored(&app).await;
+
+        let out = reseal(&app, &a);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("does not understand"));
+        let after = stored(&app).await;
+        assert_eq!(after, before, "nothing was re-sealed");
+        assert!(after.iter().all(|(_, ct)| !opens(&c.identity, ct)));
+    }
+);
