@@ -252,7 +252,10 @@ on_both_databases!(
         let (status, count) = get(&app, Some(&ta), "/api/v1/reseal/outdated").await;
         assert_eq!((status, count["cases"].as_u64()), (200, Some(1)));
         let listed = app.member_cli(&["member", "list"]);
-        assert!(String::from_utf8_lossy(&listed.stdout).contains("1 case(s) hold messages or files sealed to an earlier roster"));
+        let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+        assert!(listed.contains("1 case(s) hold messages or files sealed to an earlier roster"), "{listed}");
+        assert!(listed.contains("Anna (active): can open every stored case"), "{listed}");
+        assert!(listed.contains("Cato (active): cannot open 1 stored case(s) until they are re-sealed"), "{listed}");
         let refused = reseal(&app, &a);
         assert!(!refused.status.success());
         assert!(String::from_utf8_lossy(&refused.stderr).contains("confirm the change in the desk"));
@@ -288,6 +291,8 @@ on_both_databases!(
         // opens nothing stored.
         let disabled = app.member_cli(&["member", "disable", "Bram"]);
         assert!(disabled.status.success());
+        let listed = String::from_utf8_lossy(&app.member_cli(&["member", "list"]).stdout).into_owned();
+        assert!(listed.contains("Bram (disabled): can still open 1 stored case(s) until they are re-sealed"), "{listed}");
         let desk_a = Desk::open(&app.base, &a.file, "en").await;
         let inbox = desk_a.get("/").await;
         assert!(inbox.body.contains("reseal-notice"), "{}", inbox.body);
@@ -312,6 +317,9 @@ on_both_databases!(
         assert_eq!(common::text(&done, "#reseal-skipped"), "0");
         let all = stored(&app).await;
         assert_eq!(all.len(), 5, "report, reply, note, follow-up and the file");
+        let listed = String::from_utf8_lossy(&app.member_cli(&["member", "list"]).stdout).into_owned();
+        assert!(listed.contains("Bram (disabled): can open no stored case"), "{listed}");
+        assert!(listed.contains("Cato (active): can open every stored case"), "{listed}");
         for (what, ct) in &all {
             assert!(!age_opens(app.dir.path(), &b.identity, ct), "B's key opens {what}");
             assert!(age_opens(app.dir.path(), &c.identity, ct), "C's key opens {what}");

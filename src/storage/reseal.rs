@@ -159,6 +159,60 @@ impl Storage {
         Ok(updated == 1)
     }
 
+    /// Records which recipients a set's fingerprint stands for (once per set).
+    pub async fn remember_set(&self, fp: &str, recipients: &[String]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for r in recipients {
+            sqlx::query(
+                "insert into recipient_sets (fingerprint, recipient) values ($1, $2) \
+                 on conflict do nothing",
+            )
+            .bind(fp)
+            .bind(r)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// For one key: how many cases hold a ciphertext sealed to a recorded set with
+    /// that key, to a recorded set without it, and to a set never recorded.
+    pub async fn cases_by_key(&self, recipient: &str) -> Result<(i64, i64, i64)> {
+        let count = |sql: &'static str| {
+            sqlx::query_scalar::<_, i64>(sql)
+                .bind(recipient)
+                .fetch_one(&self.pool)
+        };
+        let with = count(concat!(
+            "select count(distinct case_id) from (",
+            "select case_id, recipients_fp as fp from messages union all ",
+            "select case_id, recipients_fp as fp from attachments where case_id is not null",
+            ") as stored where exists (select 1 from recipient_sets s ",
+            "where s.fingerprint = stored.fp and s.recipient = $1)"
+        ))
+        .await?;
+        let without = count(concat!(
+            "select count(distinct case_id) from (",
+            "select case_id, recipients_fp as fp from messages union all ",
+            "select case_id, recipients_fp as fp from attachments where case_id is not null",
+            ") as stored where exists (select 1 from recipient_sets s where s.fingerprint = stored.fp) ",
+            "and not exists (select 1 from recipient_sets s ",
+            "where s.fingerprint = stored.fp and s.recipient = $1)"
+        ))
+        .await?;
+        let unknown = sqlx::query_scalar::<_, i64>(concat!(
+            "select count(distinct case_id) from (",
+            "select case_id, recipients_fp as fp from messages union all ",
+            "select case_id, recipients_fp as fp from attachments where case_id is not null",
+            ") as stored where not exists ",
+            "(select 1 from recipient_sets s where s.fingerprint = stored.fp)"
+        ))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((with, without, unknown))
+    }
+
     /// Records the set a newly stored file was sealed to.
     pub async fn set_attachment_fp(&self, id: &str, fp: &str) -> Result<()> {
         sqlx::query("update attachments set recipients_fp = $1 where id = $2")

@@ -49,6 +49,9 @@ pub struct AppState {
     pub site: crate::site::Site,
     /// The ceiling of new reports per hour.
     pub ceiling: super::ceiling::Ceiling,
+    /// Fingerprints whose keys this process has recorded (`recipient_sets`), so
+    /// each set is written once, not at every sealing.
+    pub known_sets: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// The state as handlers get it.
@@ -66,7 +69,14 @@ impl AppState {
                 all.push(parsed);
             }
         }
-        RecipientSet::new(all).map_err(|_| WebError::NoRecipients)
+        let set = RecipientSet::new(all).map_err(|_| WebError::NoRecipients)?;
+        let fp = set.fingerprint().to_owned();
+        if !self.known_sets.lock().expect("not poisoned").contains(&fp) {
+            let keys: Vec<String> = set.recipients().iter().map(ToString::to_string).collect();
+            self.storage.remember_set(&fp, &keys).await?;
+            self.known_sets.lock().expect("not poisoned").insert(fp);
+        }
+        Ok(set)
     }
 
     /// The committee as the desk pins it: every active member by name, and every
