@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use zeroize::Zeroizing;
 
 use super::client::Portal;
 use super::error::PortalError;
@@ -186,7 +187,10 @@ pub async fn run(portal: &Portal, pinned: &[RosterEntry], job: &Job) -> Result<(
 
 /// What a member's identity made of a message: its envelope, or nothing when it
 /// is not sealed to this identity.
-type OpenedMessages = HashMap<i64, Option<(Envelope, Vec<u8>)>>;
+type OpenedMessages = HashMap<i64, Option<Opened>>;
+
+/// An opened message: its envelope and the plaintext to seal again.
+type Opened = (Envelope, Zeroizing<Vec<u8>>);
 
 async fn reseal_case(
     portal: &Portal,
@@ -297,7 +301,7 @@ fn open(
     detail: &CaseDetail,
     seq: Seq,
     identity: &crypto::Identity,
-) -> Result<Option<(Envelope, Vec<u8>)>, PortalError> {
+) -> Result<Option<Opened>, PortalError> {
     let Some(m) = detail.messages.iter().find(|m| m.seq == seq) else {
         return Ok(None);
     };
@@ -305,7 +309,7 @@ fn open(
     match crypto::open(&sealed, identity) {
         Ok(plain) => {
             let env = Envelope::from_bytes(&plain, detail.case.id.as_str(), seq.get())?;
-            Ok(Some((env, plain.to_vec())))
+            Ok(Some((env, plain)))
         }
         Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys)) => Ok(None),
         Err(e) => Err(e.into()),
