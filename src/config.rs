@@ -36,7 +36,7 @@ pub enum Command {
     Desk(DeskArgs),
     /// Make a new committee identity, encrypted with a passphrase; prints its public key.
     Keygen(KeygenArgs),
-    /// Add, list, disable or enable committee members (run on the server).
+    /// Add, list, disable, enable or re-key committee members (run on the server).
     #[command(subcommand)]
     Member(MemberCommand),
     /// Check the audit log.
