@@ -316,3 +316,66 @@ on_both_databases!(
         assert!(after.iter().all(|(_, ct)| !opens(&c.identity, ct)));
     }
 );
+
+/// The portal's answer with its JSON rewritten by `f`.
+fn edited(
+    upstream: Option<common::tamper::Answer>,
+    f: impl FnOnce(&mut serde_json::Value),
+) -> common::tamper::Answer {
+    let mut a = upstream.expect("forwarded");
+    let mut v = a.value();
+    f(&mut v);
+    a.body = serde_json::to_vec(&v).unwrap();
+    a
+}
+
+on_both_databases!(
+    async fn a_portal_that_adds_a_key_to_a_case_or_repeats_a_case_in_the_listing_gets_nothing_resealed(backend) {
+        let app = TestApp::spawn(backend).await;
+        let a = member(&app, "Anna");
+        app.submit_code("/en", "first case").await;
+        app.submit_code("/en", "second case").await;
+        member(&app, "Cato");
+        let proxy = common::tamper::TamperProxy::start(&app.base).await;
+        confirm_at(&proxy.base, &a).await;
+        let puts = |proxy: &common::tamper::TamperProxy| proxy.sent().into_iter().filter(|s| s.method == "PUT").count();
+
+        // An attacker's key added to each case's seal list.
+        let attacker = Identity::generate().to_public().to_string();
+        proxy.set_rule(move |sent, upstream| {
+            let case = sent.method == "GET" && sent.target.starts_with("/api/v1/cases/") && sent.target.len() == "/api/v1/cases/".len() + 32;
+            if case {
+                let key = attacker.clone();
+                edited(upstream, move |v| v["seal_to"]["committee"].as_array_mut().unwrap().push(serde_json::json!(key)))
+            } else {
+                upstream.expect("forwarded")
+            }
+        });
+        let out = reseal_command_at(&proxy.base, &a).output().unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("differs from the one you confirmed"));
+        assert_eq!(puts(&proxy), 0, "nothing was uploaded");
+
+        // The listing names a case twice (a portal that would keep the desk busy forever).
+        proxy.set_rule(|sent, upstream| {
+            if sent.target.starts_with("/api/v1/reseal/pending") {
+                edited(upstream, |v| {
+                    let first = v["cases"][0].clone();
+                    v["cases"].as_array_mut().unwrap().push(first);
+                })
+            } else {
+                upstream.expect("forwarded")
+            }
+        });
+        let out = reseal_command_at(&proxy.base, &a).output().unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("does not understand"));
+        assert_eq!(puts(&proxy), 0, "nothing was uploaded");
+
+        // Untampered, the same run re-seals both cases.
+        proxy.clear();
+        let out = reseal_command_at(&proxy.base, &a).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(puts(&proxy), 2);
+    }
+);

@@ -42,7 +42,12 @@ pub fn unregistered(app: &TestApp, name: &str, identity: Identity) -> Member {
 /// Pins the roster the portal lists now in the member's state directory, as the
 /// member does by confirming it in the desk.
 pub async fn confirm(app: &TestApp, m: &Member) {
-    let portal = Portal::new(&app.base, m.identity.clone()).unwrap();
+    confirm_at(&app.base, m).await;
+}
+
+/// The same for the portal at `base` (a proxy in front of it, say).
+pub async fn confirm_at(base: &str, m: &Member) {
+    let portal = Portal::new(base, m.identity.clone()).unwrap();
     portal.sign_in().await.expect("the member signs in");
     let roster = portal.roster().await.unwrap();
     PinStore::new(&m.state)
@@ -51,8 +56,13 @@ pub async fn confirm(app: &TestApp, m: &Member) {
 }
 
 pub fn reseal_command(app: &TestApp, m: &Member) -> Command {
+    reseal_command_at(&app.base, m)
+}
+
+/// `meldpunt reseal` against the portal at `base`.
+pub fn reseal_command_at(base: &str, m: &Member) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_meldpunt"));
-    c.args(["reseal", "--portal", &app.base])
+    c.args(["reseal", "--portal", base])
         .arg("--identity")
         .arg(&m.file)
         .arg("--state-dir")
