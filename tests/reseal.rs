@@ -379,3 +379,60 @@ on_both_databases!(
         assert_eq!(puts(&proxy), 2);
     }
 );
+
+/// Polls the desk's re-seal page until the run is no longer under way.
+async fn settled(desk: &Desk) -> scraper::Html {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let p = desk.get("/reseal").await;
+        assert!(!p.body.contains("reseal-failed"), "{}", p.body);
+        if p.body.contains("reseal-done") || p.body.contains("reseal-stopped") {
+            return p.html();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the desk's re-seal did not settle"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+on_both_databases!(
+    async fn a_reseal_stopped_on_the_desk_page_resumes_where_it_stopped(backend) {
+        let app = TestApp::spawn(backend).await;
+        let a = member(&app, "Anna");
+        let committee: Vec<Recipient> = vec![app.committee.to_public(), a.identity.to_public()];
+        common::seed_reports(&app, &committee, (0..120).map(seeded).collect()).await;
+        let c = member(&app, "Cato");
+        let desk = Desk::open(&app.base, &a.file, "en").await;
+        let page = desk.get("/reseal").await.html();
+        assert_eq!(common::text(&page, "#outdated strong"), "120");
+        let started = desk.post("/reseal", &page, &[]).await;
+        assert_eq!(started.status, 303);
+        // Stopped once some cases are done (or, on a fast machine, at the end).
+        let running = loop {
+            let page = desk.get("/reseal").await.html();
+            let cases = common::text(&page, "#reseal-cases");
+            if cases.split(" / ").next().is_some_and(|n| n != "0") || page.select(&scraper::Selector::parse("#reseal-done").unwrap()).next().is_some() {
+                break page;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        let stop = desk.post("/reseal/stop", &running, &[]).await;
+        assert_eq!(stop.status, 303);
+        let stopped = settled(&desk).await;
+        let done_first: usize = stored(&app).await.iter().filter(|(_, ct)| opens(&c.identity, ct)).count();
+        eprintln!("the first run re-sealed {done_first} of 120 before it stopped");
+        if common::text(&stopped, "#reseal-progress").contains("Stopped") {
+            assert!(done_first < 120, "stopped before the end");
+            assert!(stopped.select(&scraper::Selector::parse("#reseal-start").unwrap()).next().is_some());
+        }
+        // Started again, it lists only what is left and finishes.
+        let again = desk.post("/reseal", &stopped, &[]).await;
+        assert_eq!(again.status, 303);
+        let finished = settled(&desk).await;
+        assert!(finished.select(&scraper::Selector::parse("#reseal-done").unwrap()).next().is_some());
+        assert_eq!(common::text(&finished, "#reseal-resealed"), (120 - done_first).to_string());
+        assert!(stored(&app).await.iter().all(|(_, ct)| opens(&c.identity, ct)));
+    }
+);

@@ -84,7 +84,7 @@ fn progress_block(state: &SharedDesk, p: &Progress) -> Markup {
                 Phase::Idle => {}
                 Phase::Listing => p { (r.listing) },
                 Phase::Running => p { (r.running) },
-                Phase::Stopped => p { (r.stopped) },
+                Phase::Stopped => p id="reseal-stopped" { (r.stopped) },
                 Phase::Done => p id="reseal-done" { (r.done) },
                 Phase::Failed(e) => p class="error" id="reseal-failed" { (r.failed) " " (e) },
             }
