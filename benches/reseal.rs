@@ -14,12 +14,24 @@ use std::time::{Duration, Instant};
 use meldpunt::case::{AttachmentInfo, AuthorKind, Body, Envelope, MetadataNote, Report};
 use meldpunt::crypto::{self, Identity, Recipient, RecipientSet};
 use meldpunt::pickup::PickupCode;
-use meldpunt::storage::{FormNonce, NewCase, NewMessage, Storage};
+use meldpunt::storage::{FormNonce, NewCase, NewMessage, Outcome, Storage};
 
 const CASES: usize = 1000;
 const MESSAGES: i64 = 5;
 const FILES: usize = 100;
 const FILE_BYTES: u64 = 1_000_000;
+
+/// Kills a child process by its id when dropped, unless disarmed (set to `None`)
+/// before the child is waited for (after that its id may belong to another).
+struct KillOnDrop(Option<u32>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0 {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+    }
+}
 
 fn proc_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -103,32 +115,36 @@ async fn seed(storage: &Storage, committee: &RecipientSet) {
             .with_attachments(files.clone());
         let ct = crypto::seal(&env.to_bytes(), committee, Some(&reporter)).unwrap();
         let ids: Vec<String> = files.iter().map(|f| f.id.clone()).collect();
-        let reference = meldpunt::case::new_reference();
         let recipient = reporter.to_string();
-        let nonce = crypto::random_bytes::<16>();
-        let first = NewMessage {
-            seq: 1,
-            author_kind: AuthorKind::Reporter,
-            member_id: None,
-            written_on: today,
-            recipients_fp: committee.fingerprint(),
-            ciphertext: &ct,
-            attachments: &ids,
-        };
-        let case = NewCase {
-            id: &id,
-            reference: &reference,
-            lookup: &derived.lookup,
-            reporter_recipient: &recipient,
-            received_on: today,
-            feedback_due_on: meldpunt::case::feedback_by(today, None),
-            first_message: first,
-        };
-        let form = FormNonce {
-            nonce: &nonce,
-            forget_on: today,
-        };
-        storage.insert_case(&case, &form).await.unwrap();
+        // A reference taken already (rare) is a conflict: draw another, as the portal does.
+        loop {
+            let reference = meldpunt::case::new_reference();
+            let nonce = crypto::random_bytes::<16>();
+            let case = NewCase {
+                id: &id,
+                reference: &reference,
+                lookup: &derived.lookup,
+                reporter_recipient: &recipient,
+                received_on: today,
+                feedback_due_on: meldpunt::case::feedback_by(today, None),
+                first_message: NewMessage {
+                    seq: 1,
+                    author_kind: AuthorKind::Reporter,
+                    member_id: None,
+                    written_on: today,
+                    recipients_fp: committee.fingerprint(),
+                    ciphertext: &ct,
+                    attachments: &ids,
+                },
+            };
+            let form = FormNonce {
+                nonce: &nonce,
+                forget_on: today,
+            };
+            if storage.insert_case(&case, &form).await.unwrap() == Outcome::Stored {
+                break;
+            }
+        }
         for seq in 2..=MESSAGES {
             let kind = if seq == 3 {
                 AuthorKind::Note
@@ -242,6 +258,8 @@ async fn main() {
         .spawn()
         .unwrap();
     let portal_pid = portal.id();
+    // Stopped with the benchmark, also when an assertion fails.
+    let mut portal_guard = KillOnDrop(Some(portal_pid));
     let mut out = std::io::BufReader::new(portal.stdout.take().unwrap());
     let base = loop {
         let mut line = String::new();
@@ -295,6 +313,7 @@ async fn main() {
     std::io::Read::read_to_string(&mut run.stdout.take().unwrap(), &mut said).unwrap();
     assert!(run.wait().unwrap().success(), "{said}");
     let portal_peak = proc_kib(portal_pid, "VmHWM:").unwrap();
+    portal_guard.0 = None;
     let _ = portal.kill();
     let _ = portal.wait();
 
