@@ -436,3 +436,27 @@ on_both_databases!(
         assert!(stored(&app).await.iter().all(|(_, ct)| opens(&c.identity, ct)));
     }
 );
+
+on_both_databases!(
+    async fn two_members_resealing_at_the_same_time_both_finish(backend) {
+        let app = TestApp::spawn(backend).await;
+        let a = member(&app, "Anna");
+        let b = member(&app, "Bram");
+        let committee: Vec<Recipient> = vec![app.committee.to_public(), a.identity.to_public(), b.identity.to_public()];
+        common::seed_reports(&app, &committee, (0..150).map(seeded).collect()).await;
+        for i in 0..6 {
+            let file = vec![b'y'; 200_000 + i * 10];
+            app.submit_code_with_files("/en", &format!("with files {i}"), [file_part("a.bin", file.clone()), file_part("b.bin", file)]).await;
+        }
+        let c = member(&app, "Cato");
+        confirm(&app, &a).await;
+        confirm(&app, &b).await;
+        let first = reseal_command(&app, &a).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let second = reseal_command(&app, &b).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        for run in [first, second] {
+            let out = run.wait_with_output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        assert!(stored(&app).await.iter().all(|(_, ct)| opens(&c.identity, ct)));
+    }
+);

@@ -251,7 +251,7 @@ async fn reseal_case(
             {
                 let mut to = committee.clone();
                 to.push(reporter.clone());
-                reseal_file(portal, &case.id, a.seq, &a.id, info, to).await?
+                reseal_file_retrying(portal, &case.id, a.seq, &a.id, info, to).await?
             }
             _ => false,
         };
@@ -313,6 +313,27 @@ fn open(
         }
         Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys)) => Ok(None),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// [`reseal_file`], tried up to three times when the stream does not open: the
+/// portal streams a file chunk by chunk, so a download that overlaps another
+/// member's swap of the same file gets old and new chunks and fails to decrypt.
+/// What is stored is whole either way; fetched again, it opens.
+async fn reseal_file_retrying(
+    portal: &Portal,
+    id: &CaseId,
+    seq: Seq,
+    attachment: &crate::protocol::AttachmentId,
+    info: &AttachmentInfo,
+    to: Vec<Recipient>,
+) -> Result<bool, PortalError> {
+    let mut tries = 1;
+    loop {
+        match reseal_file(portal, id, seq, attachment, info, to.clone()).await {
+            Err(PortalError::Crypto(_)) if tries < 3 => tries += 1,
+            done => return done,
+        }
     }
 }
 

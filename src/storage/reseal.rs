@@ -234,27 +234,38 @@ impl Storage {
         staged: &str,
         fp: &str,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        // The staged row is this request's own; read it before the transaction,
+        // whose first statement is then a write: on SQLite a transaction that reads
+        // first cannot wait for another writer and fails at once when one commits.
         let counts = sqlx::query(
             "select chunk_count, stored_bytes from attachments where id = $1 and case_id is null",
         )
         .bind(staged)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&self.pool)
         .await?;
-        let owned = sqlx::query_scalar::<_, String>(
-            "select id from attachments where id = $1 and case_id = $2",
-        )
-        .bind(id)
-        .bind(case_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (Some(counts), Some(_)) = (counts, owned) else {
-            tx.rollback().await?;
-            self.drop_attachment(staged).await?;
+        let Some(counts) = counts else {
             return Ok(false);
         };
         let chunk_count: i64 = counts.try_get("chunk_count")?;
         let stored_bytes: i64 = counts.try_get("stored_bytes")?;
+        let mut tx = self.pool.begin().await?;
+        let owned = sqlx::query(
+            "update attachments set chunk_count = $1, stored_bytes = $2, recipients_fp = $3 \
+             where id = $4 and case_id = $5",
+        )
+        .bind(chunk_count)
+        .bind(stored_bytes)
+        .bind(fp)
+        .bind(id)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if owned != 1 {
+            tx.rollback().await?;
+            self.drop_attachment(staged).await?;
+            return Ok(false);
+        }
         sqlx::query("delete from attachment_chunks where attachment_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -264,16 +275,6 @@ impl Storage {
             .bind(staged)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "update attachments set chunk_count = $1, stored_bytes = $2, recipients_fp = $3 \
-             where id = $4",
-        )
-        .bind(chunk_count)
-        .bind(stored_bytes)
-        .bind(fp)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
         sqlx::query("delete from attachments where id = $1")
             .bind(staged)
             .execute(&mut *tx)
