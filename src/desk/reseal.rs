@@ -175,15 +175,26 @@ pub async fn run(portal: &Portal, pinned: &[RosterEntry], job: &Job) -> Result<(
         p.bytes_total = bytes;
         p.started = Some(Instant::now());
     });
-    for case in &cases {
-        if job.stopping() {
-            return Ok(());
-        }
-        reseal_case(portal, &pinned, case, job).await?;
-        job.update(|p| p.cases_done += 1);
-    }
-    Ok(())
+    // A few cases at a time: while one waits for the portal's commit, the next is
+    // fetched and opened. The first error stops the run (what is done stays done).
+    use futures::TryStreamExt;
+    futures::stream::iter(cases.iter().map(Ok))
+        .try_for_each_concurrent(CONCURRENT_CASES, |case| {
+            let pinned = &pinned;
+            async move {
+                if job.stopping() {
+                    return Ok(());
+                }
+                reseal_case(portal, pinned, case, job).await?;
+                job.update(|p| p.cases_done += 1);
+                Ok(())
+            }
+        })
+        .await
 }
+
+/// Cases re-sealed at the same time.
+const CONCURRENT_CASES: usize = 4;
 
 /// What a member's identity made of a message: its envelope, or nothing when it
 /// is not sealed to this identity.
