@@ -29,23 +29,97 @@ fn corrupt() -> ApiError {
     )))
 }
 
-/// The fingerprint everything is measured against. Cases are compared with the
-/// whole committee here; a case whose own set differs (see `committee_for_case`)
-/// is listed and its uploads checked against its own set.
+/// The whole committee's fingerprint: the candidates are the cases holding a
+/// ciphertext sealed to any other set. Each candidate is then measured against its
+/// own set (`committee_for_case`), which a case's exclusions can make smaller, so a
+/// case sealed exactly to its own set is not listed.
 async fn current_fp(state: &SharedState) -> ApiResult<String> {
     Ok(state.committee().await?.fingerprint().to_owned())
 }
 
+/// What case `id` holds sealed to another set than its own; `None` when nothing
+/// (or the case is gone).
+async fn stale_in_case(state: &SharedState, id: &str) -> ApiResult<Option<PendingCase>> {
+    let Some(case) = state.storage.case_by_id(id).await? else {
+        return Ok(None);
+    };
+    let own = committee_for_case(state, &case).await?;
+    let fp = own.fingerprint();
+    let messages = state
+        .storage
+        .stale_messages(&case.id, fp)
+        .await?
+        .into_iter()
+        .take(PendingPage::MAX_ITEMS)
+        .map(|m| {
+            Ok(PendingMessage {
+                seq: Seq::new(m.seq).map_err(|_| corrupt())?,
+                recipients_fp: m.recipients_fp,
+                bytes: u64::try_from(m.bytes).unwrap_or(0),
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let attachments = state
+        .storage
+        .stale_attachments(&case.id, fp)
+        .await?
+        .into_iter()
+        .take(PendingPage::MAX_ITEMS)
+        .map(|a| {
+            Ok(PendingAttachment {
+                id: AttachmentId::parse(&a.id).map_err(|_| corrupt())?,
+                seq: Seq::new(a.seq).map_err(|_| corrupt())?,
+                bytes: u64::try_from(a.bytes).unwrap_or(0),
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    if messages.is_empty() && attachments.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(PendingCase {
+        id: CaseId::parse(&case.id).map_err(|_| corrupt())?,
+        messages,
+        attachments,
+    }))
+}
+
+/// Up to `want` outdated cases after `after`, in case-id order, and whether more
+/// follow.
+async fn stale_page(
+    state: &SharedState,
+    after: &str,
+    want: usize,
+) -> ApiResult<(Vec<PendingCase>, bool)> {
+    let fp = current_fp(state).await?;
+    let mut found = Vec::new();
+    let mut cursor = after.to_owned();
+    loop {
+        let ids = state.storage.stale_cases(&fp, &cursor, 200).await?;
+        let exhausted = ids.len() < 200;
+        for id in ids {
+            if found.len() == want {
+                return Ok((found, true));
+            }
+            cursor.clone_from(&id);
+            if let Some(c) = stale_in_case(state, &id).await? {
+                found.push(c);
+            }
+        }
+        if exhausted {
+            return Ok((found, false));
+        }
+    }
+}
+
 /// `GET /api/v1/reseal/outdated`: how many cases hold a ciphertext sealed to
-/// another set, so an administrator's desk can show it.
+/// another set than their own, so an administrator's desk can show it.
 pub async fn outdated(
     State(state): State<SharedState>,
     Member(_): Member,
 ) -> ApiResult<Json<OutdatedCount>> {
-    let fp = current_fp(&state).await?;
-    let n = state.storage.stale_case_count(&fp).await?;
+    let (all, _) = stale_page(&state, "", usize::MAX).await?;
     Ok(Json(OutdatedCount {
-        cases: u64::try_from(n).unwrap_or(0),
+        cases: all.len() as u64,
     }))
 }
 
@@ -59,48 +133,8 @@ pub async fn pending(
     let Ok(Query(q)) = query else {
         return Err(ApiError::BadRequest("after must be a case id"));
     };
-    let fp = current_fp(&state).await?;
     let after = q.after.as_ref().map_or("", CaseId::as_str);
-    let limit = PendingPage::MAX_CASES as i64;
-    let mut ids = state.storage.stale_cases(&fp, after, limit + 1).await?;
-    let more = ids.len() > PendingPage::MAX_CASES;
-    ids.truncate(PendingPage::MAX_CASES);
-    let mut cases = Vec::with_capacity(ids.len());
-    for id in ids {
-        let messages = state
-            .storage
-            .stale_messages(&id, &fp)
-            .await?
-            .into_iter()
-            .take(PendingPage::MAX_ITEMS)
-            .map(|m| {
-                Ok(PendingMessage {
-                    seq: Seq::new(m.seq).map_err(|_| corrupt())?,
-                    recipients_fp: m.recipients_fp,
-                    bytes: u64::try_from(m.bytes).unwrap_or(0),
-                })
-            })
-            .collect::<ApiResult<Vec<_>>>()?;
-        let attachments = state
-            .storage
-            .stale_attachments(&id, &fp)
-            .await?
-            .into_iter()
-            .take(PendingPage::MAX_ITEMS)
-            .map(|a| {
-                Ok(PendingAttachment {
-                    id: AttachmentId::parse(&a.id).map_err(|_| corrupt())?,
-                    seq: Seq::new(a.seq).map_err(|_| corrupt())?,
-                    bytes: u64::try_from(a.bytes).unwrap_or(0),
-                })
-            })
-            .collect::<ApiResult<Vec<_>>>()?;
-        cases.push(PendingCase {
-            id: CaseId::parse(&id).map_err(|_| corrupt())?,
-            messages,
-            attachments,
-        });
-    }
+    let (cases, more) = stale_page(&state, after, PendingPage::MAX_CASES).await?;
     audit(&state, &member, "list reseal", None).await?;
     Ok(Json(PendingPage { cases, more }))
 }
