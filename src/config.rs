@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand};
 
 mod admin;
 pub use admin::{
-    AuditCommand, BackupArgs, DbArgs, ExportArgs, KeygenArgs, MemberCommand, RestoreArgs,
+    AuditCommand, BackupArgs, DbArgs, ExportArgs, KeygenArgs, MemberCommand, ResealArgs,
+    RestoreArgs,
 };
 
 /// meldpunt: a confidential reporting portal for concerns about professional
@@ -35,7 +36,7 @@ pub enum Command {
     Desk(DeskArgs),
     /// Make a new committee identity, encrypted with a passphrase; prints its public key.
     Keygen(KeygenArgs),
-    /// Add, list, disable or enable committee members (run on the server).
+    /// Add, list, disable, enable or re-key committee members (run on the server).
     #[command(subcommand)]
     Member(MemberCommand),
     /// Check the audit log.
@@ -43,6 +44,10 @@ pub enum Command {
     Audit(AuditCommand),
     /// Export a case as plain .age files plus a manifest, through the committee API.
     Export(ExportArgs),
+    /// Re-seal what the portal stores for an earlier committee list to the list you
+    /// confirmed in your desk (after a member joined, left or changed keys); can be
+    /// stopped (Ctrl-C) and run again to resume.
+    Reseal(ResealArgs),
     /// Write a consistent copy of a SQLite database while the portal runs.
     Backup(BackupArgs),
     /// Restore a SQLite backup as the database of a new installation.
@@ -100,16 +105,22 @@ pub struct DeskArgs {
 impl DeskArgs {
     /// The state directory: the flag, or the XDG state directory.
     pub fn state_dir(&self) -> PathBuf {
-        if let Some(dir) = &self.state_dir {
-            return dir.clone();
-        }
-        if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
-            return PathBuf::from(dir).join("meldpunt");
-        }
-        match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
-            Some(home) => PathBuf::from(home).join(".local/state/meldpunt"),
-            None => PathBuf::from("meldpunt-desk-state"),
-        }
+        state_dir(self.state_dir.as_deref())
+    }
+}
+
+/// The desk's state directory (where its pinned rosters are): `flag` when given,
+/// else the XDG state directory. `meldpunt desk` and `meldpunt reseal` share it.
+pub fn state_dir(flag: Option<&std::path::Path>) -> PathBuf {
+    if let Some(dir) = flag {
+        return dir.to_owned();
+    }
+    if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("meldpunt");
+    }
+    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/state/meldpunt"),
+        None => PathBuf::from("meldpunt-desk-state"),
     }
 }
 

@@ -293,6 +293,62 @@ pub fn open_raw(
     Ok(out)
 }
 
+/// Opens a sealed message and seals the same plaintext again to `recipients`
+/// (re-sealing after a committee change); the plaintext is also returned so the
+/// caller can check what it is before uploading.
+pub fn reseal(
+    ciphertext: &[u8],
+    identity: &dyn age::Identity,
+    recipients: &[Recipient],
+) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
+    let plain = open(ciphertext, identity)?;
+    let sealed = seal_for(&plain, recipients)?;
+    Ok((plain, sealed))
+}
+
+/// Re-seals an age stream (a stored file, padding and all) from `input` to
+/// `output` without holding it in memory: age decrypts and encrypts in 64 KiB
+/// chunks. Returns the plaintext size and the SHA-256 of its first `content_len`
+/// bytes (a file's content before its padding), so the caller can check that the
+/// stream is the file its message describes. A file this identity cannot open is
+/// `CryptoError::Decrypt(NoMatchingKeys)`, as for messages.
+pub fn reseal_stream<R: Read, W: Write>(
+    mut input: R,
+    output: W,
+    identity: &dyn age::Identity,
+    recipients: &[Recipient],
+    content_len: u64,
+) -> Result<(u64, [u8; 32]), CryptoError> {
+    if recipients.is_empty() {
+        return Err(CryptoError::NoRecipients);
+    }
+    let mut head = Vec::with_capacity(MAX_HEADER);
+    (&mut input)
+        .take(MAX_HEADER as u64)
+        .read_to_end(&mut head)?;
+    check_header(&head)?;
+    let decryptor = age::Decryptor::new(std::io::Cursor::new(head).chain(input))?;
+    let mut reader = decryptor.decrypt(std::iter::once(identity))?;
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))?;
+    let mut writer = encryptor.wrap_output(output)?;
+    let mut buf = Zeroizing::new(vec![0u8; 64 * 1024]);
+    let mut total = 0u64;
+    let mut hasher = Sha256::new();
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let content = content_len.saturating_sub(total).min(n as u64) as usize;
+        hasher.update(&buf[..content]);
+        writer.write_all(&buf[..n])?;
+        total += n as u64;
+    }
+    writer.finish()?.flush()?;
+    Ok((total, hasher.finalize().into()))
+}
+
 /// An age X25519 identity from 32 secret bytes. age has no raw-bytes constructor, so
 /// the bytes go through the Bech32 form that `AGE-SECRET-KEY-1…` strings use.
 pub fn identity_from_bytes(secret: &[u8; 32]) -> Identity {
@@ -597,5 +653,32 @@ mod tests {
         assert_eq!(unhex("0001abff").unwrap(), bytes);
         assert!(unhex("0g").is_none());
         assert!(unhex("abc").is_none());
+    }
+
+    #[test]
+    fn a_resealed_stream_opens_for_the_new_set_only_and_hashes_its_content() {
+        let (old, old_r) = keypair();
+        let (new, new_r) = keypair();
+        let (other, _) = keypair();
+        let mut padded = b"file content".to_vec();
+        padded.resize(200_000, 0);
+        let sealed = seal_to(&padded, vec![&old_r as &dyn age::Recipient]).unwrap();
+        let mut out = Vec::new();
+        let (total, digest) = reseal_stream(
+            &sealed[..],
+            &mut out,
+            &old,
+            std::slice::from_ref(&new_r),
+            12,
+        )
+        .unwrap();
+        assert_eq!(total, 200_000);
+        assert_eq!(digest, sha256(b"file content"));
+        assert_eq!(open_raw(&out, &new).unwrap().as_slice(), padded.as_slice());
+        assert!(open_raw(&out, &old).is_err());
+        assert!(matches!(
+            reseal_stream(&sealed[..], Vec::new(), &other, &[new_r], 12),
+            Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys))
+        ));
     }
 }

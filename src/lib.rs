@@ -158,6 +158,7 @@ pub fn main() -> ExitCode {
             Some(Command::Member(cmd)) => Ok(admin::member(cmd).await?),
             Some(Command::Audit(cmd)) => Ok(admin::audit(cmd).await?),
             Some(Command::Export(args)) => Ok(export(args).await?),
+            Some(Command::Reseal(args)) => Ok(desk::reseal_cli::run(args).await?),
             Some(Command::Backup(args)) => Ok(admin::backup(args).await?),
             Some(Command::Restore(args)) => Ok(admin::restore(args).await?),
             Some(Command::CleanFile(_)) => unreachable!("handled before the runtime starts"),

@@ -245,6 +245,7 @@ pub async fn run(
         max_body_bytes: args.max_body_bytes,
         site,
         ceiling: web::ceiling::Ceiling::new(args.max_reports_per_hour, args.shared_limits),
+        known_sets: Default::default(),
     });
     let app = web::router(
         state.clone(),

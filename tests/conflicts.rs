@@ -325,3 +325,62 @@ on_both_databases!(
         assert!(crypto::open(&stored[1].3, &c.bert).is_err(), "the reply is not Bert's");
     }
 );
+
+on_both_databases!(
+    async fn a_re_seal_after_a_member_joins_keeps_the_left_out_member_out(backend) {
+        use common::reseal;
+        if !common::age_cli_available() {
+            return;
+        }
+        let app = TestApp::spawn(backend).await;
+        let anna = reseal::member(&app, "Anna");
+        let bert = reseal::member(&app, "Bert");
+        let form = app.get("/en/report", None).await.html();
+        let bert_id = offered(&form)
+            .into_iter()
+            .find(|(_, name)| name == "Bert")
+            .map(|(id, _)| id)
+            .unwrap();
+        let receipt = send_report(
+            &app,
+            "Bert must not read this",
+            &[&bert_id],
+            vec![("notes.bin", b"a file for the case".to_vec())],
+        )
+        .await;
+        assert_eq!(receipt.status, 200, "{}", receipt.body);
+        let carl = reseal::member(&app, "Carl");
+        let dir = app.dir.path();
+        let before = reseal::stored(&app).await;
+        assert_eq!(before.len(), 2, "the report and its file");
+        for (what, sealed) in &before {
+            assert!(!reseal::age_opens(dir, &bert.identity, sealed), "{what} opens for Bert");
+            assert!(!reseal::opens(&carl.identity, sealed), "{what} opens for Carl already");
+        }
+        let token = reseal::token(&app, &anna.identity).await.unwrap();
+        let (status, count) = reseal::get(&app, Some(&token), "/api/v1/reseal/outdated").await;
+        assert_eq!((status, count["cases"].as_u64()), (200, Some(1)));
+
+        // Bert's own re-seal passes the case by; Anna's re-seals it without Bert.
+        reseal::confirm(&app, &bert).await;
+        reseal::succeeded(&reseal::reseal(&app, &bert));
+        assert_eq!(reseal::stored(&app).await, before, "Bert's run changed nothing");
+        reseal::confirm(&app, &anna).await;
+        reseal::succeeded(&reseal::reseal(&app, &anna));
+        let after = reseal::stored(&app).await;
+        assert_eq!(after.len(), 2);
+        for (what, sealed) in &after {
+            assert!(!reseal::age_opens(dir, &bert.identity, sealed), "{what} opens for Bert");
+            assert!(reseal::age_opens(dir, &carl.identity, sealed), "{what} does not open for Carl");
+            assert!(reseal::opens(&anna.identity, sealed), "{what} does not open for Anna");
+        }
+        let (_, count) = reseal::get(&app, Some(&token), "/api/v1/reseal/outdated").await;
+        assert_eq!(count["cases"].as_u64(), Some(0), "the case is sealed to its own set");
+        // The administrator's view agrees, and names the exclusion.
+        let recipients = app.dir.path().join("committee.txt");
+        let out = app.member_cli(&["member", "list", "--recipients", recipients.to_str().unwrap()]);
+        let listed = String::from_utf8(out.stdout).unwrap();
+        assert!(listed.contains("every stored message and file is sealed to this roster"), "{listed}");
+        assert!(listed.contains("Bert (active): can open every other stored case; left out of 1 case(s) by their reporter, which no re-seal gives them"), "{listed}");
+    }
+);

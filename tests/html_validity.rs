@@ -300,6 +300,8 @@ async fn collect(pages: &mut Pages, lang: Lang) {
         )
         .await;
     pages.add(&format!("{l}-desk-notifications-saved"), &r, 200);
+    let r = desk.get("/reseal").await;
+    pages.add(&format!("{l}-desk-reseal"), &r, 200);
     // The case with the reporter's file: the one whose reporter is signed in.
     let mut link = None;
     for candidate in inbox_links(&inbox) {

@@ -79,6 +79,20 @@ pub enum MemberCommand {
         /// The member, by id, name or recipient.
         member: String,
     },
+    /// Replace a member's key (a lost laptop, a new identity made with `meldpunt
+    /// keygen`): the old key can no longer sign in and leaves the roster; every
+    /// desk asks its member to confirm the change. What is stored stays sealed to
+    /// the old key until a member re-seals it (`meldpunt reseal`).
+    Rekey {
+        /// The portal's database.
+        #[command(flatten)]
+        db: DbArgs,
+        /// The member, by id, name or recipient.
+        member: String,
+        /// The member's new public key (age1…), or a file that holds it.
+        #[arg(long)]
+        recipient: String,
+    },
     /// Enable a disabled member again.
     Enable {
         /// The portal's database.
@@ -148,4 +162,23 @@ pub struct ExportArgs {
     /// Directory to write the case into (a subdirectory named after the reference).
     #[arg(long, default_value = "exports")]
     pub out: PathBuf,
+}
+
+/// `meldpunt reseal`.
+#[derive(Debug, Clone, Args)]
+pub struct ResealArgs {
+    /// The portal's base URL.
+    #[arg(long, env = "MELDPUNT_PORTAL", default_value = "http://127.0.0.1:8080")]
+    pub portal: String,
+    /// Your identity file.
+    #[arg(long, env = "MELDPUNT_IDENTITY")]
+    pub identity: PathBuf,
+    /// Read the passphrase from the first line of this file instead of the terminal.
+    #[arg(long)]
+    pub passphrase_file: Option<PathBuf>,
+    /// Your desk's state directory, where the committee list you confirmed is kept
+    /// (the same as `meldpunt desk --state-dir`; default: $XDG_STATE_HOME/meldpunt
+    /// or ~/.local/state/meldpunt). Nothing is sealed to any other list.
+    #[arg(long, env = "MELDPUNT_DESK_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
 }

@@ -172,7 +172,7 @@ impl Portal {
 
     /// Sends a request with the session token; after an expired session (401) it
     /// signs in again once and repeats the request.
-    async fn send(
+    pub(super) async fn send(
         &self,
         build: impl Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder,
     ) -> Result<reqwest::Response, PortalError> {
@@ -553,7 +553,7 @@ async fn error_message(response: reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
-async fn expect_ok(response: reqwest::Response) -> Result<(), PortalError> {
+pub(super) async fn expect_ok(response: reqwest::Response) -> Result<(), PortalError> {
     let status = response.status();
     if status.is_success() {
         Ok(())
@@ -565,7 +565,9 @@ async fn expect_ok(response: reqwest::Response) -> Result<(), PortalError> {
     }
 }
 
-async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, PortalError> {
+pub(super) async fn decode<T: DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<T, PortalError> {
     let status = response.status();
     if !status.is_success() {
         return Err(PortalError::Refused {

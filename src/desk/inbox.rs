@@ -189,9 +189,10 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
         portal.cases(),
         portal.members(),
         portal.withdrawals(),
-        portal.left_out()
+        portal.left_out(),
+        portal.outdated_cases()
     );
-    let (cases, members, withdrawals, left_out) = match fetched {
+    let (cases, members, withdrawals, left_out, outdated) = match fetched {
         Ok(x) => x,
         Err(e) => return portal_error(state, &e),
     };
@@ -243,6 +244,7 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
         .replace("{total}", &number(state.lang, total));
     let body = html! {
         h1 { (d.inbox_title) }
+        (super::reseal_page::inbox_notice(state, outdated))
         @if let Some(typed) = not_found {
             div class="error-summary" id="error-summary" role="alert" tabindex="-1" {
                 h2 { (d.error_summary_title) }

@@ -24,6 +24,19 @@ pub fn page(
     member: Option<&str>,
     body: Markup,
 ) -> Response {
+    page_refreshing(state, status, title, member, body, false)
+}
+
+/// A page that, when `refresh` is set, reloads itself every two seconds (the
+/// progress of long work, without JavaScript).
+pub fn page_refreshing(
+    state: &SharedDesk,
+    status: StatusCode,
+    title: &str,
+    member: Option<&str>,
+    body: Markup,
+    refresh: bool,
+) -> Response {
     let d = state.texts();
     let lang = state.lang;
     let markup = html! {
@@ -32,6 +45,7 @@ pub fn page(
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                @if refresh { meta http-equiv="refresh" content="2"; }
                 title { (title) " — " (d.desk_name) }
                 link rel="stylesheet" href=(state.href("/static/style.css"));
                 link rel="icon" href=(state.href("/static/favicon.svg")) type="image/svg+xml";
@@ -49,6 +63,7 @@ pub fn page(
                                     li { a href=(state.href("/stats")) { (d.nav_stats) } }
                                     li { a href=(state.href("/notifications")) { (d.nav_notify) } }
                                     li { a href=(state.href("/roster")) { (state.trust_texts().nav_roster) } }
+                                    li { a href=(state.href("/reseal")) { (super::reseal_texts::texts(state).nav) } }
                                     li {
                                         form method="post" action=(state.href("/sign-out")) class="inline-form" {
                                             input type="hidden" name="csrf" value=(state.csrf());

@@ -15,6 +15,11 @@ mod left_out;
 mod notify_page;
 mod pages;
 pub mod pins;
+pub mod reseal;
+mod reseal_api;
+pub mod reseal_cli;
+mod reseal_page;
+mod reseal_texts;
 mod roster_page;
 mod sealing;
 mod session;
@@ -107,6 +112,8 @@ pub struct DeskState {
     time_zone: Option<tz::TimeZone>,
     /// Counts actions, so every redirect after one has a URL of its own.
     actions: std::sync::atomic::AtomicU64,
+    /// The re-seal run of this desk, if one was started.
+    reseal: Arc<reseal::Job>,
 }
 
 /// The desk's state as the handlers share it.
@@ -149,6 +156,8 @@ impl DeskState {
     /// time and on sign-out. The key's memory is wiped when the last user of the
     /// client lets go of it.
     pub async fn lock(&self) {
+        // A locked desk holds no unlocked identity, so a re-seal run ends too.
+        self.reseal.stop();
         self.summaries.clear();
         if let Some(portal) = self.portal.write().await.take() {
             let _ = portal.sign_out().await;
@@ -268,6 +277,11 @@ pub fn router(state: SharedDesk) -> Router {
             &p("/case/{id}/files/{attachment}"),
             get(case_actions::download),
         )
+        .route(
+            &p("/reseal"),
+            get(reseal_page::reseal_page).post(reseal_page::start),
+        )
+        .route(&p("/reseal/stop"), post(reseal_page::stop))
         .route(&p("/stats"), get(stats::stats))
         .route(
             &p("/notifications"),
@@ -349,6 +363,7 @@ pub async fn prepare(args: &DeskArgs) -> Result<(tokio::net::TcpListener, Shared
         summaries: summary::Summaries::default(),
         time_zone: history::time_zone(args.time_zone.as_deref()),
         actions: std::sync::atomic::AtomicU64::new(0),
+        reseal: Arc::new(reseal::Job::default()),
     });
     Ok((listener, state))
 }

@@ -7,6 +7,7 @@
 //! as a whole before anything uses it.
 
 pub mod ids;
+pub mod reseal;
 pub mod roster;
 pub mod sign_in;
 

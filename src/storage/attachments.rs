@@ -167,15 +167,20 @@ pub(super) async fn claim(
     case_id: &str,
     seq: i64,
     ids: &[String],
+    fp: &str,
 ) -> Result<bool> {
     for id in ids {
+        // A file whose upload recorded its set keeps it; one that did not is
+        // taken to be sealed with its message.
         let claimed = sqlx::query(
-            "update attachments set case_id = $1, seq = $2, pending_case = null, pending_until = null \
+            "update attachments set case_id = $1, seq = $2, pending_case = null, pending_until = null, \
+             recipients_fp = coalesce(recipients_fp, $4) \
              where id = $3 and case_id is null and pending_case = $1",
         )
         .bind(case_id)
         .bind(seq)
         .bind(id)
+        .bind(fp)
         .execute(&mut **tx)
         .await?
         .rows_affected();

@@ -387,5 +387,5 @@ async fn insert_message(
     if inserted != 1 {
         return Ok(false);
     }
-    attachments::claim(tx, case_id, m.seq, m.attachments).await
+    attachments::claim(tx, case_id, m.seq, m.attachments, m.recipients_fp).await
 }

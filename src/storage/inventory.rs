@@ -306,6 +306,20 @@ pub const COLUMNS: &[Column] = &[
     ),
     col("members", "active", MemberData, Members, "0 or 1"),
     col(
+        "recipient_sets",
+        "fingerprint",
+        Public,
+        Members,
+        "SHA-256 prefix of a committee recipient set",
+    ),
+    col(
+        "recipient_sets",
+        "recipient",
+        MemberData,
+        Members,
+        "a member's (or backup) age recipient in that set",
+    ),
+    col(
         "members",
         "added_on",
         CoarseDate,
@@ -403,6 +417,13 @@ pub const COLUMNS: &[Column] = &[
         Public,
         Files,
         "random case id while pending, cleared when claimed",
+    ),
+    col(
+        "attachments",
+        "recipients_fp",
+        Public,
+        Files,
+        "SHA-256 prefix of the committee recipient set",
     ),
     col(
         "attachments",

@@ -111,6 +111,33 @@ impl Storage {
         Ok(updated == 1)
     }
 
+    /// Gives a member a new key and ends their sessions, in one transaction: the
+    /// old key can no longer sign in (sign-in finds members by key). `Conflict`
+    /// when the new key is already a member's.
+    pub async fn rekey_member(&self, id: &str, recipient: &str) -> Result<Outcome> {
+        let mut tx = self.pool.begin().await?;
+        let taken: Option<String> =
+            sqlx::query_scalar("select id from members where recipient = $1")
+                .bind(recipient)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken.is_some() {
+            tx.rollback().await?;
+            return Ok(Outcome::Conflict);
+        }
+        sqlx::query("update members set recipient = $1 where id = $2")
+            .bind(recipient)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from member_sessions where member_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome::Stored)
+    }
+
     /// Recipients of the active members, which every new message is sealed to.
     pub async fn active_member_recipients(&self) -> Result<Vec<String>> {
         Ok(

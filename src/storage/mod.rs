@@ -9,8 +9,9 @@
 //! operations), `counters.rs` (the report ceiling's refusals per day, and the
 //! limits and housekeeping cycles instances share), `members.rs`, `notifications.rs`
 //! (members' content-free notifications), `exclusions.rs` (members a reporter left
-//! out of a case), `audit.rs`, `attachments.rs` and
-//! `withdrawals.rs`; `inventory.rs` lists every column with its class and
+//! out of a case), `audit.rs`, `attachments.rs` and `withdrawals.rs`, `reseal.rs`
+//! (what is sealed to an outdated set, and the swaps that replace it);
+//! `inventory.rs` lists every column with its class and
 //! privacy-statement entry. This file holds the
 //! connection, the error type and the helpers they share.
 
@@ -23,6 +24,7 @@ mod inbox;
 pub mod inventory;
 mod members;
 mod notifications;
+mod reseal;
 mod sessions;
 mod settings;
 mod withdrawals;
@@ -32,6 +34,7 @@ pub use audit::{AuditEntry, AuditProblem};
 pub use cases::{CaseRow, CaseSummary, FormNonce, MessageRow, NewCase, NewMessage};
 pub use members::MemberRow;
 pub use notifications::NotifyRow;
+pub use reseal::{StaleAttachment, StaleMessage};
 pub use settings::InstallationSecrets;
 pub use withdrawals::{Withdrawal, WithdrawalRow};
 

@@ -27,7 +27,7 @@ use axum::extract::{DefaultBodyLimit, Extension};
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Router, middleware};
 use tower::util::Either;
 use tower_governor::GovernorLayer;
@@ -124,6 +124,16 @@ fn committee_api() -> Router<SharedState> {
         .route(
             "/api/v1/cases/{id}/attachments/{attachment}",
             get(api::download_attachment),
+        )
+        .route(crate::protocol::reseal::OUTDATED, get(api::outdated))
+        .route(crate::protocol::reseal::PENDING, get(api::pending))
+        .route(
+            crate::protocol::reseal::routes::MESSAGE,
+            put(api::replace_message),
+        )
+        .route(
+            crate::protocol::reseal::routes::ATTACHMENT,
+            put(api::replace_attachment),
         )
 }
 

@@ -292,6 +292,7 @@ pub async fn submit_report(
     let recipients = sealed_for(&left_out_ids);
     let committee = crypto::RecipientSet::new(recipients[..recipients.len() - 1].to_vec())
         .map_err(|_| WebError::NoRecipients)?;
+    state.remember(&committee).await?;
     let received_on = now.date();
     let nonce = FormNonce {
         nonce: &verified.nonce,

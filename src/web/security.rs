@@ -34,7 +34,7 @@ pub async fn same_origin_posts(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() == Method::POST
+    if matches!(*request.method(), Method::POST | Method::PUT)
         && is_cross_site(request.headers(), state.public_origin.as_deref())
     {
         return StatusCode::FORBIDDEN.into_response();

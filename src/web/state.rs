@@ -49,6 +49,9 @@ pub struct AppState {
     pub site: crate::site::Site,
     /// The ceiling of new reports per hour.
     pub ceiling: super::ceiling::Ceiling,
+    /// Fingerprints whose keys this process has recorded (`recipient_sets`), so
+    /// each set is written once, not at every sealing.
+    pub known_sets: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// The state as handlers get it.
@@ -66,7 +69,21 @@ impl AppState {
                 all.push(parsed);
             }
         }
-        RecipientSet::new(all).map_err(|_| WebError::NoRecipients)
+        let set = RecipientSet::new(all).map_err(|_| WebError::NoRecipients)?;
+        self.remember(&set).await?;
+        Ok(set)
+    }
+
+    /// Records once which keys a set's fingerprint stands for, so `member list` can
+    /// say who can open what is sealed to it.
+    pub async fn remember(&self, set: &RecipientSet) -> Result<(), WebError> {
+        let fp = set.fingerprint().to_owned();
+        if !self.known_sets.lock().expect("not poisoned").contains(&fp) {
+            let keys: Vec<String> = set.recipients().iter().map(ToString::to_string).collect();
+            self.storage.remember_set(&fp, &keys).await?;
+            self.known_sets.lock().expect("not poisoned").insert(fp);
+        }
+        Ok(())
     }
 
     /// The recipient set a case's messages are sealed to: the committee without the
@@ -90,8 +107,10 @@ impl AppState {
             .filter(|m| member_ids.contains(&m.id))
             .map(|m| m.recipient.as_str())
             .collect();
-        RecipientSet::new(committee_minus(&committee, &left_out))
-            .map_err(|_| WebError::NoRecipients)
+        let set = RecipientSet::new(committee_minus(&committee, &left_out))
+            .map_err(|_| WebError::NoRecipients)?;
+        self.remember(&set).await?;
+        Ok(set)
     }
 
     /// The committee as the desk pins it: every active member by name, and every

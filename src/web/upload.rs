@@ -233,6 +233,7 @@ mod tests {
             )
             .unwrap(),
             ceiling: crate::web::ceiling::Ceiling::new(10, false),
+            known_sets: Default::default(),
         });
         (state, dir)
     }

@@ -23,6 +23,7 @@ use tokio::net::{TcpListener, TcpStream};
 mod desk;
 mod pages;
 mod postgres;
+pub mod reseal;
 pub mod round_robin;
 pub mod tamper;
 

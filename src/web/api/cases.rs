@@ -134,6 +134,16 @@ pub async fn case_detail(
     }))
 }
 
+/// The committee recipients a ciphertext of this case must be sealed to (the
+/// reporter comes on top for what they may read): the one place new messages and
+/// re-seal uploads take their stanza count and fingerprint from.
+pub(super) async fn committee_for_case(
+    state: &SharedState,
+    case: &CaseRow,
+) -> ApiResult<crate::crypto::RecipientSet> {
+    Ok(state.committee_for_case(&case.id).await?)
+}
+
 /// Stores a reply (sealed to committee and reporter) or a note (committee only)
 /// that the desk sealed. The portal cannot read it; it checks that the body is an
 /// age file with one X25519 stanza per recipient it must reach.
@@ -157,7 +167,7 @@ pub async fn post_message(
     if case.status == Status::Closed && kind == AuthorKind::Committee {
         return Err(ApiError::Conflict("the case is closed"));
     }
-    let committee = state.committee_for_case(&case.id).await?;
+    let committee = committee_for_case(&state, &case).await?;
     let expected = committee.recipients().len() + usize::from(kind == AuthorKind::Committee);
     if crypto::x25519_stanza_count(&body) != Some(expected) {
         return Err(ApiError::BadRequest(

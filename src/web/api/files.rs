@@ -26,7 +26,7 @@ pub async fn upload_attachment(
     if case.status == Status::Closed {
         return Err(ApiError::Conflict("the case is closed"));
     }
-    let committee = state.committee_for_case(&case.id).await?;
+    let committee = super::cases::committee_for_case(&state, &case).await?;
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let until = state.now().unix_timestamp() + crate::web::upload::PENDING_SECS;
     // The sealed file is a little larger than the file: age adds 16 bytes per 64 KiB.
@@ -50,6 +50,10 @@ pub async fn upload_attachment(
             "the file is not sealed to the committee and the reporter",
         ));
     }
+    state
+        .storage
+        .set_attachment_fp(&attachment, committee.fingerprint())
+        .await?;
     audit(&state, &member, "attach", Some(&case.reference)).await?;
     let id = AttachmentId::parse(&attachment).map_err(|_| ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(CreatedAttachment { id })))

@@ -146,6 +146,7 @@ mod files;
 mod flood;
 mod left_out;
 mod notify;
+mod reseal;
 
 pub use auth::{answer, challenge, sign_out};
 pub use cases::{
@@ -157,3 +158,4 @@ pub use files::{download_attachment, upload_attachment};
 pub use flood::flood_days;
 pub use left_out::left_out;
 pub use notify::{notifications, set_notifications};
+pub use reseal::{outdated, pending, replace_attachment, replace_message};

@@ -1,5 +1,5 @@
 //! Small administration commands: members (and their notification addresses),
-//! keys, the audit chain.
+//! keys, the audit chain; backup and restore are in `backup.rs`.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -10,6 +10,10 @@ use crate::config::{AuditCommand, KeygenArgs, MemberCommand};
 use crate::crypto::{self, Identity, Recipient};
 use crate::identity::{self, IdentityError};
 use crate::storage::{Outcome, Storage, StorageError};
+
+mod backup;
+mod sealed;
+pub use backup::{backup, restore};
 
 /// Why an administration command failed.
 #[derive(Debug, thiserror::Error)]
@@ -164,7 +168,35 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
                 "committee roster fingerprint (members compare it in their desk): {}",
                 crate::protocol::roster::fingerprint(roster.iter().map(String::as_str))
             );
-            Ok(())
+            print_stale(&storage, &roster, &members).await
+        }
+        MemberCommand::Rekey {
+            db,
+            member,
+            recipient,
+        } => {
+            let recipient = recipient_argument(recipient.trim())?;
+            let storage = Storage::connect(&db.database_url).await?;
+            let m = find_member(&storage, &member).await?;
+            match storage.rekey_member(&m.id, &recipient.to_string()).await? {
+                Outcome::Stored => {
+                    storage
+                        .audit(now.unix_timestamp(), Some(&m.id), "member rekeyed", None)
+                        .await?;
+                    println!(
+                        "member rekeyed: {} ({}) now has recipient {recipient}",
+                        m.name, m.id
+                    );
+                    println!(
+                        "the old key can no longer sign in; stored messages stay sealed to it until \
+                         a member re-seals them (meldpunt reseal, or the desk's re-seal page)"
+                    );
+                    Ok(())
+                }
+                _ => Err(AdminError::Usage(
+                    "a member with that recipient exists already".into(),
+                )),
+            }
         }
         MemberCommand::Disable { db, member } => {
             set_active(&db.database_url, &member, false, now).await
@@ -179,6 +211,69 @@ pub async fn member(cmd: MemberCommand) -> Result<(), AdminError> {
             off: _,
         } => set_notify(&db.database_url, &member, email.as_deref(), now).await,
     }
+}
+
+/// Says how many cases are still sealed to an earlier roster: members who joined
+/// since cannot open those, and removed or replaced keys still can.
+async fn print_stale(
+    storage: &Storage,
+    roster: &[String],
+    members: &[crate::storage::MemberRow],
+) -> Result<(), AdminError> {
+    let parsed: Vec<Recipient> = roster
+        .iter()
+        .filter_map(|r| Recipient::from_str(r).ok())
+        .collect();
+    let Ok(set) = crypto::RecipientSet::new(parsed) else {
+        println!("no recipients: nothing new can be sealed");
+        return Ok(());
+    };
+    let keys: Vec<String> = set.recipients().iter().map(ToString::to_string).collect();
+    storage.remember_set(set.fingerprint(), &keys).await?;
+    let exclusions = storage.all_exclusions().await?;
+    let stale = sealed::stale_cases(storage, &set, members, &exclusions).await?;
+    match stale {
+        0 => println!(
+            "every stored message and file is sealed to this roster: every active member can open them"
+        ),
+        n => println!(
+            "{n} case(s) hold messages or files sealed to an earlier roster: members added \
+             since cannot open them, and removed or replaced keys still can, until a member \
+             re-seals them (meldpunt reseal, or the desk's re-seal page)"
+        ),
+    }
+    let mut unknown = 0;
+    for m in members {
+        let (with, without, not_recorded) = storage.cases_by_key(&m.recipient).await?;
+        unknown = not_recorded;
+        // Cases whose reporter left this member out are never theirs to open.
+        let left_out = exclusions.iter().filter(|(_, id)| id == &m.id).count() as i64;
+        let without = (without - left_out).max(0);
+        let state = if m.active { "active" } else { "disabled" };
+        let what = match (m.active, without) {
+            (true, 0) if left_out > 0 => "can open every other stored case".to_owned(),
+            (true, 0) => "can open every stored case".to_owned(),
+            (true, n) => format!("cannot open {n} stored case(s) until they are re-sealed"),
+            (false, _) if with == 0 => "can open no stored case".to_owned(),
+            (false, _) => format!("can still open {with} stored case(s) until they are re-sealed"),
+        };
+        if left_out > 0 {
+            println!(
+                "{} ({state}): {what}; left out of {left_out} case(s) by their reporter, \
+                 which no re-seal gives them",
+                m.name
+            );
+        } else {
+            println!("{} ({state}): {what}", m.name);
+        }
+    }
+    if unknown > 0 {
+        println!(
+            "{unknown} case(s) hold ciphertext sealed before this version recorded which keys a \
+             set holds: who can open those is not known here"
+        );
+    }
+    Ok(())
 }
 
 /// `member notify`: stores or forgets the member's notification address. The audit
@@ -306,89 +401,4 @@ pub async fn audit(cmd: AuditCommand) -> Result<(), AdminError> {
             }
         }
     }
-}
-
-fn sqlite_file(url: &str) -> Result<std::path::PathBuf, AdminError> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .ok_or_else(|| {
-            AdminError::Usage(
-                "backup and restore handle SQLite; for PostgreSQL use pg_dump --format=custom and pg_restore".into(),
-            )
-        })?;
-    Ok(std::path::PathBuf::from(
-        rest.split('?').next().unwrap_or(rest),
-    ))
-}
-
-/// `meldpunt backup`: a consistent copy while the portal keeps running.
-pub async fn backup(args: crate::config::BackupArgs) -> Result<(), AdminError> {
-    sqlite_file(&args.db.database_url)?;
-    if args.out.exists() {
-        return Err(AdminError::Usage(format!(
-            "{} exists already; not overwriting",
-            args.out.display()
-        )));
-    }
-    let out = args
-        .out
-        .to_str()
-        .ok_or_else(|| AdminError::Usage("the backup path is not valid UTF-8".into()))?;
-    let storage = Storage::connect(&args.db.database_url).await?;
-    storage.backup_into(out).await?;
-    storage.close().await;
-    let copy = Storage::open(&format!("sqlite://{out}")).await?;
-    let (cases, messages) = copy.counts().await?;
-    let intact = copy.integrity_ok().await?;
-    copy.close().await;
-    if !intact {
-        return Err(AdminError::Usage(
-            "the backup failed its integrity check".into(),
-        ));
-    }
-    println!("backup written to {out}: {cases} cases, {messages} messages (ciphertext only)");
-    Ok(())
-}
-
-/// `meldpunt restore`: checks a backup and installs it as a new database, migrated
-/// to this version. Refuses to overwrite an existing database.
-pub async fn restore(args: crate::config::RestoreArgs) -> Result<(), AdminError> {
-    let target = sqlite_file(&args.database_url)?;
-    if target.exists() {
-        return Err(AdminError::Usage(format!(
-            "{} exists already; restore into a new installation (move the old file away first)",
-            target.display()
-        )));
-    }
-    let from = args
-        .from
-        .to_str()
-        .ok_or_else(|| AdminError::Usage("the backup path is not valid UTF-8".into()))?;
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| AdminError::Usage(e.to_string()))?;
-    }
-    // Work on a copy under a temporary name (the backup itself is never opened for
-    // writing) and rename it only once it checks out.
-    let partial = target.with_extension("restoring");
-    std::fs::copy(&args.from, &partial)
-        .map_err(|e| AdminError::Usage(format!("cannot copy the backup: {e}")))?;
-    let copy = Storage::open(&format!("sqlite://{}", partial.display())).await?;
-    let intact = copy.integrity_ok().await?;
-    copy.close().await;
-    if !intact {
-        let _ = std::fs::remove_file(&partial);
-        return Err(AdminError::Usage(
-            "the backup failed its integrity check; nothing was restored".into(),
-        ));
-    }
-    std::fs::rename(&partial, &target)
-        .map_err(|e| AdminError::Usage(format!("cannot install the backup: {e}")))?;
-    let storage = Storage::connect(&args.database_url).await?;
-    let (cases, messages) = storage.counts().await?;
-    println!(
-        "restored {} from {from}: {cases} cases, {messages} messages; start the portal with this database",
-        target.display()
-    );
-    Ok(())
 }
