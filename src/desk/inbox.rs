@@ -325,28 +325,7 @@ async fn inbox_page(state: &SharedDesk, q: &InboxQuery, not_found: Option<&str>)
             }
         }
         (super::left_out::section(state, &left_out))
-        @if !withdrawals.is_empty() {
-            section aria-labelledby="withdrawn-heading" {
-                h2 id="withdrawn-heading" { (d.withdrawn_heading) }
-                p { (d.withdrawn_intro) }
-                div class="table-wrap" {
-                    table class="withdrawals" {
-                        thead { tr {
-                            th scope="col" { (d.col_reference) }
-                            th scope="col" { (d.col_withdrawn_on) }
-                        } }
-                        tbody {
-                            @for w in &withdrawals {
-                                tr class="withdrawal-row" data-reference=(w.reference) {
-                                    td { (w.reference) }
-                                    td { (state.lang.date(w.withdrawn_on)) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        (super::left_out::withdrawn(state, &withdrawals))
     };
     let status = if not_found.is_some() {
         StatusCode::NOT_FOUND

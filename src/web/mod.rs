@@ -178,6 +178,7 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         .route("/healthz", get(static_files::health));
     test_routes(routes)
         .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(middleware::from_fn(run_to_completion))
         .layer(from_fn_with_state(
             state.clone(),
             security::same_origin_posts,
@@ -196,4 +197,20 @@ pub fn router(state: SharedState, limits: &ratelimit::Limits, http: &HttpSetting
         .layer(from_fn_with_state(state.clone(), security::frame))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .with_state(state)
+}
+
+/// Runs each handler to its end even when the client goes away or the timeout
+/// answers first. A handler dropped halfway through a database transaction leaves
+/// it to be rolled back whenever the pool next touches that connection; on
+/// PostgreSQL its row locks (the audit chain's head, a member's session) meanwhile
+/// stall every request that needs them. A panic is passed on to the panic layer.
+async fn run_to_completion(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }
