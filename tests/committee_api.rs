@@ -100,10 +100,13 @@ struct Challenge {
     sealed: Vec<u8>,
     /// The portal's origin as a desk that reached it knows it.
     origin: String,
+    /// When it was asked for (Unix seconds).
+    asked_at: i64,
 }
 
 /// Asks for a challenge sealed to `recipient`.
 async fn request_challenge(app: &TestApp, recipient: &str) -> Challenge {
+    let asked_at = time::OffsetDateTime::now_utc().unix_timestamp();
     let (status, json) = api_post(
         app,
         "/api/v1/sign-in/challenge",
@@ -125,12 +128,15 @@ async fn request_challenge(app: &TestApp, recipient: &str) -> Challenge {
         id,
         sealed,
         origin,
+        asked_at,
     }
 }
 
-/// Opens a challenge and answers it as the desk does: the MAC, as hex text.
+/// Opens a challenge and answers it as the desk does: the MAC, as hex text. The
+/// desk's clock is taken as the moment the challenge was issued, so a busy machine
+/// cannot make a one-second challenge look expired to the test itself.
 fn open_challenge(challenge: &Challenge, identity: &Identity) -> String {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = challenge.asked_at;
     sign_in::open_and_answer(
         &challenge.sealed,
         identity,

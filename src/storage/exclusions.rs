@@ -30,6 +30,16 @@ impl Storage {
             .collect()
     }
 
+    /// The ids of the cases whose reporter left `member_id` out.
+    pub async fn cases_excluding(&self, member_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "select case_id from case_exclusions where member_id = $1 order by case_id",
+        )
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Whether `member_id` was left out of the case.
     pub async fn is_excluded(&self, case_id: &str, member_id: &str) -> Result<bool> {
         let n: i64 = sqlx::query_scalar(

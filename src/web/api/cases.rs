@@ -364,14 +364,7 @@ pub async fn reports(
     }
     let ids: Vec<String> = req.ids.iter().map(|i| i.as_str().to_owned()).collect();
     let mut found = state.storage.reports(&ids).await?;
-    let mine_left_out: Vec<String> = state
-        .storage
-        .all_exclusions()
-        .await?
-        .into_iter()
-        .filter(|(_, m)| m == &member.id)
-        .map(|(c, _)| c)
-        .collect();
+    let mine_left_out = state.storage.cases_excluding(&member.id).await?;
     found.retain(|(id, _)| !mine_left_out.contains(id));
     audit(&state, &member, "read-reports", None).await?;
     found

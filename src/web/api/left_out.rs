@@ -15,14 +15,7 @@ pub async fn left_out(
     State(state): State<SharedState>,
     Member(member): Member,
 ) -> ApiResult<Json<Vec<LeftOutCase>>> {
-    let mine: Vec<String> = state
-        .storage
-        .all_exclusions()
-        .await?
-        .into_iter()
-        .filter(|(_, m)| m == &member.id)
-        .map(|(c, _)| c)
-        .collect();
+    let mine = state.storage.cases_excluding(&member.id).await?;
     audit(&state, &member, "list left-out", None).await?;
     let mut out = Vec::with_capacity(mine.len());
     for id in mine {

@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 
 use super::cases::committee_for_case;
 use super::{ApiError, ApiResult, Member, audit, find_case};
-use crate::attachments::AttachError;
 use crate::case::AuthorKind;
 use crate::crypto;
 use crate::protocol::reseal::{
@@ -203,7 +202,6 @@ pub async fn replace_attachment(
     Path((id, seq, attachment)): Path<(String, String, String)>,
     body: axum::body::Body,
 ) -> ApiResult<StatusCode> {
-    use futures::TryStreamExt;
     let (case, seq, _) = find_message(&state, &member, &id, &seq).await?;
     state
         .storage
@@ -212,30 +210,7 @@ pub async fn replace_attachment(
         .filter(|a| a.case_id.as_deref() == Some(case.id.as_str()) && a.seq == Some(seq))
         .ok_or(ApiError::NotFound)?;
     let committee = committee_for_case(&state, &case).await?;
-    let stream = body.into_data_stream().map_err(std::io::Error::other);
-    let until = state.now().unix_timestamp() + crate::web::upload::PENDING_SECS;
-    // The same bound as a new file: age adds 16 bytes per 64 KiB.
-    let max = state.file_limits.max_file_bytes + state.file_limits.max_file_bytes / 1024 + 65_536;
-    let stored =
-        crate::attachments::store_sealed(&state.storage, Box::pin(stream), &case.id, until, max)
-            .await
-            .map_err(|e| match e {
-                AttachError::CutOff => ApiError::BadRequest("the upload was cut off"),
-                AttachError::Storage(e) => e.into(),
-                e => ApiError::Internal(WebError::Upload(e.to_string())),
-            })?;
-    let Some((staged, head)) = stored else {
-        return Err(ApiError::BadRequest(
-            "the body is not an age file within the size limit",
-        ));
-    };
-    // Files reach the reporter too (see `post_message`).
-    if crypto::x25519_stanza_count(&head) != Some(committee.recipients().len() + 1) {
-        state.storage.drop_attachment(&staged).await?;
-        return Err(ApiError::BadRequest(
-            "the file is not sealed to the committee and the reporter",
-        ));
-    }
+    let staged = super::files::receive_sealed(&state, &case.id, &committee, body).await?;
     if !state
         .storage
         .swap_attachment(&case.id, &attachment, &staged, committee.fingerprint())
