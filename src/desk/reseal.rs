@@ -126,6 +126,18 @@ impl Job {
         f(&mut self.progress.lock().expect("not poisoned"));
     }
 
+    /// One ciphertext of `bytes` done: re-sealed, or passed by for another member.
+    fn counted(&self, bytes: u64, resealed: bool) {
+        self.update(|p| {
+            p.bytes_done += bytes;
+            if resealed {
+                p.resealed += 1
+            } else {
+                p.skipped += 1
+            }
+        });
+    }
+
     /// Claims the job for a new run; false when one is under way.
     pub fn begin(&self) -> bool {
         let mut p = self.progress.lock().expect("not poisoned");
@@ -273,14 +285,7 @@ async fn reseal_case(
             }
             _ => false,
         };
-        job.update(|p| {
-            p.bytes_done += a.bytes;
-            if done {
-                p.resealed += 1
-            } else {
-                p.skipped += 1
-            }
-        });
+        job.counted(a.bytes, done);
     }
     for m in &case.messages {
         if job.stopping() {
@@ -300,14 +305,7 @@ async fn reseal_case(
             }
             _ => false,
         };
-        job.update(|p| {
-            p.bytes_done += m.bytes;
-            if done {
-                p.resealed += 1
-            } else {
-                p.skipped += 1
-            }
-        });
+        job.counted(m.bytes, done);
     }
     Ok(())
 }

@@ -324,15 +324,24 @@ pub async fn sign_out(
     if let Some(token) = state.cookie.read(&headers) {
         session::end(&state, &token).await?;
     }
-    let mut response =
-        message_page(lang, StatusCode::OK, t.signed_out_title, t.signed_out_text).into_response();
+    Ok(signed_out(
+        &state,
+        lang,
+        t.signed_out_title,
+        t.signed_out_text,
+    ))
+}
+
+/// The page after a session ended on purpose (sign-out, withdrawal): the cookie is
+/// cleared, and so is the browser's cache. Browsers may keep no-store pages in the
+/// back/forward cache; this drops the thread from it, so Back does not show it again.
+pub(super) fn signed_out(state: &SharedState, lang: Lang, title: &str, text: &str) -> Response {
+    let mut response = message_page(lang, StatusCode::OK, title, text).into_response();
     let headers = response.headers_mut();
     headers.insert(header::SET_COOKIE, state.cookie.clear());
-    // Browsers may keep no-store pages in the back/forward cache; this drops the
-    // thread from it, so Back after signing out does not show it again.
     headers.insert(
         HeaderName::from_static("clear-site-data"),
         HeaderValue::from_static("\"cache\""),
     );
-    Ok(response)
+    response
 }

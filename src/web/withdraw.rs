@@ -6,13 +6,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{Extension, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use super::error::WebError;
 use super::form_token::{self, Purpose, TokenError};
-use super::layout::{Page, bad_request, error_summary, message_page};
+use super::layout::{Page, bad_request, error_summary};
 use super::session::ReporterSession;
 use super::sign_in::session_ended;
 use super::state::SharedState;
@@ -139,14 +139,10 @@ pub async fn withdraw(
         )
         .await?;
     let w = t.withdraw;
-    let mut response =
-        message_page(lang, StatusCode::OK, w.done_title, w.done_text).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::SET_COOKIE, state.cookie.clear());
-    // As at sign-out: Back must not bring the thread out of the browser's cache.
-    headers.insert(
-        HeaderName::from_static("clear-site-data"),
-        HeaderValue::from_static("\"cache\""),
-    );
-    Ok(response)
+    Ok(super::thread::signed_out(
+        &state,
+        lang,
+        w.done_title,
+        w.done_text,
+    ))
 }
