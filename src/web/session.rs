@@ -10,7 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+
 use super::error::WebError;
+use super::layout::message_page;
 use super::sign_in::session_ended;
 use super::state::SharedState;
 use crate::crypto::{self, Identity};
@@ -160,4 +163,18 @@ pub async fn end(state: &SharedState, token: &str) -> Result<(), WebError> {
         state.storage.delete_session(&keys.id).await?;
     }
     Ok(())
+}
+
+/// The page after a session ended on purpose (sign-out, withdrawal): the cookie is
+/// cleared, and so is the browser's cache. Browsers may keep no-store pages in the
+/// back/forward cache; this drops the thread from it, so Back does not show it again.
+pub(super) fn signed_out(state: &SharedState, lang: Lang, title: &str, text: &str) -> Response {
+    let mut response = message_page(lang, StatusCode::OK, title, text).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::SET_COOKIE, state.cookie.clear());
+    headers.insert(
+        HeaderName::from_static("clear-site-data"),
+        HeaderValue::from_static("\"cache\""),
+    );
+    response
 }

@@ -1,14 +1,14 @@
 //! The thread of a case as its reporter sees it, its files, and sign-out.
 
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::error::WebError;
 use super::form_token::{self, Purpose};
-use super::layout::{Page, error_summary, field_error, message_page};
+use super::layout::{Page, error_summary, field_error};
 use super::session::{self, ReporterSession};
 use super::sign_in::session_ended;
 use super::state::SharedState;
@@ -324,24 +324,10 @@ pub async fn sign_out(
     if let Some(token) = state.cookie.read(&headers) {
         session::end(&state, &token).await?;
     }
-    Ok(signed_out(
+    Ok(session::signed_out(
         &state,
         lang,
         t.signed_out_title,
         t.signed_out_text,
     ))
-}
-
-/// The page after a session ended on purpose (sign-out, withdrawal): the cookie is
-/// cleared, and so is the browser's cache. Browsers may keep no-store pages in the
-/// back/forward cache; this drops the thread from it, so Back does not show it again.
-pub(super) fn signed_out(state: &SharedState, lang: Lang, title: &str, text: &str) -> Response {
-    let mut response = message_page(lang, StatusCode::OK, title, text).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::SET_COOKIE, state.cookie.clear());
-    headers.insert(
-        HeaderName::from_static("clear-site-data"),
-        HeaderValue::from_static("\"cache\""),
-    );
-    response
 }

@@ -139,7 +139,7 @@ pub async fn withdraw(
         )
         .await?;
     let w = t.withdraw;
-    Ok(super::thread::signed_out(
+    Ok(super::session::signed_out(
         &state,
         lang,
         w.done_title,
