@@ -146,7 +146,7 @@ async fn reporter_steps(s: &Session, app: &TestApp, lang: Lang) {
     // The error summary is shown and has focus; everything typed is still there.
     s.wait_for("#error-summary").await;
     assert_eq!(s.text("h1").await, t.form_title);
-    let focused = s.focused().await;
+    let focused = s.focus_settled("error-summary").await;
     assert_eq!(
         focused.id, "error-summary",
         "focus moves to the error summary"
@@ -293,7 +293,7 @@ async fn reporter_steps(s: &Session, app: &TestApp, lang: Lang) {
     s.press(Key::Enter).await;
     s.wait_for("#error-summary").await;
     assert_eq!(
-        s.focused().await.id,
+        s.focus_settled("error-summary").await.id,
         "error-summary",
         "focus on the problem"
     );

@@ -473,6 +473,20 @@ impl Session {
             .unwrap();
     }
 
+    /// The focused element once focus has landed on `id`, or after two seconds
+    /// whatever has it: a browser runs `autofocus` when it next renders, which can
+    /// come after the element is already in the page.
+    pub async fn focus_settled(&self, id: &str) -> Focused {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let focused = self.focused().await;
+            if focused.id == id || Instant::now() > deadline {
+                return focused;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn focused(&self) -> Focused {
         let element = self.c.active_element().await.unwrap();
         let attr = |name: &'static str| {
