@@ -361,7 +361,7 @@ async fn a_zip_whose_entry_points_past_its_end_is_stored_as_received_without_a_p
 // Found by the HTTP fuzzer's ten-minute run: "no answer within 10 s" to POST
 // /api/v1/cases/{id}/messages, and at the same moments to GET / and TRACE /report.
 // The API counts the X25519 stanzas of a posted message with
-// crypto::x25519_stanza_count, which parses the header with age::Decryptor::new, on
+// crypto::x25519_stanza_count, which then parsed the header with age::Decryptor::new, on
 // the async runtime. That parse takes time quadratic in the number of stanzas
 // (measured: 100 stanzas 1.2 s, 200 4.8 s, 400 19.7 s in this debug build; 60 ms,
 // 0.25 s, 0.92 s in a release build), and a 1 MiB body holds about 10,000 stanzas.
