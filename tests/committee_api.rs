@@ -386,6 +386,39 @@ on_both_databases!(
 );
 
 on_both_databases!(
+    async fn a_session_token_in_use_outlives_its_idle_time(backend) {
+        let app = TestApp::spawn_with(backend, opts(&["--member-idle-secs", "4"])).await;
+        let (anna, _) = new_member(&app, "Anna");
+        let token = sign_in(&app, &anna).await.expect("Anna signs in");
+        // Six seconds of use, a request every 1.5 s: each use extends the session.
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            assert_eq!(api_get(&app, "/api/v1/cases", Some(&token)).await.0, 200);
+        }
+    }
+);
+
+on_both_databases!(
+    async fn many_requests_at_once_are_all_answered_and_audited_in_one_unbroken_chain(backend) {
+        let (app, _, _, token, case_id) = portal_with_case(TestApp::spawn(backend).await).await;
+        let path = format!("/api/v1/cases/{case_id}");
+        let reads = (0..40).map(|_| api_get(&app, &path, Some(&token)));
+        for (status, _) in futures::future::join_all(reads).await {
+            assert_eq!(status, 200);
+        }
+        let pool = app.db().await;
+        let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'read'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(audited, 40);
+        let verified = app.audit_verify();
+        assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+        pool.close().await;
+    }
+);
+
+on_both_databases!(
     async fn a_signed_out_token_stops_working(backend) {
         let app = TestApp::spawn(backend).await;
         let (anna, _) = new_member(&app, "Anna");

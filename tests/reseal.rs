@@ -154,15 +154,25 @@ on_both_databases!(
         let committee_only = crypto::seal_for(b"any padded bytes", &roster).unwrap();
 
         // Another case, another message, another or a foreign file, a wrong count.
-        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case2}/messages/2"), sealed.clone()).await, 404);
-        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/0"), sealed.clone()).await, 404);
+        // Messages come in one upload per case: one wrong item refuses all of it.
+        assert_eq!(put_messages(&app, Some(&ta), case2, &[(2, &sealed)]).await, 404);
+        assert_eq!(put_messages(&app, Some(&ta), case1, &[(1, &sealed), (2, &sealed)]).await, 404);
+        assert_eq!(put_messages(&app, Some(&ta), case1, &[(0, &sealed)]).await, 400);
         assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case2}/messages/1/attachments/{att}"), sealed.clone()).await, 404);
         assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/2/attachments/{att}"), sealed.clone()).await, 404);
         let unknown = crypto::hex(&crypto::random_bytes::<16>());
         assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1/attachments/{unknown}"), sealed.clone()).await, 404);
-        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1"), committee_only.clone()).await, 400);
+        assert_eq!(put_messages(&app, Some(&ta), case1, &[(1, &committee_only)]).await, 400);
         assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1/attachments/{att}"), committee_only).await, 400);
-        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1"), b"not age".to_vec()).await, 400);
+        assert_eq!(put_messages(&app, Some(&ta), case1, &[(1, b"not age")]).await, 400);
+        // The same message twice, none, more than an upload may hold, not the format.
+        assert_eq!(put_messages(&app, Some(&ta), case1, &[(1, &sealed), (1, &sealed)]).await, 400);
+        assert_eq!(put_messages(&app, Some(&ta), case1, &[]).await, 400);
+        let many: Vec<(i64, &[u8])> = (0..65).map(|_| (1, sealed.as_slice())).collect();
+        assert_eq!(put_messages(&app, Some(&ta), case1, &many).await, 400);
+        let path = format!("/api/v1/cases/{case1}/messages");
+        assert_eq!(put_json(&app, Some(&ta), &path, br#"{"messages":[{"seq":1,"ciphertext":"%%%"}]}"#.to_vec()).await, 400);
+        assert_eq!(put(&app, Some(&ta), &path, sealed.clone()).await, 400);
         assert_eq!(stored(&app).await, before, "nothing refused was stored");
         let staged: i64 = sqlx::query_scalar("select count(*) from attachments where case_id is null")
             .fetch_one(&pool).await.unwrap();
@@ -173,12 +183,19 @@ on_both_databases!(
         assert_eq!(token(&app, &stranger).await.err(), Some(401));
         assert_eq!(get(&app, None, "/api/v1/reseal/pending").await.0, 401);
         assert_eq!(get(&app, Some("00"), "/api/v1/reseal/outdated").await.0, 401);
-        assert_eq!(put(&app, None, &format!("/api/v1/cases/{case1}/messages/1"), sealed.clone()).await, 401);
+        assert_eq!(put_messages(&app, None, case1, &[(1, &sealed)]).await, 401);
         assert_eq!(put(&app, None, &format!("/api/v1/cases/{case1}/messages/1/attachments/{att}"), sealed.clone()).await, 401);
 
-        // The right message with the right count is taken (the content is the desk's business).
+        // The right message with the right count is taken (the content is the desk's business),
+        // and the swap is audited once.
+        let audited = || async {
+            sqlx::query_scalar::<_, i64>("select count(*) from audit_log where action = 'reseal messages'")
+                .fetch_one(&pool).await.unwrap()
+        };
+        assert_eq!(audited().await, 0);
         assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1/attachments/{att}"), sealed.clone()).await, 204);
-        assert_eq!(put(&app, Some(&ta), &format!("/api/v1/cases/{case1}/messages/1"), sealed).await, 204);
+        assert_eq!(put_messages(&app, Some(&ta), case1, &[(1, &sealed)]).await, 204);
+        assert_eq!(audited().await, 1);
         let (_, page) = get(&app, Some(&ta), "/api/v1/reseal/pending").await;
         assert_eq!(page["cases"].as_array().unwrap().len(), 1, "{page}");
         pool.close().await;

@@ -19,6 +19,7 @@ pub mod reseal;
 mod reseal_api;
 pub mod reseal_cli;
 mod reseal_page;
+mod reseal_plan;
 mod reseal_texts;
 mod roster_page;
 mod sealing;

@@ -6,27 +6,23 @@
 //! replacement. The listing is only a to-do list: what is sealed to comes from the
 //! pin, and the portal's roster must equal the pin before anything starts.
 //!
-//! Each upload replaces one ciphertext, so stopping (or a crash) at any moment
-//! leaves everything readable by the old or the new set, and a new run lists only
-//! what is still outdated.
+//! Each upload replaces one file or a case's messages in one transaction, so
+//! stopping (or a crash) at any moment leaves everything readable by the old or
+//! the new set, and a new run lists only what is still outdated.
 
-use std::collections::HashMap;
 use std::io::Seek;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as B64;
-use zeroize::Zeroizing;
-
 use super::client::Portal;
 use super::error::PortalError;
-use super::sealing::{left_out, reporter_key, sealed_size_bound, sealing_set};
-use crate::case::{AttachmentInfo, AuthorKind, Envelope};
-use crate::crypto::{self, CryptoError, Recipient, RecipientSet};
-use crate::protocol::reseal::PendingCase;
-use crate::protocol::{CaseDetail, CaseId, RosterChange, RosterEntry, Seq};
+use super::reseal_plan::{Plan, batches, plan};
+use super::sealing::sealed_size_bound;
+use crate::case::AttachmentInfo;
+use crate::crypto::{self, CryptoError, Recipient};
+use crate::protocol::reseal::{PendingCase, ResealedMessages};
+use crate::protocol::{CaseId, RosterChange, RosterEntry, Seq};
 
 /// Where a run is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,40 +182,43 @@ pub async fn run(portal: &Portal, pinned: &[RosterEntry], job: &Job) -> Result<(
         p.bytes_total = bytes;
         p.started = Some(Instant::now());
     });
-    // A few cases at a time: while one waits for the portal's commit, the next is
-    // fetched and opened. The first error stops the run (what is done stays done).
+    // Many cases at a time: while some wait for the portal's answers, others are
+    // opened and sealed. The first error stops the run (what is done stays done).
     use futures::TryStreamExt;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let cores = &tokio::sync::Semaphore::new(cores);
     futures::stream::iter(cases.iter().map(Ok))
         .try_for_each_concurrent(CONCURRENT_CASES, |case| async move {
             if job.stopping() {
                 return Ok(());
             }
-            reseal_case(portal, pinned, case, job).await?;
+            reseal_case(portal, pinned, case, job, cores).await?;
             job.update(|p| p.cases_done += 1);
             Ok(())
         })
         .await
 }
 
-/// Cases re-sealed at the same time.
-const CONCURRENT_CASES: usize = 4;
-
-/// What a member's identity made of a message: its envelope, or nothing when it
-/// is not sealed to this identity.
-type OpenedMessages = HashMap<i64, Option<Opened>>;
-
-/// An opened message: its envelope and the plaintext to seal again.
-type Opened = (Envelope, Zeroizing<Vec<u8>>);
+/// Cases under way at the same time (16 against the portal on the same 2 cores
+/// re-sealed a third faster than 4, see BENCHMARKS.md).
+const CONCURRENT_CASES: usize = 16;
 
 async fn reseal_case(
     portal: &Portal,
     pinned: &[RosterEntry],
     case: &PendingCase,
     job: &Job,
+    cores: &tokio::sync::Semaphore,
 ) -> Result<(), PortalError> {
     let items = (case.messages.len() + case.attachments.len()) as u64;
     let bytes: u64 = case.messages.iter().map(|m| m.bytes).sum::<u64>()
         + case.attachments.iter().map(|a| a.bytes).sum::<u64>();
+    let pass_by = || {
+        job.update(|p| {
+            p.skipped += items;
+            p.bytes_done += bytes;
+        })
+    };
     let detail = match portal.case(&case.id).await {
         Ok(d) => d,
         // Purged or withdrawn since the listing: nothing left to re-seal.
@@ -229,107 +228,62 @@ async fn reseal_case(
         }
         // The reporter left this member out: another member re-seals it.
         Err(e) if e.is_left_out() => {
-            job.update(|p| {
-                p.skipped += items;
-                p.bytes_done += bytes;
-            });
+            pass_by();
             return Ok(());
         }
         Err(e) => return Err(e),
     };
-    let reporter = match reporter_key(&detail, portal.identity()) {
-        Ok(k) => k.recipient().clone(),
-        // The report was sealed before this member joined: so was all of the case
-        // this member could re-seal; another member must.
-        Err(PortalError::NoReport) => {
-            job.update(|p| {
-                p.skipped += items;
-                p.bytes_done += bytes;
-            });
+    let identity = portal.identity().clone();
+    let (pinned, listed) = (pinned.to_vec(), case.clone());
+    // Opening and sealing take turns with as many cases at once as there are
+    // cores: more would only take time from the requests under way.
+    let permit = cores.acquire().await.map_err(|_| PortalError::Decode)?;
+    let plan = tokio::task::spawn_blocking(move || plan(&detail, &pinned, &listed, &identity))
+        .await
+        .map_err(|_| PortalError::Decode)??;
+    drop(permit);
+    let work = match plan {
+        Plan::NotForMe => {
+            pass_by();
             return Ok(());
         }
-        Err(e) => return Err(e),
+        Plan::Work(work) => work,
     };
-    // The members the reporter left out stay out: their names come from inside the
-    // report, which this member just opened.
-    let left_out = left_out(&detail, portal.identity())?;
-    let committee = sealing_set(&detail, pinned, &left_out)?;
-    let target = RecipientSet::new(committee.clone())?
-        .fingerprint()
-        .to_owned();
-    let mut opened: OpenedMessages = HashMap::new();
-    let seqs = case.messages.iter().map(|m| m.seq);
-    for seq in seqs.chain(case.attachments.iter().map(|a| a.seq)) {
-        if let std::collections::hash_map::Entry::Vacant(e) = opened.entry(seq.get()) {
-            e.insert(open(&detail, seq, portal.identity())?);
-        }
-    }
-    for a in &case.attachments {
+    for f in work.files {
         if job.stopping() {
             return Ok(());
         }
-        let info = opened
-            .get(&a.seq.get())
-            .and_then(|o| o.as_ref())
-            .and_then(|(env, _)| env.attachments.iter().find(|i| i.id == a.id.as_str()));
-        let done = match info {
-            Some(info)
-                if detail
-                    .attachments
-                    .iter()
-                    .any(|r| r.id == a.id && r.seq == a.seq) =>
-            {
-                let mut to = committee.clone();
-                to.push(reporter.clone());
-                reseal_file_retrying(portal, &case.id, a.seq, &a.id, info, to).await?
+        let done = match f.reseal {
+            Some((info, to)) => {
+                reseal_file_retrying(portal, &case.id, f.seq, &f.id, &info, to).await?
             }
-            _ => false,
+            None => false,
         };
-        job.counted(a.bytes, done);
+        job.counted(f.bytes, done);
     }
-    for m in &case.messages {
+    for (bytes, resealed) in work.passed {
+        job.update(|p| {
+            p.bytes_done += bytes;
+            p.resealed += u64::from(resealed);
+            p.skipped += u64::from(!resealed);
+        });
+    }
+    for batch in batches(work.messages) {
         if job.stopping() {
             return Ok(());
         }
-        let stored = detail.messages.iter().find(|d| d.seq == m.seq);
-        let done = match (stored, opened.get(&m.seq.get()).and_then(|o| o.as_ref())) {
-            (Some(stored), _) if stored.recipients_fp == target => true,
-            (Some(stored), Some((_, plain))) => {
-                let mut to = committee.clone();
-                if stored.author_kind != AuthorKind::Note {
-                    to.push(reporter.clone());
-                }
-                let sealed = crypto::seal_for(plain, &to)?;
-                portal.put_message(&case.id, m.seq, sealed).await?;
-                true
-            }
-            _ => false,
-        };
-        job.counted(m.bytes, done);
+        let bytes: u64 = batch.iter().map(|(_, b)| b).sum();
+        let count = batch.len() as u64;
+        let messages = batch.into_iter().map(|(m, _)| m).collect();
+        portal
+            .put_messages(&case.id, &ResealedMessages { messages })
+            .await?;
+        job.update(|p| {
+            p.bytes_done += bytes;
+            p.resealed += count;
+        });
     }
     Ok(())
-}
-
-/// Opens message `seq` of the case and checks it as reading does (its envelope
-/// names this case and position); `None` when it is not sealed to this identity
-/// or missing.
-fn open(
-    detail: &CaseDetail,
-    seq: Seq,
-    identity: &crypto::Identity,
-) -> Result<Option<Opened>, PortalError> {
-    let Some(m) = detail.messages.iter().find(|m| m.seq == seq) else {
-        return Ok(None);
-    };
-    let sealed = B64.decode(&m.ciphertext).map_err(|_| PortalError::Decode)?;
-    match crypto::open(&sealed, identity) {
-        Ok(plain) => {
-            let env = Envelope::from_bytes(&plain, detail.case.id.as_str(), seq.get())?;
-            Ok(Some((env, plain)))
-        }
-        Err(CryptoError::Decrypt(age::DecryptError::NoMatchingKeys)) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// [`reseal_file`], tried up to three times when the stream does not open: the

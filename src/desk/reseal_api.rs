@@ -6,7 +6,7 @@ use std::io::{Read, Seek};
 
 use super::client::{Portal, decode, expect_ok};
 use super::error::PortalError;
-use crate::protocol::reseal::{self, OutdatedCount, PendingCase, PendingPage};
+use crate::protocol::reseal::{self, OutdatedCount, PendingCase, PendingPage, ResealedMessages};
 use crate::protocol::{AttachmentId, CaseId, Seq};
 
 /// The most cases one run takes on; a larger listing is a portal to distrust.
@@ -55,20 +55,16 @@ impl Portal {
         }
     }
 
-    pub(super) async fn put_message(
+    /// Replaces some of a case's messages in one upload (swapped together).
+    pub(super) async fn put_messages(
         &self,
         id: &CaseId,
-        seq: Seq,
-        sealed: Vec<u8>,
+        upload: &ResealedMessages,
     ) -> Result<(), PortalError> {
-        let path = reseal::message_path(id, seq);
+        let path = reseal::messages_path(id);
         expect_ok(
-            self.send(|c, b| {
-                c.put(format!("{b}{path}"))
-                    .header("content-type", "application/octet-stream")
-                    .body(sealed.clone())
-            })
-            .await?,
+            self.send(|c, b| c.put(format!("{b}{path}")).json(upload))
+                .await?,
         )
         .await
     }

@@ -43,23 +43,34 @@ impl ReporterKey {
     }
 }
 
-/// The reporter's key of a case: from inside the report when it carries one (then
-/// the portal's value must equal it), the portal's value marked unverified for
-/// reports sealed before that.
-pub fn reporter_key(detail: &CaseDetail, identity: &Identity) -> Result<ReporterKey, PortalError> {
+/// The case's report opened with this member's identity. A member who cannot
+/// open it (it was sealed before they joined, or the portal sent something else)
+/// knows neither the reporter's key nor who was left out, so seals nothing.
+pub fn open_report(detail: &CaseDetail, identity: &Identity) -> Result<Envelope, PortalError> {
     let report = detail
         .messages
         .iter()
         .find(|m| m.seq.get() == 1)
         .ok_or(PortalError::NoReport)?;
-    let env = match open_message(identity, &detail.case.id, 1, &report.ciphertext) {
-        Ok(Opened::Envelope(env)) => env,
-        Ok(Opened::NotForMe) | Err(_) => return Err(PortalError::NoReport),
-    };
-    if !matches!(env.body, Body::Report(_)) {
+    match open_message(identity, &detail.case.id, 1, &report.ciphertext) {
+        Ok(Opened::Envelope(env)) if matches!(env.body, Body::Report(_)) => Ok(*env),
+        _ => Err(PortalError::NoReport),
+    }
+}
+
+/// The reporter's key of a case: from inside the report when it carries one (then
+/// the portal's value must equal it), the portal's value marked unverified for
+/// reports sealed before that.
+pub fn reporter_key(detail: &CaseDetail, identity: &Identity) -> Result<ReporterKey, PortalError> {
+    reporter_key_in(detail, &open_report(detail, identity)?)
+}
+
+/// [`reporter_key`] with the report already opened.
+pub fn reporter_key_in(detail: &CaseDetail, report: &Envelope) -> Result<ReporterKey, PortalError> {
+    if !matches!(report.body, Body::Report(_)) {
         return Err(PortalError::NoReport);
     }
-    match (env.v, env.reporter.as_deref()) {
+    match (report.v, report.reporter.as_deref()) {
         (1, None) => Ok(ReporterKey::Unverified(detail.seal_to.reporter.recipient())),
         (_, Some(sealed)) => {
             let sealed = RecipientText::parse(sealed).map_err(|_| PortalError::Decode)?;
@@ -96,18 +107,9 @@ pub fn open_message(
 }
 
 /// The names of the members the reporter left out, as sealed in the report: the
-/// desk never takes them from the portal. A member who cannot open the report
-/// cannot know them, so seals nothing for the case.
+/// desk never takes them from the portal.
 pub fn left_out(detail: &CaseDetail, identity: &Identity) -> Result<Vec<String>, PortalError> {
-    let report = detail
-        .messages
-        .iter()
-        .find(|m| m.seq.get() == 1)
-        .ok_or(PortalError::NoReport)?;
-    match open_message(identity, &detail.case.id, 1, &report.ciphertext) {
-        Ok(Opened::Envelope(env)) if matches!(env.body, Body::Report(_)) => Ok(env.left_out),
-        _ => Err(PortalError::NoReport),
-    }
+    Ok(open_report(detail, identity)?.left_out)
 }
 
 /// The pinned roster without the members the reporter left out (by name: the

@@ -13,15 +13,16 @@ pub const PENDING: &str = "/api/v1/reseal/pending";
 
 /// Route patterns as the portal's router names them.
 pub mod routes {
-    /// PUT: the replacement ciphertext of one message.
-    pub const MESSAGE: &str = "/api/v1/cases/{id}/messages/{seq}";
+    /// PUT: the replacement ciphertexts of some of a case's messages, swapped
+    /// together or not at all (POST on the same path adds a message).
+    pub const MESSAGES: &str = "/api/v1/cases/{id}/messages";
     /// PUT: the replacement stream of one file of that message.
     pub const ATTACHMENT: &str = "/api/v1/cases/{id}/messages/{seq}/attachments/{attachment}";
 }
 
-/// The path of one message's replacement.
-pub fn message_path(id: &CaseId, seq: Seq) -> String {
-    format!("/api/v1/cases/{id}/messages/{}", seq.get())
+/// The path of a case's message replacements.
+pub fn messages_path(id: &CaseId) -> String {
+    format!("/api/v1/cases/{id}/messages")
 }
 
 /// The path of one file's replacement.
@@ -93,4 +94,31 @@ pub struct PendingAttachment {
     pub seq: Seq,
     /// Its stored size, for progress.
     pub bytes: u64,
+}
+
+/// `PUT /api/v1/cases/{id}/messages`: replacements for some of one case's
+/// messages. The portal swaps all of them in one transaction or none: each must
+/// name a message of that case, once, and be sealed to the recipients that
+/// message must reach.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResealedMessages {
+    /// At most [`ResealedMessages::MAX_ITEMS`], and at least one.
+    pub messages: Vec<ResealedMessage>,
+}
+
+impl ResealedMessages {
+    /// Messages per upload.
+    pub const MAX_ITEMS: usize = 64;
+    /// Sealed bytes the desk puts in one upload (more when a single message is
+    /// larger): with base64 this stays under the portal's default 1 MiB body limit.
+    pub const TARGET_BYTES: usize = 384 * 1024;
+}
+
+/// One message's replacement.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResealedMessage {
+    /// The message it replaces.
+    pub seq: Seq,
+    /// The age file, base64.
+    pub ciphertext: String,
 }

@@ -56,7 +56,9 @@ fn entry_hash(prev: &[u8], e: &AuditEntry) -> [u8; 32] {
 }
 
 impl Storage {
-    /// Appends an entry after the current head; retries when another writer won.
+    /// Appends an entry after the current head. Within this process appends take
+    /// turns; when another process (a second portal, the command line) wrote
+    /// between reading the head and writing, it tries again after a short pause.
     pub async fn audit(
         &self,
         at: i64,
@@ -64,10 +66,14 @@ impl Storage {
         action: &str,
         case_ref: Option<&str>,
     ) -> Result<()> {
-        for _ in 0..20 {
+        let _turn = self.audit_turn.lock().await;
+        for attempt in 0..20u32 {
             if self.try_audit(at, member_id, action, case_ref).await? == Outcome::Stored {
                 return Ok(());
             }
+            // Spread the next try so two processes do not collide again in step.
+            let pause = u64::from(crypto::random_bytes::<1>()[0]) % (2 + u64::from(attempt) * 4);
+            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
         }
         Err(StorageError::Corrupt("the audit head kept moving"))
     }
@@ -79,65 +85,16 @@ impl Storage {
         action: &str,
         case_ref: Option<&str>,
     ) -> Result<Outcome> {
-        let head: Option<Vec<u8>> =
-            sqlx::query_scalar("select value from settings where name = $1")
-                .bind(HEAD)
-                .fetch_optional(&self.pool)
-                .await?;
-        let (seq, prev) = match &head {
-            Some(h) if h.len() == 40 => (
-                i64::from_be_bytes(h[..8].try_into().expect("8")) + 1,
-                h[8..].to_vec(),
-            ),
-            Some(_) => return Err(StorageError::Corrupt("the audit head")),
-            None => (1, vec![0u8; 32]),
-        };
-        let entry = AuditEntry {
-            seq,
+        let _turn = self.write_turn().await;
+        let head = read_head(self.writer()).await?;
+        let mut tx = self.writer().begin().await?;
+        let entry = NewEntry {
             at,
-            member_id: member_id.map(str::to_owned),
-            action: action.to_owned(),
-            case_ref: case_ref.map(str::to_owned),
+            member_id,
+            action,
+            case_ref,
         };
-        let hash = entry_hash(&prev, &entry);
-        let mut new_head = seq.to_be_bytes().to_vec();
-        new_head.extend_from_slice(&hash);
-
-        let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "insert into audit_log (seq, at, member_id, action, case_ref, prev_hash, hash) \
-             values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing",
-        )
-        .bind(seq)
-        .bind(at)
-        .bind(member_id)
-        .bind(action)
-        .bind(case_ref)
-        .bind(prev.clone())
-        .bind(hash.to_vec())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let moved = match &head {
-            None => sqlx::query(
-                "insert into settings (name, value) values ($1, $2) on conflict do nothing",
-            )
-            .bind(HEAD)
-            .bind(new_head)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-            Some(old) => {
-                sqlx::query("update settings set value = $1 where name = $2 and value = $3")
-                    .bind(new_head)
-                    .bind(HEAD)
-                    .bind(old.clone())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-            }
-        };
-        if inserted == 1 && moved == 1 {
+        if append_after(&mut tx, head, &entry).await? == Outcome::Stored {
             tx.commit().await?;
             Ok(Outcome::Stored)
         } else {
@@ -207,5 +164,93 @@ fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
         member_id: r.try_get("member_id")?,
         action: r.try_get("action")?,
         case_ref: r.try_get("case_ref")?,
+    })
+}
+
+/// An entry to append along with another change, in its transaction.
+pub struct NewEntry<'a> {
+    /// When (Unix seconds).
+    pub at: i64,
+    /// Who, when a member did it.
+    pub member_id: Option<&'a str>,
+    /// What was done.
+    pub action: &'a str,
+    /// The case reference it was about, if any.
+    pub case_ref: Option<&'a str>,
+}
+
+/// The chain's head as stored (sequence number and hash), `None` before the first
+/// entry.
+pub(super) async fn read_head<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+) -> Result<Option<Vec<u8>>> {
+    Ok(
+        sqlx::query_scalar("select value from settings where name = $1")
+            .bind(HEAD)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Appends `entry` after `head` inside `tx` and moves the head; `Conflict` (the
+/// caller rolls back) when another writer moved the head since it was read.
+pub(super) async fn append_after(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    head: Option<Vec<u8>>,
+    new: &NewEntry<'_>,
+) -> Result<Outcome> {
+    let (seq, prev) = match &head {
+        Some(h) if h.len() == 40 => (
+            i64::from_be_bytes(h[..8].try_into().expect("8")) + 1,
+            h[8..].to_vec(),
+        ),
+        Some(_) => return Err(StorageError::Corrupt("the audit head")),
+        None => (1, vec![0u8; 32]),
+    };
+    let entry = AuditEntry {
+        seq,
+        at: new.at,
+        member_id: new.member_id.map(str::to_owned),
+        action: new.action.to_owned(),
+        case_ref: new.case_ref.map(str::to_owned),
+    };
+    let hash = entry_hash(&prev, &entry);
+    let mut new_head = seq.to_be_bytes().to_vec();
+    new_head.extend_from_slice(&hash);
+    let inserted = sqlx::query(
+        "insert into audit_log (seq, at, member_id, action, case_ref, prev_hash, hash) \
+         values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing",
+    )
+    .bind(seq)
+    .bind(new.at)
+    .bind(new.member_id)
+    .bind(new.action)
+    .bind(new.case_ref)
+    .bind(prev)
+    .bind(hash.to_vec())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let moved = match &head {
+        None => {
+            sqlx::query("insert into settings (name, value) values ($1, $2) on conflict do nothing")
+                .bind(HEAD)
+                .bind(new_head)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        }
+        Some(old) => sqlx::query("update settings set value = $1 where name = $2 and value = $3")
+            .bind(new_head)
+            .bind(HEAD)
+            .bind(old.clone())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected(),
+    };
+    Ok(if inserted == 1 && moved == 1 {
+        Outcome::Stored
+    } else {
+        Outcome::Conflict
     })
 }

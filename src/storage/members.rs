@@ -40,6 +40,7 @@ impl Storage {
         recipient: &str,
         today: Date,
     ) -> Result<Outcome> {
+        let _turn = self.write_turn().await;
         let inserted = sqlx::query(
             "insert into members (id, name, recipient, active, added_on) values ($1, $2, $3, 1, $4) \
              on conflict do nothing",
@@ -48,7 +49,7 @@ impl Storage {
         .bind(name)
         .bind(recipient)
         .bind(day(today))
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected();
         Ok(if inserted == 1 {
@@ -94,7 +95,8 @@ impl Storage {
 
     /// Enables or disables a member; a disabled member's sessions end at once.
     pub async fn set_member_active(&self, id: &str, active: bool) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let _turn = self.write_turn().await;
+        let mut tx = self.writer().begin().await?;
         let updated = sqlx::query("update members set active = $1 where id = $2")
             .bind(i64::from(active))
             .bind(id)
@@ -115,7 +117,8 @@ impl Storage {
     /// old key can no longer sign in (sign-in finds members by key). `Conflict`
     /// when the new key is already a member's.
     pub async fn rekey_member(&self, id: &str, recipient: &str) -> Result<Outcome> {
-        let mut tx = self.pool.begin().await?;
+        let _turn = self.write_turn().await;
+        let mut tx = self.writer().begin().await?;
         let taken: Option<String> =
             sqlx::query_scalar("select id from members where recipient = $1")
                 .bind(recipient)
@@ -156,6 +159,7 @@ impl Storage {
         answer_hash: &[u8],
         expires_at: i64,
     ) -> Result<()> {
+        let _turn = self.write_turn().await;
         sqlx::query(
             "insert into sign_in_challenges (id, recipient, answer_hash, expires_at) values ($1, $2, $3, $4)",
         )
@@ -163,7 +167,7 @@ impl Storage {
         .bind(recipient)
         .bind(answer_hash.to_vec())
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -171,11 +175,12 @@ impl Storage {
     /// Removes a challenge and returns it (recipient, answer hash, expiry): a
     /// challenge can be answered once, right or wrong.
     pub async fn take_challenge(&self, id: &[u8]) -> Result<Option<(String, Vec<u8>, i64)>> {
+        let _turn = self.write_turn().await;
         let row = sqlx::query(
             "delete from sign_in_challenges where id = $1 returning recipient, answer_hash, expires_at",
         )
         .bind(id.to_vec())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.writer())
         .await?;
         row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
             .transpose()
@@ -188,18 +193,23 @@ impl Storage {
         member_id: &str,
         expires_at: i64,
     ) -> Result<()> {
+        let _turn = self.write_turn().await;
         sqlx::query(
             "insert into member_sessions (token_hash, member_id, expires_at) values ($1, $2, $3)",
         )
         .bind(token_hash.to_vec())
         .bind(member_id)
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
 
-    /// The active member a live session token belongs to, extending its idle timeout.
+    /// The active member a live session token belongs to, extending its idle
+    /// timeout. The extension is written only when it moves the expiry by more than
+    /// a sixteenth of the idle time (at most a minute): a desk at work makes many
+    /// requests a second, and a write for each would queue them all behind the
+    /// database's one writer. A session may so end up to that much early.
     pub async fn member_for_session(
         &self,
         token_hash: &[u8],
@@ -207,43 +217,51 @@ impl Storage {
         idle: i64,
     ) -> Result<Option<MemberRow>> {
         let row = sqlx::query(
-            "select m.id, m.name, m.recipient, m.active, m.added_on from member_sessions s \
-             join members m on m.id = s.member_id \
+            "select m.id, m.name, m.recipient, m.active, m.added_on, s.expires_at \
+             from member_sessions s join members m on m.id = s.member_id \
              where s.token_hash = $1 and s.expires_at > $2 and m.active = 1",
         )
         .bind(token_hash.to_vec())
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(member) = row.as_ref().map(member_from_row).transpose()? else {
+        let Some(row) = row else {
             return Ok(None);
         };
-        sqlx::query("update member_sessions set expires_at = $1 where token_hash = $2")
-            .bind(now + idle)
-            .bind(token_hash.to_vec())
-            .execute(&self.pool)
-            .await?;
+        let member = member_from_row(&row)?;
+        let expires_at: i64 = row.try_get("expires_at")?;
+        let slack = (idle / 16).min(60);
+        if now + idle - expires_at > slack {
+            let _turn = self.write_turn().await;
+            sqlx::query("update member_sessions set expires_at = $1 where token_hash = $2")
+                .bind(now + idle)
+                .bind(token_hash.to_vec())
+                .execute(self.writer())
+                .await?;
+        }
         Ok(Some(member))
     }
 
     /// Ends a member session (sign-out).
     pub async fn end_member_session(&self, token_hash: &[u8]) -> Result<()> {
+        let _turn = self.write_turn().await;
         sqlx::query("delete from member_sessions where token_hash = $1")
             .bind(token_hash.to_vec())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
 
     /// Forgets expired member sessions and challenges.
     pub async fn purge_member_auth(&self, now: i64) -> Result<()> {
+        let _turn = self.write_turn().await;
         sqlx::query("delete from member_sessions where expires_at <= $1")
             .bind(now)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         sqlx::query("delete from sign_in_challenges where expires_at <= $1")
             .bind(now)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -26,6 +26,7 @@ impl Storage {
         email: &str,
         covered_through: Date,
     ) -> Result<bool> {
+        let _turn = self.write_turn().await;
         if self.member_by_id(member_id).await?.is_none() {
             return Ok(false);
         }
@@ -37,16 +38,17 @@ impl Storage {
         .bind(member_id)
         .bind(email)
         .bind(day(covered_through))
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(true)
     }
 
     /// Stops a member's notifications and forgets their address; `false` when they had none.
     pub async fn clear_notify_address(&self, member_id: &str) -> Result<bool> {
+        let _turn = self.write_turn().await;
         let deleted = sqlx::query("delete from member_notifications where member_id = $1")
             .bind(member_id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?
             .rows_affected();
         Ok(deleted == 1)
@@ -88,13 +90,14 @@ impl Storage {
     /// Claims `today`'s check for a member; `false` when it already ran today (here or
     /// in another portal on the same database), so a member gets at most one mail a day.
     pub async fn claim_notify_day(&self, member_id: &str, today: Date) -> Result<bool> {
+        let _turn = self.write_turn().await;
         let claimed = sqlx::query(
             "update member_notifications set checked_on = $1 \
              where member_id = $2 and (checked_on is null or checked_on < $1)",
         )
         .bind(day(today))
         .bind(member_id)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected();
         Ok(claimed == 1)
@@ -102,10 +105,11 @@ impl Storage {
 
     /// Records that reporter activity through `through` has been mailed or found quiet.
     pub async fn mark_notify_covered(&self, member_id: &str, through: Date) -> Result<()> {
+        let _turn = self.write_turn().await;
         sqlx::query("update member_notifications set covered_through = $1 where member_id = $2")
             .bind(day(through))
             .bind(member_id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

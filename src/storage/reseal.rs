@@ -117,51 +117,74 @@ impl Storage {
             .collect()
     }
 
-    /// Who wrote message `seq` of a case; `None` when there is no such message.
-    pub async fn message_kind(
+    /// Who wrote each message of a case, by position: the recipients a
+    /// replacement must reach follow from it.
+    pub async fn message_kinds(
         &self,
         case_id: &str,
-        seq: i64,
-    ) -> Result<Option<crate::case::AuthorKind>> {
-        let kind: Option<String> =
-            sqlx::query_scalar("select author_kind from messages where case_id = $1 and seq = $2")
-                .bind(case_id)
-                .bind(seq)
-                .fetch_optional(&self.pool)
-                .await?;
-        kind.map(|k| {
-            crate::case::AuthorKind::from_key(&k)
-                .ok_or(super::StorageError::Corrupt("an author kind"))
-        })
-        .transpose()
+    ) -> Result<std::collections::HashMap<i64, crate::case::AuthorKind>> {
+        let rows = sqlx::query("select seq, author_kind from messages where case_id = $1")
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get(1)?;
+                let kind = crate::case::AuthorKind::from_key(&kind)
+                    .ok_or(super::StorageError::Corrupt("an author kind"))?;
+                Ok((r.try_get(0)?, kind))
+            })
+            .collect()
     }
 
-    /// Replaces a message's ciphertext and the set it is sealed to, in one
-    /// statement: readers see the old row or the new one. False when the message
-    /// does not exist.
-    pub async fn replace_message(
+    /// Replaces some of a case's messages' ciphertexts and the set they are sealed
+    /// to, and appends the audit entry `entry`, in one transaction: readers see all
+    /// old rows or all new ones, and the entry is there exactly when the swap is.
+    /// False, with nothing changed, when one of the messages does not exist.
+    pub async fn replace_messages(
         &self,
         case_id: &str,
-        seq: i64,
-        ciphertext: &[u8],
+        replacements: &[(i64, Vec<u8>)],
         fp: &str,
+        entry: &super::audit::NewEntry<'_>,
     ) -> Result<bool> {
-        let updated = sqlx::query(
-            "update messages set ciphertext = $1, recipients_fp = $2 where case_id = $3 and seq = $4",
-        )
-        .bind(ciphertext.to_vec())
-        .bind(fp)
-        .bind(case_id)
-        .bind(seq)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(updated == 1)
+        let _audit = self.audit_turn.lock().await;
+        for _ in 0..20 {
+            let _turn = self.write_turn().await;
+            let mut tx = self.writer().begin().await?;
+            for (seq, ciphertext) in replacements {
+                let updated = sqlx::query(
+                    "update messages set ciphertext = $1, recipients_fp = $2 \
+                     where case_id = $3 and seq = $4",
+                )
+                .bind(ciphertext.as_slice())
+                .bind(fp)
+                .bind(case_id)
+                .bind(*seq)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated != 1 {
+                    // Dropping the transaction rolls back what it changed.
+                    return Ok(false);
+                }
+            }
+            // Read after this transaction's first write: on SQLite it holds the
+            // write lock by now, so the head cannot move before the commit.
+            let head = super::audit::read_head(&mut *tx).await?;
+            if super::audit::append_after(&mut tx, head, entry).await? == super::Outcome::Stored {
+                tx.commit().await?;
+                return Ok(true);
+            }
+            tx.rollback().await?;
+        }
+        Err(super::StorageError::Corrupt("the audit head kept moving"))
     }
 
     /// Records which recipients a set's fingerprint stands for (once per set).
     pub async fn remember_set(&self, fp: &str, recipients: &[String]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let _turn = self.write_turn().await;
+        let mut tx = self.writer().begin().await?;
         for r in recipients {
             sqlx::query(
                 "insert into recipient_sets (fingerprint, recipient) values ($1, $2) \
@@ -215,10 +238,11 @@ impl Storage {
 
     /// Records the set a newly stored file was sealed to.
     pub async fn set_attachment_fp(&self, id: &str, fp: &str) -> Result<()> {
+        let _turn = self.write_turn().await;
         sqlx::query("update attachments set recipients_fp = $1 where id = $2")
             .bind(fp)
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -234,6 +258,7 @@ impl Storage {
         staged: &str,
         fp: &str,
     ) -> Result<bool> {
+        let turn = self.write_turn().await;
         // The staged row is this request's own; read it before the transaction,
         // whose first statement is then a write: on SQLite a transaction that reads
         // first cannot wait for another writer and fails at once when one commits.
@@ -241,14 +266,14 @@ impl Storage {
             "select chunk_count, stored_bytes from attachments where id = $1 and case_id is null",
         )
         .bind(staged)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.writer())
         .await?;
         let Some(counts) = counts else {
             return Ok(false);
         };
         let chunk_count: i64 = counts.try_get("chunk_count")?;
         let stored_bytes: i64 = counts.try_get("stored_bytes")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         let owned = sqlx::query(
             "update attachments set chunk_count = $1, stored_bytes = $2, recipients_fp = $3 \
              where id = $4 and case_id = $5",
@@ -263,6 +288,7 @@ impl Storage {
         .rows_affected();
         if owned != 1 {
             tx.rollback().await?;
+            drop(turn);
             self.drop_attachment(staged).await?;
             return Ok(false);
         }

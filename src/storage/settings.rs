@@ -23,17 +23,18 @@ impl Storage {
     }
 
     async fn setting_or_create(&self, name: &'static str) -> Result<[u8; 32]> {
+        let _turn = self.write_turn().await;
         let fresh = crate::crypto::random_bytes::<32>();
         sqlx::query(
             "insert into settings (name, value) values ($1, $2) on conflict (name) do nothing",
         )
         .bind(name)
         .bind(fresh.to_vec())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         let value: Vec<u8> = sqlx::query_scalar("select value from settings where name = $1")
             .bind(name)
-            .fetch_one(&self.pool)
+            .fetch_one(self.writer())
             .await?;
         value
             .try_into()

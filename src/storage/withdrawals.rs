@@ -38,10 +38,11 @@ impl Storage {
         today: Date,
         forget_on: Date,
     ) -> Result<Withdrawal> {
+        let _turn = self.write_turn().await;
         if !is_row_id(case_id) {
             return Ok(Withdrawal::AlreadyGone);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         if !consume_form_nonce(&mut tx, form).await? {
             return Ok(Withdrawal::AlreadyGone);
         }
@@ -91,9 +92,10 @@ impl Storage {
 
     /// Removes the notices whose time has come.
     pub async fn purge_withdrawals(&self, today: Date) -> Result<u64> {
+        let _turn = self.write_turn().await;
         Ok(sqlx::query("delete from withdrawals where forget_on < $1")
             .bind(day(today))
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?
             .rows_affected())
     }

@@ -111,7 +111,10 @@ fn committee_api() -> Router<SharedState> {
         .route(crate::protocol::paths::FLOOD_DAYS, get(api::flood_days))
         .route(crate::protocol::paths::LEFT_OUT, get(api::left_out))
         .route("/api/v1/cases/{id}", get(api::case_detail))
-        .route("/api/v1/cases/{id}/messages", post(api::post_message))
+        .route(
+            crate::protocol::reseal::routes::MESSAGES,
+            post(api::post_message).put(api::replace_messages),
+        )
         .route("/api/v1/cases/{id}/status", post(api::set_status))
         .route("/api/v1/cases/{id}/assign", post(api::assign))
         .route("/api/v1/cases/{id}/read", post(api::mark_read))
@@ -127,10 +130,6 @@ fn committee_api() -> Router<SharedState> {
         )
         .route(crate::protocol::reseal::OUTDATED, get(api::outdated))
         .route(crate::protocol::reseal::PENDING, get(api::pending))
-        .route(
-            crate::protocol::reseal::routes::MESSAGE,
-            put(api::replace_message),
-        )
         .route(
             crate::protocol::reseal::routes::ATTACHMENT,
             put(api::replace_attachment),

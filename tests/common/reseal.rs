@@ -169,6 +169,34 @@ pub async fn put(app: &TestApp, token: Option<&str>, path: &str, body: Vec<u8>) 
     r.send().await.unwrap().status().as_u16()
 }
 
+/// `PUT /api/v1/cases/{case}/messages` with these replacements (seq, age file).
+pub async fn put_messages(
+    app: &TestApp,
+    token: Option<&str>,
+    case: &str,
+    items: &[(i64, &[u8])],
+) -> u16 {
+    use base64::Engine;
+    let messages: Vec<Value> = items
+        .iter()
+        .map(|(seq, b)| serde_json::json!({"seq": seq, "ciphertext": base64::engine::general_purpose::STANDARD.encode(b)}))
+        .collect();
+    let body = serde_json::to_vec(&serde_json::json!({ "messages": messages })).unwrap();
+    put_json(app, token, &format!("/api/v1/cases/{case}/messages"), body).await
+}
+
+/// A PUT with a JSON body as given.
+pub async fn put_json(app: &TestApp, token: Option<&str>, path: &str, body: Vec<u8>) -> u16 {
+    let mut r = reqwest::Client::new()
+        .put(format!("{}{path}", app.base))
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.unwrap().status().as_u16()
+}
+
 pub async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, Value) {
     let mut r = reqwest::Client::new().get(format!("{}{path}", app.base));
     if let Some(t) = token {

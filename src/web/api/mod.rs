@@ -158,4 +158,4 @@ pub use files::{download_attachment, upload_attachment};
 pub use flood::flood_days;
 pub use left_out::left_out;
 pub use notify::{notifications, set_notifications};
-pub use reseal::{outdated, pending, replace_attachment, replace_message};
+pub use reseal::{outdated, pending, replace_attachment, replace_messages};

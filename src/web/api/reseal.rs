@@ -1,14 +1,17 @@
 //! Re-sealing for members: what is sealed to another set than the case's current
-//! committee, and the uploads that replace one message or one file. The upload is
-//! treated as hostile like any other: the case, sequence number and file must be
-//! the ones named, the body an age file with exactly the stanzas it must have,
-//! within the same size bounds as a new message or file.
+//! committee, and the uploads that replace messages or one file. Every upload is
+//! treated as hostile like any other: the case, sequence numbers and file must be
+//! the ones named, each body an age file with exactly the stanzas it must have,
+//! within the same size bounds as a new message or file. A case's messages come in
+//! one upload (one transaction, one audit entry), so a re-seal costs a few requests
+//! per case rather than one per message.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
 
 use super::cases::committee_for_case;
 use super::{ApiError, ApiResult, Member, audit, find_case};
@@ -16,9 +19,10 @@ use crate::case::AuthorKind;
 use crate::crypto;
 use crate::protocol::reseal::{
     OutdatedCount, PendingAttachment, PendingCase, PendingMessage, PendingPage, PendingQuery,
+    ResealedMessages,
 };
 use crate::protocol::{AttachmentId, CaseId, Seq};
-use crate::storage::{CaseRow, MemberRow};
+use crate::storage::{MemberRow, NewEntry};
 use crate::web::SharedState;
 use crate::web::error::WebError;
 
@@ -145,51 +149,61 @@ pub async fn pending(
     Ok(Json(PendingPage { cases, more }))
 }
 
-/// The case and the author kind of its message `seq`; 404 for either unknown.
-async fn find_message(
-    state: &SharedState,
-    member: &MemberRow,
-    id: &str,
-    seq: &str,
-) -> ApiResult<(CaseRow, i64, AuthorKind)> {
-    let case = find_case(state, member, id).await?;
-    let seq = seq
-        .parse::<i64>()
-        .ok()
-        .and_then(|n| Seq::new(n).ok())
-        .ok_or(ApiError::NotFound)?;
-    let kind = state
-        .storage
-        .message_kind(&case.id, seq.get())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((case, seq.get(), kind))
-}
-
-/// `PUT /api/v1/cases/{id}/messages/{seq}`: replaces one message's ciphertext.
-/// Notes reach the committee only; everything else the reporter too.
-pub async fn replace_message(
+/// `PUT /api/v1/cases/{id}/messages`: replaces some of one case's messages'
+/// ciphertexts, all in one transaction or none. Each must name a message of this
+/// case, once, and be an age file with one stanza per recipient that message must
+/// reach: notes the committee only, everything else the reporter too.
+pub async fn replace_messages(
     State(state): State<SharedState>,
     Member(member): Member,
-    Path((id, seq)): Path<(String, String)>,
-    body: Bytes,
+    Path(id): Path<String>,
+    body: Result<Json<ResealedMessages>, JsonRejection>,
 ) -> ApiResult<StatusCode> {
-    let (case, seq, kind) = find_message(&state, &member, &id, &seq).await?;
-    let committee = committee_for_case(&state, &case).await?;
-    let expected = committee.recipients().len() + usize::from(kind != AuthorKind::Note);
-    if crypto::x25519_stanza_count(&body) != Some(expected) {
+    let case = find_case(&state, &member, &id).await?;
+    let Ok(Json(upload)) = body else {
         return Err(ApiError::BadRequest(
-            "the body is not an age file sealed to the recipients this message must reach",
+            "the body must be a list of messages, each a seq and a base64 age file",
+        ));
+    };
+    let count = upload.messages.len();
+    if count == 0 || count > ResealedMessages::MAX_ITEMS {
+        return Err(ApiError::BadRequest(
+            "too many or no messages in one upload",
         ));
     }
+    let kinds = state.storage.message_kinds(&case.id).await?;
+    let committee = committee_for_case(&state, &case).await?;
+    let mut replacements: Vec<(i64, Vec<u8>)> = Vec::with_capacity(count);
+    for m in upload.messages {
+        let seq = m.seq.get();
+        if replacements.iter().any(|(s, _)| *s == seq) {
+            return Err(ApiError::BadRequest("a message is named twice"));
+        }
+        let kind = kinds.get(&seq).ok_or(ApiError::NotFound)?;
+        let expected = committee.recipients().len() + usize::from(*kind != AuthorKind::Note);
+        let sealed = B64
+            .decode(m.ciphertext.as_bytes())
+            .ok()
+            .filter(|b| crypto::x25519_stanza_count(b) == Some(expected))
+            .ok_or(ApiError::BadRequest(
+                "a body is not an age file sealed to the recipients its message must reach",
+            ))?;
+        replacements.push((seq, sealed));
+    }
+    let entry = NewEntry {
+        at: state.now().unix_timestamp(),
+        member_id: Some(&member.id),
+        action: "reseal messages",
+        case_ref: Some(&case.reference),
+    };
     if !state
         .storage
-        .replace_message(&case.id, seq, &body, committee.fingerprint())
+        .replace_messages(&case.id, &replacements, committee.fingerprint(), &entry)
         .await?
     {
+        // Deleted (withdrawn or purged) since it was listed.
         return Err(ApiError::NotFound);
     }
-    audit(&state, &member, "reseal message", Some(&case.reference)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -202,7 +216,13 @@ pub async fn replace_attachment(
     Path((id, seq, attachment)): Path<(String, String, String)>,
     body: axum::body::Body,
 ) -> ApiResult<StatusCode> {
-    let (case, seq, _) = find_message(&state, &member, &id, &seq).await?;
+    let case = find_case(&state, &member, &id).await?;
+    let seq = seq
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| Seq::new(n).ok())
+        .ok_or(ApiError::NotFound)?
+        .get();
     state
         .storage
         .attachment(&attachment)
