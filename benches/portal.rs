@@ -7,7 +7,8 @@
 //! - pickup → thread of 10 messages, p50/p99;
 //! - the desk: inbox with 10,000 cases, and a case page with 20 messages.
 //!
-//! Run: `cargo bench --bench portal` (`BENCH_SECS` per measurement, default 5).
+//! Run: `cargo bench --bench portal` (`BENCH_SECS` per measurement, default 5;
+//! `BENCH_ONLY=sqlite`, `postgres` or `desk` for one part).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -60,6 +61,9 @@ fn start(args: &[&str]) -> Server {
             if let Some(url) = line.trim().strip_prefix(prefix) {
                 // Dropping `server` kills and waits for the process on every path.
                 server.base = url.trim_end_matches('/').to_owned();
+                // Read on: the desk prints a fresh link once its launch link is
+                // used, and a closed pipe would end it.
+                std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
                 return server;
             }
         }
@@ -173,8 +177,10 @@ async fn pickup(base: &str) -> (f64, f64) {
         .text()
         .await
         .unwrap();
-    let at = receipt.find("<code>").unwrap() + 6;
-    let code = receipt[at..at + 29].to_owned();
+    // The code's digits are marked up one by one: take the element's text.
+    let html = scraper::Html::parse_document(&receipt);
+    let selector = scraper::Selector::parse("#pickup-code code").unwrap();
+    let code: String = html.select(&selector).next().unwrap().text().collect();
     let sign_in = || async {
         let r = http
             .post(format!("{base}/pickup"))
@@ -242,7 +248,7 @@ async fn seed_case(
     let today = time::OffsetDateTime::now_utc().date();
     let derived = PickupCode::generate().derive(salt);
     let id = crypto::hex(&crypto::random_bytes::<16>());
-    let env = Envelope::new(&id, 1, Body::Report(report));
+    let env = Envelope::new(&id, 1, Body::Report(report)).with_reporter(&derived.recipient());
     let ct = crypto::seal(&env.to_bytes(), set, Some(&derived.recipient())).unwrap();
     let nonce = crypto::random_bytes::<16>();
     let reference = case::new_reference();
@@ -274,6 +280,9 @@ async fn seed_case(
 }
 
 async fn backend(name: &str, url: &str) {
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| only != name) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let committee = Identity::generate();
     let recipients = dir.path().join("committee.txt");
@@ -329,7 +338,12 @@ async fn desk() {
     let storage = Storage::connect(&url).await.unwrap();
     let today = time::OffsetDateTime::now_utc().date();
     storage
-        .add_member("m1", "Bench", &member.to_public().to_string(), today)
+        .add_member(
+            &crypto::hex(&crypto::random_bytes::<16>()),
+            "Bench",
+            &member.to_public().to_string(),
+            today,
+        )
         .await
         .unwrap();
     let set = RecipientSet::new(vec![member.to_public()]).unwrap();
@@ -379,6 +393,15 @@ async fn desk() {
         "--recipients",
         recipients.to_str().unwrap(),
     ]);
+    // The roster confirmed beforehand, as a member does on first use.
+    let state = dir.path().join("state");
+    let client = meldpunt::desk::Portal::new(&portal.base, member.clone()).unwrap();
+    client.sign_in().await.unwrap();
+    let roster = client.roster().await.unwrap();
+    meldpunt::desk::pins::PinStore::new(&state)
+        .save(client.origin(), roster)
+        .unwrap();
+    client.sign_out().await.unwrap();
     let desk = start(&[
         "desk",
         "--portal",
@@ -387,6 +410,8 @@ async fn desk() {
         id_file.to_str().unwrap(),
         "--listen",
         "127.0.0.1:0",
+        "--state-dir",
+        state.to_str().unwrap(),
     ]);
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -415,8 +440,9 @@ async fn desk() {
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(r.status(), 200);
+                let status = r.status();
                 body = r.text().await.unwrap();
+                assert_eq!(status, 200, "{body}");
                 took.push(t0.elapsed());
             }
             took.sort();
@@ -472,6 +498,9 @@ async fn main() {
             .await;
         }
         Err(e) => println!("[postgres] skipped: {e}"),
+    }
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| only != "desk") {
+        return;
     }
     desk().await;
 }

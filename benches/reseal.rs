@@ -42,6 +42,16 @@ fn proc_kib(pid: u32, field: &str) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+fn cpu_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
 fn meldpunt(args: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
         .args(args)
@@ -248,6 +258,7 @@ async fn main() {
         t0.elapsed().as_secs_f64()
     );
 
+    let portal_log = dir.path().join("portal.log");
     let mut portal = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &db])
         .arg("--recipients")
@@ -255,7 +266,7 @@ async fn main() {
         .args(["--rate-burst", "100000", "--global-rate-burst", "100000"])
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&portal_log).unwrap())
         .spawn()
         .unwrap();
     let portal_pid = portal.id();
@@ -292,6 +303,7 @@ async fn main() {
     let portal_idle = proc_kib(portal_pid, "VmRSS:").unwrap();
 
     let key = key_file(dir.path(), "anna.key", &a);
+    let portal_cpu_before = cpu_secs(portal_pid).unwrap_or(0.0);
     let t0 = Instant::now();
     let mut run = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
         .args(["reseal", "--portal", &base])
@@ -300,20 +312,33 @@ async fn main() {
         .arg("--state-dir")
         .arg(&state)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("reseal.log")).unwrap())
         .spawn()
         .unwrap();
     let pid = run.id();
     let mut cli_peak = 0;
+    let mut cli_cpu = 0.0f64;
     while run.try_wait().unwrap().is_none() {
         cli_peak = cli_peak.max(proc_kib(pid, "VmHWM:").unwrap_or(0));
+        cli_cpu = cli_cpu.max(cpu_secs(pid).unwrap_or(0.0));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let took = t0.elapsed();
     let mut said = String::new();
     std::io::Read::read_to_string(&mut run.stdout.take().unwrap(), &mut said).unwrap();
-    assert!(run.wait().unwrap().success(), "{said}");
+    let complaint = std::fs::read_to_string(dir.path().join("reseal.log")).unwrap_or_default();
+    // The progress bar redraws with carriage returns; the last line says why it stopped.
+    let why = complaint
+        .rsplit(['\r', '\n'])
+        .find(|l| !l.trim().is_empty());
+    assert!(
+        run.wait().unwrap().success(),
+        "{said} {}\nportal log:\n{}",
+        why.unwrap_or(""),
+        std::fs::read_to_string(&portal_log).unwrap_or_default()
+    );
     let portal_peak = proc_kib(portal_pid, "VmHWM:").unwrap();
+    let portal_cpu = cpu_secs(portal_pid).unwrap_or(0.0) - portal_cpu_before;
     portal_guard.0 = None;
     let _ = portal.kill();
     let _ = portal.wait();
@@ -333,6 +358,9 @@ async fn main() {
     println!(
         "peak RSS of meldpunt reseal: {:.1} MiB",
         cli_peak as f64 / 1024.0
+    );
+    println!(
+        "CPU time during the run: meldpunt reseal {cli_cpu:.2} s (last sample, up to 20 ms early), portal {portal_cpu:.2} s"
     );
     println!(
         "portal: idle RSS {:.1} MiB, peak {:.1} MiB, growth {:.1} MiB",
