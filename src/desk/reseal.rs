@@ -109,7 +109,7 @@ impl Job {
         self.progress.lock().expect("not poisoned").clone()
     }
 
-    /// Asks the run to stop after the ciphertext it is working on.
+    /// Asks the run to stop after the uploads under way.
     pub fn stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
     }
@@ -162,7 +162,7 @@ impl Job {
 }
 
 /// Re-seals everything the portal lists, provided its roster is the pinned one.
-/// Stops between two ciphertexts when asked.
+/// Stops between two uploads when asked.
 pub async fn run(portal: &Portal, pinned: &[RosterEntry], job: &Job) -> Result<(), PortalError> {
     let now = portal.roster().await?;
     if !RosterChange::between(pinned, &now).is_empty() {
@@ -262,11 +262,7 @@ async fn reseal_case(
         job.counted(f.bytes, done);
     }
     for (bytes, resealed) in work.passed {
-        job.update(|p| {
-            p.bytes_done += bytes;
-            p.resealed += u64::from(resealed);
-            p.skipped += u64::from(!resealed);
-        });
+        job.counted(bytes, resealed);
     }
     for batch in batches(work.messages) {
         if job.stopping() {

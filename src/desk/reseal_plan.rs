@@ -180,3 +180,42 @@ fn open(
         Err(e) => Err(e.into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(seq: i64, len: usize) -> (ResealedMessage, u64) {
+        let m = ResealedMessage {
+            seq: Seq::new(seq).unwrap(),
+            ciphertext: "A".repeat(len),
+        };
+        (m, len as u64)
+    }
+
+    fn sizes(batches: &[Vec<(ResealedMessage, u64)>]) -> Vec<usize> {
+        batches.iter().map(Vec::len).collect()
+    }
+
+    #[test]
+    fn small_messages_go_up_together_up_to_the_item_limit() {
+        let all: Vec<_> = (1..=130).map(|s| message(s, 100)).collect();
+        assert_eq!(sizes(&batches(all)), vec![64, 64, 2]);
+    }
+
+    #[test]
+    fn an_upload_stays_near_its_byte_target_and_a_larger_message_goes_alone() {
+        let third = ResealedMessages::TARGET_BYTES / 3;
+        let big = ResealedMessages::TARGET_BYTES * 2;
+        let all = vec![
+            message(1, third),
+            message(2, third),
+            message(3, third),
+            message(4, third),
+            message(5, big),
+            message(6, 10),
+        ];
+        assert_eq!(sizes(&batches(all)), vec![3, 1, 1, 1]);
+        assert!(batches(Vec::new()).is_empty());
+    }
+}

@@ -109,8 +109,8 @@ pub struct ResealedMessages {
 impl ResealedMessages {
     /// Messages per upload.
     pub const MAX_ITEMS: usize = 64;
-    /// Sealed bytes the desk puts in one upload (more when a single message is
-    /// larger): with base64 this stays under the portal's default 1 MiB body limit.
+    /// Base64 ciphertext the desk puts in one upload (more when a single message
+    /// is larger): well under the portal's default 1 MiB body limit.
     pub const TARGET_BYTES: usize = 384 * 1024;
 }
 
