@@ -41,9 +41,10 @@ on_both_databases!(
         ];
         assert_eq!(stored, [2, 2, 2]);
 
-        // The third report, in Dutch with a file: the busy page.
+        // The third report, in Dutch with a 4 MiB file: the busy page, not a
+        // connection reset while the file is still being sent.
         let busy = app
-            .submit_with_files("", "derde melding", [file_part("foto.jpg", b"not a photo".to_vec())])
+            .submit_with_files("", "derde melding", [file_part("foto.jpg", vec![0x55; 4 << 20])])
             .await;
         assert_busy(&busy, "nl", "Druk: probeer het later opnieuw");
         assert!(text(&busy.html(), "main p").contains("niet opgeslagen"), "{}", busy.body);

@@ -122,6 +122,23 @@ impl Ceiling {
     }
 }
 
+/// Reads and drops a request body the portal will not use: at most `bound` bytes
+/// (plus a chunk) and for at most ten seconds, then stops reading.
+pub async fn drain(body: axum::body::Body, bound: u64) {
+    use futures::StreamExt;
+    let mut stream = body.into_data_stream();
+    let read = async {
+        let mut seen = 0u64;
+        while let Some(Ok(chunk)) = stream.next().await {
+            seen += chunk.len() as u64;
+            if seen > bound {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), read).await;
+}
+
 /// The "busy, try again later" page (503 with Retry-After until the next hour),
 /// after counting the refusal for the committee. Nothing of the report was stored
 /// and its form token was not used, so the same form can be sent again later.

@@ -215,8 +215,13 @@ pub async fn submit_report(
 ) -> Result<Response, WebError> {
     let t = lang.texts();
     let now = state.now();
-    // Over the ceiling, the body is not even read.
+    // Over the ceiling nothing of the body is used, but it is read and dropped: a
+    // browser still sending its files when the answer comes would otherwise find
+    // the connection reset and show an error instead of the busy page.
     if state.ceiling.is_full(&state.storage, now).await? {
+        let bound = state.file_limits.max_message_bytes
+            + u64::try_from(state.max_body_bytes).unwrap_or(u64::MAX);
+        ceiling::drain(request.into_body(), bound).await;
         return Ok(ceiling::busy(&state.storage, lang, now).await);
     }
     let whole_committee = state.committee().await?;
