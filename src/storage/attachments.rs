@@ -25,7 +25,6 @@ pub struct AttachmentRow {
 impl Storage {
     /// Starts a pending attachment meant for `case_id`, to be claimed by `until`.
     pub async fn begin_attachment(&self, id: &str, case_id: &str, until: i64) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query(
             "insert into attachments (id, pending_case, pending_until) values ($1, $2, $3)",
         )
@@ -45,7 +44,6 @@ impl Storage {
     /// Appends chunks numbered from `first_idx` in one transaction: on SQLite every
     /// commit is an fsync, and one per 256 KiB chunk was most of an upload's time.
     pub async fn add_chunks(&self, id: &str, first_idx: i64, chunks: Vec<Vec<u8>>) -> Result<()> {
-        let _turn = self.write_turn().await;
         let count = chunks.len() as i64;
         let len: i64 = chunks.iter().map(|c| c.len() as i64).sum();
         let mut tx = self.writer().begin().await?;
@@ -74,7 +72,6 @@ impl Storage {
 
     /// Removes an attachment and its chunks (an upload that failed or was refused).
     pub async fn drop_attachment(&self, id: &str) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query("delete from attachment_chunks where attachment_id = $1")
             .bind(id)
             .execute(self.writer())
@@ -88,7 +85,6 @@ impl Storage {
 
     /// Removes pending attachments whose time ran out (aborted uploads, crashes).
     pub async fn purge_pending_attachments(&self, now: i64) -> Result<u64> {
-        let _turn = self.write_turn().await;
         sqlx::query(
             "delete from attachment_chunks where attachment_id in \
              (select id from attachments where case_id is null and pending_until < $1)",

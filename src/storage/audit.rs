@@ -85,7 +85,6 @@ impl Storage {
         action: &str,
         case_ref: Option<&str>,
     ) -> Result<Outcome> {
-        let _turn = self.write_turn().await;
         let head = read_head(self.writer()).await?;
         let mut tx = self.writer().begin().await?;
         let entry = NewEntry {

@@ -130,7 +130,6 @@ impl Storage {
     /// Stores a new case with its first message, consuming the form token, in one
     /// transaction: either all of it is stored or nothing is.
     pub async fn insert_case(&self, case: &NewCase<'_>, form: &FormNonce<'_>) -> Result<Outcome> {
-        let _turn = self.write_turn().await;
         let mut tx = self.writer().begin().await?;
         if !consume_form_nonce(&mut tx, form).await? {
             tx.rollback().await?;
@@ -172,7 +171,6 @@ impl Storage {
         message: &NewMessage<'_>,
         form: Option<&FormNonce<'_>>,
     ) -> Result<Outcome> {
-        let _turn = self.write_turn().await;
         let mut tx = self.writer().begin().await?;
         if let Some(form) = form
             && !consume_form_nonce(&mut tx, form).await?
@@ -265,7 +263,6 @@ impl Storage {
 
     /// Sets the workflow columns; false when the case does not exist.
     pub async fn set_workflow(&self, case_id: &str, w: &Workflow, today: Date) -> Result<bool> {
-        let _turn = self.write_turn().await;
         let updated = sqlx::query(
             "update cases set status = $1, close_reason = $2, acknowledged_on = $3, \
              feedback_due_on = $4, closed_on = $5, purge_on = $6, last_activity_on = $7 \
@@ -287,7 +284,6 @@ impl Storage {
 
     /// Assigns a case to a member (or to nobody); false when the case does not exist.
     pub async fn assign(&self, case_id: &str, member_id: Option<&str>) -> Result<bool> {
-        let _turn = self.write_turn().await;
         let updated = sqlx::query("update cases set assigned_member = $1 where id = $2")
             .bind(member_id)
             .bind(case_id)
@@ -299,7 +295,6 @@ impl Storage {
 
     /// Deletes closed cases whose retention has ended; their codes stop working.
     pub async fn purge_closed(&self, today: Date) -> Result<u64> {
-        let _turn = self.write_turn().await;
         let mut conn = self.pool.acquire().await?;
         delete_cases(&mut conn, Purge::RetentionEnded(today)).await
     }

@@ -17,7 +17,6 @@ impl Storage {
     /// steps, which errs towards letting a few more requests through, and every
     /// POST no longer waits for a disk flush behind the row lock.
     async fn counter_step(&self, step: CounterStep<'_>) -> Result<AnyQueryResult> {
-        let _turn = self.write_turn().await;
         let mut tx = self.writer().begin().await?;
         if self.postgres {
             sqlx::query("select set_config('synchronous_commit', 'off', true)")
@@ -31,7 +30,6 @@ impl Storage {
 
     /// Counts one report refused by the ceiling on `on`.
     pub async fn count_flood_refusal(&self, on: Date) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query(
             "insert into flood_days (day, refused) values ($1, 1) \
              on conflict (day) do update set refused = flood_days.refused + 1",
@@ -56,7 +54,6 @@ impl Storage {
 
     /// Forgets the refusal counts of days before `before`.
     pub async fn purge_flood_days(&self, before: Date) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query("delete from flood_days where day < $1")
             .bind(day(before))
             .execute(self.writer())
@@ -136,7 +133,6 @@ impl Storage {
     /// the next one being due `every` seconds later; `false` when another instance
     /// has claimed it already.
     pub async fn claim_housekeeping(&self, now: i64, every: i64) -> Result<bool> {
-        let _turn = self.write_turn().await;
         let claimed = sqlx::query(
             "update shared_counters set mark = $1 + $2, used = used + 1 \
              where name = 'housekeeping' and mark <= $1",

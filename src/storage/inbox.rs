@@ -67,7 +67,6 @@ impl Storage {
 
     /// Moves `member_id`'s read mark of a case up to `up_to`, never back nor past the end.
     pub async fn mark_read(&self, member_id: &str, case_id: &str, up_to: i64) -> Result<()> {
-        let _turn = self.write_turn().await;
         let last = self.next_seq(case_id).await? - 1;
         let up_to = up_to.min(last);
         if up_to < 1 {

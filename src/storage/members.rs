@@ -40,7 +40,6 @@ impl Storage {
         recipient: &str,
         today: Date,
     ) -> Result<Outcome> {
-        let _turn = self.write_turn().await;
         let inserted = sqlx::query(
             "insert into members (id, name, recipient, active, added_on) values ($1, $2, $3, 1, $4) \
              on conflict do nothing",
@@ -95,7 +94,6 @@ impl Storage {
 
     /// Enables or disables a member; a disabled member's sessions end at once.
     pub async fn set_member_active(&self, id: &str, active: bool) -> Result<bool> {
-        let _turn = self.write_turn().await;
         let mut tx = self.writer().begin().await?;
         let updated = sqlx::query("update members set active = $1 where id = $2")
             .bind(i64::from(active))
@@ -117,7 +115,6 @@ impl Storage {
     /// old key can no longer sign in (sign-in finds members by key). `Conflict`
     /// when the new key is already a member's.
     pub async fn rekey_member(&self, id: &str, recipient: &str) -> Result<Outcome> {
-        let _turn = self.write_turn().await;
         let mut tx = self.writer().begin().await?;
         let taken: Option<String> =
             sqlx::query_scalar("select id from members where recipient = $1")
@@ -159,7 +156,6 @@ impl Storage {
         answer_hash: &[u8],
         expires_at: i64,
     ) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query(
             "insert into sign_in_challenges (id, recipient, answer_hash, expires_at) values ($1, $2, $3, $4)",
         )
@@ -175,7 +171,6 @@ impl Storage {
     /// Removes a challenge and returns it (recipient, answer hash, expiry): a
     /// challenge can be answered once, right or wrong.
     pub async fn take_challenge(&self, id: &[u8]) -> Result<Option<(String, Vec<u8>, i64)>> {
-        let _turn = self.write_turn().await;
         let row = sqlx::query(
             "delete from sign_in_challenges where id = $1 returning recipient, answer_hash, expires_at",
         )
@@ -193,7 +188,6 @@ impl Storage {
         member_id: &str,
         expires_at: i64,
     ) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query(
             "insert into member_sessions (token_hash, member_id, expires_at) values ($1, $2, $3)",
         )
@@ -232,7 +226,6 @@ impl Storage {
         let expires_at: i64 = row.try_get("expires_at")?;
         let slack = (idle / 16).min(60);
         if now + idle - expires_at > slack {
-            let _turn = self.write_turn().await;
             sqlx::query("update member_sessions set expires_at = $1 where token_hash = $2")
                 .bind(now + idle)
                 .bind(token_hash.to_vec())
@@ -244,7 +237,6 @@ impl Storage {
 
     /// Ends a member session (sign-out).
     pub async fn end_member_session(&self, token_hash: &[u8]) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query("delete from member_sessions where token_hash = $1")
             .bind(token_hash.to_vec())
             .execute(self.writer())
@@ -254,7 +246,6 @@ impl Storage {
 
     /// Forgets expired member sessions and challenges.
     pub async fn purge_member_auth(&self, now: i64) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query("delete from member_sessions where expires_at <= $1")
             .bind(now)
             .execute(self.writer())

@@ -155,8 +155,6 @@ pub struct Storage {
     /// one next entry, and a crowd of concurrent requests retrying against each
     /// other could give up. Other processes are met by the retry in `audit`.
     audit_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
-    /// SQLite only: this process's writers take turns, see [`Storage::write_turn`].
-    write_turn: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 fn day(d: Date) -> String {
@@ -245,30 +243,19 @@ impl Storage {
             writer,
             postgres: !sqlite,
             audit_turn: std::sync::Arc::default(),
-            write_turn: sqlite.then(std::sync::Arc::default),
         })
     }
 
     /// Where writes go: on SQLite a pool of one connection. SQLite lets one
-    /// connection write at a time anyway, and a connection's page cache is emptied
-    /// whenever another connection committed; with every write on one connection
-    /// its cache stays warm, and a write costs a third of what it did under load.
+    /// connection write at a time and has the others try again after sleeping 1,
+    /// 2, 5, 10… ms (with a desk's concurrent requests the portal spent most of a
+    /// re-seal asleep); waiting for the pool's one connection, the next writer
+    /// starts the moment the previous one is done. Its page cache also stays warm:
+    /// a connection's cache is emptied whenever another connection commits. A
+    /// method holding the writer (in a transaction) must not call another that
+    /// writes. PostgreSQL writes rows concurrently and uses the one pool.
     fn writer(&self) -> &AnyPool {
         self.writer.as_ref().unwrap_or(&self.pool)
-    }
-
-    /// Waits for this process's turn to write (SQLite only; hold the guard until
-    /// the write is committed). SQLite lets one connection write at a time and has
-    /// the others try again after sleeping 1, 2, 5, 10… ms: with a desk's concurrent
-    /// requests the portal spent most of a re-seal asleep. Taken here, the next
-    /// writer starts the moment the previous one is done. PostgreSQL writes rows
-    /// concurrently and needs no turn. A method holding the guard must not call
-    /// another that takes it.
-    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match &self.write_turn {
-            Some(turn) => Some(turn.lock().await),
-            None => None,
-        }
     }
 
     /// Whether the database answers; for health checks.

@@ -26,7 +26,6 @@ impl Storage {
         email: &str,
         covered_through: Date,
     ) -> Result<bool> {
-        let _turn = self.write_turn().await;
         if self.member_by_id(member_id).await?.is_none() {
             return Ok(false);
         }
@@ -45,7 +44,6 @@ impl Storage {
 
     /// Stops a member's notifications and forgets their address; `false` when they had none.
     pub async fn clear_notify_address(&self, member_id: &str) -> Result<bool> {
-        let _turn = self.write_turn().await;
         let deleted = sqlx::query("delete from member_notifications where member_id = $1")
             .bind(member_id)
             .execute(self.writer())
@@ -90,7 +88,6 @@ impl Storage {
     /// Claims `today`'s check for a member; `false` when it already ran today (here or
     /// in another portal on the same database), so a member gets at most one mail a day.
     pub async fn claim_notify_day(&self, member_id: &str, today: Date) -> Result<bool> {
-        let _turn = self.write_turn().await;
         let claimed = sqlx::query(
             "update member_notifications set checked_on = $1 \
              where member_id = $2 and (checked_on is null or checked_on < $1)",
@@ -105,7 +102,6 @@ impl Storage {
 
     /// Records that reporter activity through `through` has been mailed or found quiet.
     pub async fn mark_notify_covered(&self, member_id: &str, through: Date) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query("update member_notifications set covered_through = $1 where member_id = $2")
             .bind(day(through))
             .bind(member_id)

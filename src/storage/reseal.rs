@@ -150,7 +150,6 @@ impl Storage {
     ) -> Result<bool> {
         let _audit = self.audit_turn.lock().await;
         for _ in 0..20 {
-            let _turn = self.write_turn().await;
             let mut tx = self.writer().begin().await?;
             for (seq, ciphertext) in replacements {
                 let updated = sqlx::query(
@@ -183,7 +182,6 @@ impl Storage {
 
     /// Records which recipients a set's fingerprint stands for (once per set).
     pub async fn remember_set(&self, fp: &str, recipients: &[String]) -> Result<()> {
-        let _turn = self.write_turn().await;
         let mut tx = self.writer().begin().await?;
         for r in recipients {
             sqlx::query(
@@ -238,7 +236,6 @@ impl Storage {
 
     /// Records the set a newly stored file was sealed to.
     pub async fn set_attachment_fp(&self, id: &str, fp: &str) -> Result<()> {
-        let _turn = self.write_turn().await;
         sqlx::query("update attachments set recipients_fp = $1 where id = $2")
             .bind(fp)
             .bind(id)
@@ -258,7 +255,6 @@ impl Storage {
         staged: &str,
         fp: &str,
     ) -> Result<bool> {
-        let turn = self.write_turn().await;
         // The staged row is this request's own; read it before the transaction,
         // whose first statement is then a write: on SQLite a transaction that reads
         // first cannot wait for another writer and fails at once when one commits.
@@ -288,7 +284,6 @@ impl Storage {
         .rows_affected();
         if owned != 1 {
             tx.rollback().await?;
-            drop(turn);
             self.drop_attachment(staged).await?;
             return Ok(false);
         }

@@ -23,7 +23,6 @@ impl Storage {
     }
 
     async fn setting_or_create(&self, name: &'static str) -> Result<[u8; 32]> {
-        let _turn = self.write_turn().await;
         let fresh = crate::crypto::random_bytes::<32>();
         sqlx::query(
             "insert into settings (name, value) values ($1, $2) on conflict (name) do nothing",
